@@ -1,0 +1,71 @@
+// The hot paths of training, behind one interface so that two implementations can serve them:
+// engine/cpu (typed arrays) and engine/gpu (GPU.js). Ops in engine/ops call these; they never
+// loop over big arrays themselves for matmul, attention, layerNorm or the loss.
+// All arrays are contiguous row-major Float32Arrays; sizes are passed explicitly.
+
+export interface MatmulOptions {
+  /** A is stored as (K, M) and used transposed. */
+  transA?: boolean;
+  /** B is stored as (N, K) and used transposed. */
+  transB?: boolean;
+  /** Add into out instead of overwriting it. */
+  accumulate?: boolean;
+}
+
+export interface Kernels {
+  readonly name: string;
+
+  /** out[M,N] (+)= op(A)[M,K] @ op(B)[K,N]; the transposed forms serve the two backward products. */
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, M: number, N: number, K: number, opts?: MatmulOptions): void;
+
+  /**
+   * Causal attention over (B*H) independent heads. q: (BH, Tq, D); k, v: (BH, kvStride, D) of
+   * which the first Tk rows are used. Query i sees keys j <= i + (Tk - Tq). Writes out (BH, Tq, D)
+   * and, when given, the softmax probabilities (BH, Tq, Tk) that backward needs.
+   */
+  attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
+    BH: number, Tq: number, Tk: number, D: number, kvStride: number): void;
+
+  /** Gradients of attentionForward (Tq = Tk = T), accumulated into dq, dk, dv. */
+  attentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, T: number, D: number): void;
+
+  /** out = (x - mean) * rstd * weight + bias over rows of C; saves mean and rstd per row. */
+  layerNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array,
+    mean: Float32Array, rstd: Float32Array, rows: number, C: number, eps: number): void;
+
+  /** Accumulates dx, dweight, dbias. */
+  layerNormBackward(dout: Float32Array, x: Float32Array, weight: Float32Array, mean: Float32Array, rstd: Float32Array,
+    dx: Float32Array, dweight: Float32Array, dbias: Float32Array | null, rows: number, C: number): void;
+
+  /** Sum over rows of -log softmax(logits)[target], skipping targets of -1; returns [sum, count]. */
+  crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number): [number, number];
+
+  /** dlogits += scale * (softmax(logits) - onehot(target)) for rows whose target is not -1. */
+  crossEntropyBackward(logits: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
+
+  /** One AdamW step in place, exactly as torch.optim.AdamW (see engine/optim.ts). */
+  adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamWStepParams): void;
+}
+
+export interface AdamWStepParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count, for bias correction. */
+  step: number;
+}
+
+let active: Kernels | null = null;
+
+/** The kernels every op uses. Defaults to the CPU set (registered by engine/index.ts). */
+export function getKernels(): Kernels {
+  if (active === null) throw new Error('kernels: no kernel set registered; import engine/index.ts');
+  return active;
+}
+
+export function setKernels(k: Kernels): void {
+  active = k;
+}

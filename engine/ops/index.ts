@@ -1,0 +1,10 @@
+export { add, sub, mul, div, neg, pow, exp, log, tanh, sqrt, relu, gelu } from './elementwise.ts';
+export type { Operand } from './elementwise.ts';
+export { matmul, linear } from './matmul.ts';
+export { reshape, view, permute, transpose, concat, slice, split } from './shape.ts';
+export { sum, mean, max } from './reduce.ts';
+export { softmax, logSoftmax, crossEntropy } from './softmax.ts';
+export { layerNorm } from './layernorm.ts';
+export { embedding } from './embedding.ts';
+export { dropout } from './dropout.ts';
+export { causalAttention } from './attention.ts';

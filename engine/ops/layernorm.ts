@@ -1,0 +1,26 @@
+// LayerNorm over the last axis, fused into one kernel call forward and one backward (maths in
+// engine/cpu/layernorm.ts). Mean and 1/std per row are saved for the backward.
+import { Tensor } from '../tensor.ts';
+import { getKernels } from '../kernels.ts';
+import { shapeStr } from '../shape.ts';
+
+export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | null, eps = 1e-5): Tensor {
+  const C = x.shape[x.ndim - 1];
+  if (weight.ndim !== 1 || weight.shape[0] !== C || (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== C))) {
+    throw new Error(`layerNorm: input ${shapeStr(x.shape)} does not fit weight ${shapeStr(weight.shape)}` + (bias ? ` and bias ${shapeStr(bias.shape)}` : ''));
+  }
+  const rows = x.size / C;
+  const k = getKernels();
+  const data = new Float32Array(x.size);
+  const mean = new Float32Array(rows);
+  const rstd = new Float32Array(rows);
+  k.layerNormForward(x.data, weight.data, bias?.data ?? null, data, mean, rstd, rows, C, eps);
+  const parents = bias === null ? [x, weight] : [x, weight, bias];
+  return Tensor.fromOp('layerNorm', data, x.shape.slice(), parents, (out) => {
+    // the kernel writes all three gradients; scratch buffers stand in for those not needed
+    const dx = x.requiresGrad ? x.gradBuffer() : new Float32Array(x.size);
+    const dw = weight.requiresGrad ? weight.gradBuffer() : new Float32Array(C);
+    const db = bias === null ? null : bias.requiresGrad ? bias.gradBuffer() : new Float32Array(C);
+    k.layerNormBackward(out.grad!, x.data, weight.data, mean, rstd, dx, dw, db, rows, C);
+  });
+}

@@ -1,0 +1,77 @@
+// Matrix products. Both go through the active Kernels' matmul, whose transposed variants give
+// the two backward products without materialising a transpose:
+//   C = A B   =>   dA = dC B^T,   dB = A^T dC
+import { Tensor } from '../tensor.ts';
+import { getKernels } from '../kernels.ts';
+import { broadcastIndex, broadcastShapes, numel, shapeStr } from '../shape.ts';
+
+/** (..., M, K) @ (..., K, N) -> (..., M, N), batch dims broadcast like NumPy. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim < 2 || b.ndim < 2 || a.shape[a.ndim - 1] !== b.shape[b.ndim - 2]) {
+    throw new Error(`matmul: cannot multiply ${shapeStr(a.shape)} by ${shapeStr(b.shape)}`);
+  }
+  const M = a.shape[a.ndim - 2];
+  const K = a.shape[a.ndim - 1];
+  const N = b.shape[b.ndim - 1];
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', aBatch, bBatch);
+  } catch {
+    throw new Error(`matmul: cannot multiply ${shapeStr(a.shape)} by ${shapeStr(b.shape)} (batch dims do not broadcast)`);
+  }
+  const nBatch = numel(batch);
+  const ia = broadcastIndex(batch, aBatch);
+  const ib = broadcastIndex(batch, bBatch);
+  const k = getKernels();
+  const data = new Float32Array(nBatch * M * N);
+  for (let i = 0; i < nBatch; i++) {
+    k.matmul(a.data.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), b.data.subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
+      data.subarray(i * M * N, (i + 1) * M * N), M, N, K);
+  }
+  return Tensor.fromOp('matmul', data, [...batch, M, N], [a, b], (out) => {
+    const g = out.grad!;
+    for (let i = 0; i < nBatch; i++) {
+      const gi = g.subarray(i * M * N, (i + 1) * M * N);
+      if (a.requiresGrad) {
+        // dA (M,K) += dC (M,N) @ B^T
+        k.matmul(gi, b.data.subarray(ib[i] * K * N, (ib[i] + 1) * K * N), a.gradBuffer().subarray(ia[i] * M * K, (ia[i] + 1) * M * K),
+          M, K, N, { transB: true, accumulate: true });
+      }
+      if (b.requiresGrad) {
+        // dB (K,N) += A^T @ dC (M,N)
+        k.matmul(a.data.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), gi, b.gradBuffer().subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
+          K, N, M, { transA: true, accumulate: true });
+      }
+    }
+  });
+}
+
+/**
+ * A Linear layer as PyTorch stores it: weight (out, in), optional bias (out).
+ *   y = x W^T + b      dx = dy W,   dW += dy^T x,   db += sum over rows of dy
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const inF = x.shape[x.ndim - 1];
+  if (weight.ndim !== 2 || weight.shape[1] !== inF || (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]))) {
+    throw new Error(`linear: input ${shapeStr(x.shape)} does not fit weight ${shapeStr(weight.shape)}` +
+      (bias ? ` and bias ${shapeStr(bias.shape)}` : ''));
+  }
+  const outF = weight.shape[0];
+  const rows = x.size / inF;
+  const k = getKernels();
+  const data = new Float32Array(rows * outF);
+  if (bias !== null) for (let r = 0; r < rows; r++) data.set(bias.data, r * outF);
+  k.matmul(x.data, weight.data, data, rows, outF, inF, { transB: true, accumulate: bias !== null });
+  const parents = bias === null ? [x, weight] : [x, weight, bias];
+  return Tensor.fromOp('linear', data, [...x.shape.slice(0, -1), outF], parents, (out) => {
+    const g = out.grad!;
+    if (x.requiresGrad) k.matmul(g, weight.data, x.gradBuffer(), rows, inF, outF, { accumulate: true });
+    if (weight.requiresGrad) k.matmul(g, x.data, weight.gradBuffer(), outF, inF, rows, { transA: true, accumulate: true });
+    if (bias !== null && bias.requiresGrad) {
+      const gb = bias.gradBuffer();
+      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) gb[j] += g[r * outF + j];
+    }
+  });
+}

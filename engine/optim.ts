@@ -1,0 +1,85 @@
+// Optimisation: AdamW with parameter groups (each with its own weight decay) and global
+// gradient-norm clipping, both as PyTorch defines them.
+import type { Tensor } from './tensor.ts';
+import { getKernels } from './kernels.ts';
+
+export interface ParamGroup {
+  params: Tensor[];
+  weightDecay: number;
+}
+
+export interface AdamWOptions {
+  lr: number;
+  betas?: [number, number];
+  eps?: number;
+}
+
+interface AdamState {
+  m: Float32Array;
+  v: Float32Array;
+  step: number;
+}
+
+export class AdamW {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  readonly groups: ParamGroup[];
+  readonly state = new Map<Tensor, AdamState>();
+
+  constructor(groups: ParamGroup[], opts: AdamWOptions) {
+    this.groups = groups;
+    this.lr = opts.lr;
+    [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
+    this.eps = opts.eps ?? 1e-8;
+  }
+
+  /** Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch. */
+  step(): void {
+    const k = getKernels();
+    for (const group of this.groups) {
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        let s = this.state.get(p);
+        if (s === undefined) {
+          s = { m: new Float32Array(p.size), v: new Float32Array(p.size), step: 0 };
+          this.state.set(p, s);
+        }
+        s.step++;
+        k.adamwStep(p.data, p.grad, s.m, s.v, {
+          lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: group.weightDecay, step: s.step,
+        });
+      }
+    }
+  }
+
+  zeroGrad(): void {
+    for (const group of this.groups) for (const p of group.params) p.zeroGrad();
+  }
+
+  params(): Tensor[] {
+    return this.groups.flatMap((g) => g.params);
+  }
+}
+
+/**
+ * Scale all gradients together so their global L2 norm is at most maxNorm. Returns the norm
+ * before clipping (what nanoGPT logs). Like PyTorch, the factor is maxNorm / (norm + 1e-6), capped at 1.
+ */
+export function clipGradNorm(params: Tensor[], maxNorm: number): number {
+  let sq = 0;
+  for (const p of params) {
+    if (p.grad === null) continue;
+    for (let i = 0; i < p.grad.length; i++) sq += p.grad[i] * p.grad[i];
+  }
+  const norm = Math.sqrt(sq);
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef < 1) {
+    for (const p of params) {
+      if (p.grad === null) continue;
+      for (let i = 0; i < p.grad.length; i++) p.grad[i] *= coef;
+    }
+  }
+  return norm;
+}
