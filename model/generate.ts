@@ -1,0 +1,173 @@
+// Text generation. The naive way (nanoGPT's generate) runs the whole sequence through the model
+// for every new token. With a key/value cache each layer keeps the keys and values of positions
+// already seen, so a new token costs one position's forward pass: O(T) per token, not O(T^2).
+//
+// Prompts of different lengths decode together: the batch is padded on the right for the
+// first pass (causal attention means real tokens never see the padding), and from then on
+// each row writes its next key/value at its own position and attends only to its own prefix.
+import { Tensor, noGrad, ops, getKernels } from '../engine/index.ts';
+import { random } from '../engine/random.ts';
+import type { GPT, Block, KVCache } from './gpt.ts';
+
+export interface GenerateOptions {
+  /** 0 = greedy (argmax). Default 1. */
+  temperature?: number;
+  /** Sample only among the k most likely tokens. */
+  topK?: number;
+  /** A row stops after emitting one of these. */
+  stopTokens?: number[];
+  /** Default true; false runs the naive full recompute (the reference the cache is tested against). */
+  useCache?: boolean;
+}
+
+/** Continue each prompt by up to maxNewTokens tokens; returns only the new tokens of each row. */
+export function generate(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions = {}): number[][] {
+  if (prompts.length === 0) return [];
+  if (prompts.some((p) => p.length === 0)) throw new Error('generate: every prompt needs at least one token');
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => (opts.useCache ?? true ? generateCached(model, prompts, maxNewTokens, opts) : generateUncached(model, prompts, maxNewTokens, opts)));
+  } finally {
+    model.training = wasTraining;
+  }
+}
+
+function generateUncached(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions): number[][] {
+  const stop = new Set(opts.stopTokens ?? []);
+  return prompts.map((prompt) => {
+    const seq = prompt.slice();
+    const out: number[] = [];
+    for (let step = 0; step < maxNewTokens; step++) {
+      const context = seq.slice(-model.config.block_size); // crop to the context window
+      const { logits } = model.forward(Int32Array.from(context), 1, context.length);
+      const next = sampleToken(logits.data, opts);
+      seq.push(next);
+      out.push(next);
+      if (stop.has(next)) break;
+    }
+    return out;
+  });
+}
+
+function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions): number[][] {
+  const { block_size: blockSize, vocab_size: V } = model.config;
+  const B = prompts.length;
+  const stop = new Set(opts.stopTokens ?? []);
+  const out: number[][] = prompts.map(() => []);
+  const done = new Array<boolean>(B).fill(false);
+  // prompts longer than the window keep only their last block_size tokens, as nanoGPT crops
+  const seqs = prompts.map((p) => p.slice(-blockSize));
+  const cache = newCache(model, B);
+
+  // first pass: all prompt tokens at once
+  const T = Math.max(...seqs.map((s) => s.length));
+  const idx = new Int32Array(B * T);
+  seqs.forEach((s, b) => idx.set(s, b * T));
+  let logits = forwardCached(model, idx, B, T, new Int32Array(B), cache, seqs.map((s) => s.length - 1));
+  const lengths = Int32Array.from(seqs, (s) => s.length);
+
+  for (let step = 0; step < maxNewTokens; step++) {
+    const next = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      if (done[b]) continue;
+      next[b] = sampleToken(logits.subarray(b * V, (b + 1) * V), opts);
+      out[b].push(next[b]);
+      seqs[b].push(next[b]);
+      if (stop.has(next[b])) done[b] = true;
+    }
+    if (done.every(Boolean) || step === maxNewTokens - 1) break;
+    if (lengths.some((len, b) => !done[b] && len >= blockSize)) {
+      // the window is full: positions shift every step from here on, so the cache cannot be
+      // reused; finish these rows the naive way on the cropped context
+      const rest = generateUncached(model, seqs, maxNewTokens - step - 1, opts);
+      rest.forEach((r, b) => { if (!done[b]) out[b].push(...r); });
+      break;
+    }
+    // one new position per row, each at its own offset
+    logits = forwardCached(model, next, B, 1, lengths, cache, new Array(B).fill(0));
+    for (let b = 0; b < B; b++) lengths[b]++;
+  }
+  return out;
+}
+
+function newCache(model: GPT, batch: number): KVCache {
+  const { n_layer, block_size, n_embd } = model.config;
+  const size = batch * block_size * n_embd;
+  return {
+    k: Array.from({ length: n_layer }, () => new Float32Array(size)),
+    v: Array.from({ length: n_layer }, () => new Float32Array(size)),
+    batch,
+    capacity: block_size,
+  };
+}
+
+/**
+ * Run T new tokens per row through the model; row b's tokens sit at positions start[b]..start[b]+T-1.
+ * Their keys and values are stored in the cache. Returns logits (B, V) at position readAt[b] of each row.
+ */
+function forwardCached(model: GPT, idx: Int32Array, B: number, T: number, start: Int32Array, cache: KVCache, readAt: number[]): Float32Array {
+  const positions = new Int32Array(B * T).map((_, i) => start[Math.floor(i / T)] + (i % T));
+  let x = ops.add(ops.embedding(model.wte, idx, [B, T]), ops.embedding(model.wpe, positions, [B, T]));
+  model.h.forEach((block, layer) => {
+    x = blockCached(block, x, cache, layer, start);
+  });
+  x = model.ln_f.forward(x);
+  const C = model.config.n_embd;
+  const rows = new Float32Array(B * C);
+  for (let b = 0; b < B; b++) rows.set(x.data.subarray((b * T + readAt[b]) * C, (b * T + readAt[b] + 1) * C), b * C);
+  return ops.linear(new Tensor(rows, [B, C]), model.wte).data;
+}
+
+/** Block.forward, with attention reading keys and values from the cache. */
+function blockCached(block: Block, x: Tensor, cache: KVCache, layer: number, start: Int32Array): Tensor {
+  const [B, T, C] = x.shape;
+  const H = block.attn.nHead;
+  const D = C / H;
+  const cap = cache.capacity;
+  const [q, k, v] = block.attn.headsQKV(block.ln_1.forward(x));
+  const ck = cache.k[layer];
+  const cv = cache.v[layer];
+  const y = new Float32Array(B * H * T * D);
+  for (let b = 0; b < B; b++) {
+    // store this step's keys/values at the row's positions: cache layout (B, H, capacity, D)
+    for (let h = 0; h < H; h++) {
+      const src = (b * H + h) * T * D;
+      const dst = ((b * H + h) * cap + start[b]) * D;
+      ck.set(k.data.subarray(src, src + T * D), dst);
+      cv.set(v.data.subarray(src, src + T * D), dst);
+    }
+    // queries at start[b].. attend to keys 0..start[b]+i of this row
+    const rowQ = q.data.subarray(b * H * T * D, (b + 1) * H * T * D);
+    const rowK = ck.subarray(b * H * cap * D, (b + 1) * H * cap * D);
+    const rowV = cv.subarray(b * H * cap * D, (b + 1) * H * cap * D);
+    getKernels().attentionForward(rowQ, rowK, rowV, y.subarray(b * H * T * D, (b + 1) * H * T * D), null, H, T, start[b] + T, D, cap);
+  }
+  const merged = ops.reshape(ops.transpose(new Tensor(y, [B, H, T, D]), 1, 2), [B, T, C]);
+  x = ops.add(x, block.attn.c_proj.forward(merged));
+  return ops.add(x, block.mlp.forward(block.ln_2.forward(x), false));
+}
+
+/** Pick the next token from one row of logits: argmax at temperature 0, else top-k sampling. */
+export function sampleToken(logits: Float32Array, opts: GenerateOptions): number {
+  const temperature = opts.temperature ?? 1;
+  if (temperature === 0) {
+    let best = 0;
+    for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
+    return best;
+  }
+  const scaled = Array.from(logits, (l) => l / temperature);
+  if (opts.topK !== undefined && opts.topK < scaled.length) {
+    const kth = scaled.slice().sort((a, b) => b - a)[opts.topK - 1];
+    for (let i = 0; i < scaled.length; i++) if (scaled[i] < kth) scaled[i] = -Infinity;
+  }
+  const max = Math.max(...scaled);
+  const probs = scaled.map((s) => Math.exp(s - max));
+  const total = probs.reduce((a, b) => a + b, 0);
+  let r = random() * total;
+  for (let i = 0; i < probs.length; i++) {
+    r -= probs[i];
+    if (r <= 0) return i;
+  }
+  return probs.length - 1;
+}

@@ -1,0 +1,110 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { manualSeed } from '../engine/index.ts';
+import { GPT } from './gpt.ts';
+import { generate } from './generate.ts';
+import type { GPTConfig } from './config.ts';
+
+const tiny: GPTConfig = { block_size: 16, vocab_size: 37, n_layer: 2, n_head: 2, n_embd: 24, dropout: 0, bias: true };
+
+test('init follows nanoGPT: N(0, 0.02), zero biases, c_proj scaled by 1/sqrt(2 n_layer)', () => {
+  manualSeed(0);
+  const model = new GPT({ ...tiny, n_embd: 64, n_layer: 4 });
+  const std = (a: Float32Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
+  assert.ok(Math.abs(std(model.wte.data) - 0.02) < 0.002);
+  assert.ok(Math.abs(std(model.h[0].mlp.c_fc.weight.data) - 0.02) < 0.001);
+  assert.ok(Math.abs(std(model.h[0].attn.c_proj.weight.data) - 0.02 / Math.sqrt(8)) < 0.0005);
+  assert.ok(model.h[0].attn.c_attn.bias!.data.every((v) => v === 0));
+  assert.ok(model.ln_f.weight.data.every((v) => v === 1));
+});
+
+test('GPT-2 parameter names, Linear weights (out, in), parameter count without wpe', () => {
+  const model = new GPT(tiny);
+  const p = model.namedParameters();
+  assert.equal(p.get('transformer.h.1.attn.c_attn.weight')!.shape, [72, 24]);
+  assert.equal(p.get('transformer.h.0.mlp.c_fc.weight')!.shape, [96, 24]);
+  assert.ok(p.has('transformer.ln_f.bias') && !p.has('lm_head.weight'));
+  const perLayer = 2 * 2 * 24 + (72 * 24 + 72) + (24 * 24 + 24) + (96 * 24 + 96) + (24 * 96 + 24);
+  assert.is(model.numParams(), 37 * 24 + 2 * perLayer + 2 * 24);
+  assert.is(model.numParams(false), model.numParams() + 16 * 24);
+  assert.is(new GPT({ ...tiny, bias: false }).namedParameters().has('transformer.h.0.attn.c_attn.bias'), false);
+});
+
+test('forward: (B,T,V) logits with targets, only the last position without; too long is an error', () => {
+  const model = new GPT(tiny);
+  const idx = Int32Array.from({ length: 2 * 5 }, (_, i) => (i * 7) % 37);
+  const withT = model.forward(idx, 2, 5, idx);
+  assert.equal(withT.logits.shape, [2, 5, 37]);
+  assert.ok(withT.loss!.item() > 3 && withT.loss!.item() < 4.5); // ~ln(37) at init
+  const noT = model.forward(idx, 2, 5);
+  assert.equal(noT.logits.shape, [2, 1, 37]);
+  assert.ok(Math.abs(noT.logits.data[40] - withT.logits.data[(5 + 4) * 37 + 3]) < 1e-5);
+  assert.throws(() => model.forward(new Int32Array(17), 1, 17), /sequence of length 17 exceeds block_size 16/);
+  assert.throws(() => new GPT({ ...tiny, n_head: 5 }), /n_embd \(24\) must be divisible by n_head \(5\)/);
+});
+
+test('a 2-layer model overfits one fixed batch to loss < 0.05', () => {
+  manualSeed(3);
+  const model = new GPT(tiny);
+  const B = 4;
+  const T = 16;
+  const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 13 + 5) % 37);
+  const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 11 + 2) % 37);
+  const opt = model.configureOptimizers(0, 3e-3, [0.9, 0.95]);
+  let loss = Infinity;
+  for (let step = 0; step < 300 && loss >= 0.05; step++) {
+    opt.zeroGrad();
+    const out = model.forward(idx, B, T, targets);
+    out.loss!.backward();
+    opt.step();
+    loss = out.loss!.item();
+  }
+  assert.ok(loss < 0.05, `loss ${loss}`);
+});
+
+test('configureOptimizers decays 2-d tensors only; estimateMfu follows 6N + 12LHQT', () => {
+  const model = new GPT(tiny);
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.95]);
+  assert.ok(opt.groups[0].params.every((p) => p.ndim >= 2) && opt.groups[0].weightDecay === 0.1);
+  assert.ok(opt.groups[1].params.every((p) => p.ndim === 1) && opt.groups[1].weightDecay === 0);
+  const flopsPerIter = (6 * model.numParams() + 12 * 2 * 2 * 12 * 16) * 16 * 8;
+  assert.ok(Math.abs(model.estimateMfu(8, 0.5, 1e9) - flopsPerIter / 0.5 / 1e9) < 1e-12);
+});
+
+test('cropBlockSize shrinks the position table', () => {
+  const model = new GPT(tiny);
+  const row3 = Array.from(model.wpe.data.subarray(3 * 24, 4 * 24));
+  model.cropBlockSize(8);
+  assert.equal(model.wpe.shape, [8, 24]);
+  assert.equal(Array.from(model.wpe.data.subarray(3 * 24, 4 * 24)), row3);
+  assert.throws(() => model.cropBlockSize(9), /cropBlockSize: 9 is larger/);
+});
+
+test('generate: cached equals uncached (greedy), for a batch of prompts of different lengths, past block_size', () => {
+  manualSeed(5);
+  const model = new GPT(tiny);
+  const prompts = [[1, 2, 3], [4], [5, 6, 7, 8, 9, 10, 11], [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]];
+  const cached = generate(model, prompts, 12, { temperature: 0 });
+  const uncached = generate(model, prompts, 12, { temperature: 0, useCache: false });
+  assert.equal(cached, uncached);
+  assert.equal(cached.map((r) => r.length), [12, 12, 12, 12]);
+  // each row alone gives the same tokens as in the batch
+  prompts.forEach((p, i) => assert.equal(generate(model, [p], 12, { temperature: 0 })[0], cached[i]));
+});
+
+test('generate: stop tokens end a row, sampling is seeded, topK=1 is greedy', () => {
+  manualSeed(6);
+  const model = new GPT(tiny);
+  const greedy = generate(model, [[1, 2]], 10, { temperature: 0 })[0];
+  const stopAt = greedy[3];
+  const stopped = generate(model, [[1, 2]], 10, { temperature: 0, stopTokens: [stopAt] })[0];
+  assert.equal(stopped, greedy.slice(0, greedy.indexOf(stopAt) + 1));
+  manualSeed(9);
+  const a = generate(model, [[1, 2], [3]], 8, { temperature: 1.5 });
+  manualSeed(9);
+  const b = generate(model, [[1, 2], [3]], 8, { temperature: 1.5 });
+  assert.equal(a, b);
+  assert.equal(generate(model, [[1, 2]], 10, { temperature: 2, topK: 1 })[0], greedy);
+});
+
+test.run();

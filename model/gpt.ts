@@ -1,0 +1,232 @@
+// GPT-2, ported from nanoGPT's model.py. Read it top to bottom: LayerNorm, attention, MLP, a
+// Block of both with residual connections, then the GPT that stacks Blocks between token +
+// position embeddings and a language-model head tied to the token embedding.
+//
+// Parameter names are GPT-2's (transformer.h.0.attn.c_attn.weight, ...) and Linear weights are
+// stored (out, in) like PyTorch's nn.Linear, so checkpoints interoperate with nanoGPT.
+import { Tensor, zeros, ones, randn, ops, AdamW } from '../engine/index.ts';
+import type { GPTConfig } from './config.ts';
+import { validateGPTConfig } from './config.ts';
+
+export class Linear {
+  weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, bias: boolean, std = 0.02) {
+    this.weight = randn([outFeatures, inFeatures], { std, requiresGrad: true });
+    this.bias = bias ? zeros([outFeatures], { requiresGrad: true }) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return ops.linear(x, this.weight, this.bias);
+  }
+}
+
+export class LayerNorm {
+  weight: Tensor;
+  bias: Tensor | null;
+
+  constructor(dim: number, bias: boolean) {
+    this.weight = ones([dim], { requiresGrad: true });
+    this.bias = bias ? zeros([dim], { requiresGrad: true }) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return ops.layerNorm(x, this.weight, this.bias, 1e-5);
+  }
+}
+
+/** Keys and values of every layer, kept across generation steps (see model/generate.ts). */
+export interface KVCache {
+  /** per layer: (B, H, capacity, D) */
+  k: Float32Array[];
+  v: Float32Array[];
+  batch: number;
+  capacity: number;
+}
+
+export class CausalSelfAttention {
+  c_attn: Linear;
+  c_proj: Linear;
+  nHead: number;
+  nEmbd: number;
+  dropout: number;
+
+  constructor(config: GPTConfig) {
+    // key, query, value projections for all heads, in one batch
+    this.c_attn = new Linear(config.n_embd, 3 * config.n_embd, config.bias);
+    // output projection, scaled at init by 1/sqrt(2*n_layer) (it feeds the residual stream)
+    this.c_proj = new Linear(config.n_embd, config.n_embd, config.bias, 0.02 / Math.sqrt(2 * config.n_layer));
+    this.nHead = config.n_head;
+    this.nEmbd = config.n_embd;
+    this.dropout = config.dropout;
+  }
+
+  forward(x: Tensor, training: boolean): Tensor {
+    const [B, T, C] = x.shape;
+    const [q, k, v] = this.headsQKV(x);
+    // causal self-attention: (B, H, T, D) x (B, H, T, D) -> (B, H, T, D), fused, mask inside
+    const y = ops.causalAttention(q, k, v);
+    // re-assemble all head outputs side by side, then project
+    const merged = ops.reshape(ops.transpose(y, 1, 2), [B, T, C]);
+    return ops.dropout(this.c_proj.forward(merged), this.dropout, training);
+  }
+
+  /** q, k, v as (B, H, T, D) from one projection of x (B, T, C). */
+  headsQKV(x: Tensor): Tensor[] {
+    const [B, T, C] = x.shape;
+    const H = this.nHead;
+    return ops.split(this.c_attn.forward(x), C, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, H, C / H]), 1, 2));
+  }
+}
+
+export class MLP {
+  c_fc: Linear;
+  c_proj: Linear;
+  dropout: number;
+
+  constructor(config: GPTConfig) {
+    this.c_fc = new Linear(config.n_embd, 4 * config.n_embd, config.bias);
+    this.c_proj = new Linear(4 * config.n_embd, config.n_embd, config.bias, 0.02 / Math.sqrt(2 * config.n_layer));
+    this.dropout = config.dropout;
+  }
+
+  forward(x: Tensor, training: boolean): Tensor {
+    return ops.dropout(this.c_proj.forward(ops.gelu(this.c_fc.forward(x))), this.dropout, training);
+  }
+}
+
+export class Block {
+  ln_1: LayerNorm;
+  attn: CausalSelfAttention;
+  ln_2: LayerNorm;
+  mlp: MLP;
+
+  constructor(config: GPTConfig) {
+    this.ln_1 = new LayerNorm(config.n_embd, config.bias);
+    this.attn = new CausalSelfAttention(config);
+    this.ln_2 = new LayerNorm(config.n_embd, config.bias);
+    this.mlp = new MLP(config);
+  }
+
+  // pre-norm residual block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))
+  forward(x: Tensor, training: boolean): Tensor {
+    x = ops.add(x, this.attn.forward(this.ln_1.forward(x), training));
+    return ops.add(x, this.mlp.forward(this.ln_2.forward(x), training));
+  }
+}
+
+export interface ForwardResult {
+  /** (B, T, V) with targets; (B, 1, V) without (only the last position, as nanoGPT). */
+  logits: Tensor;
+  loss: Tensor | null;
+}
+
+export class GPT {
+  config: GPTConfig;
+  wte: Tensor;
+  wpe: Tensor;
+  h: Block[];
+  ln_f: LayerNorm;
+  /** Dropout is active only in training mode; train() / eval() switch it, as in PyTorch. */
+  training = true;
+
+  constructor(config: GPTConfig) {
+    validateGPTConfig(config);
+    this.config = { ...config };
+    this.wte = randn([config.vocab_size, config.n_embd], { std: 0.02, requiresGrad: true });
+    this.wpe = randn([config.block_size, config.n_embd], { std: 0.02, requiresGrad: true });
+    this.h = Array.from({ length: config.n_layer }, () => new Block(config));
+    this.ln_f = new LayerNorm(config.n_embd, config.bias);
+    // the lm_head is wte itself (weight tying): logits = x @ wte^T
+  }
+
+  train(): void {
+    this.training = true;
+  }
+
+  eval(): void {
+    this.training = false;
+  }
+
+  /**
+   * idx: token ids (B*T, row-major) of a (B, T) batch. targets: the same shape, -1 = ignore.
+   * Returns logits and, given targets, the mean cross-entropy over the kept positions.
+   */
+  forward(idx: Int32Array, B: number, T: number, targets?: Int32Array): ForwardResult {
+    if (T > this.config.block_size) throw new Error(`GPT.forward: sequence of length ${T} exceeds block_size ${this.config.block_size}`);
+    if (idx.length !== B * T) throw new Error(`GPT.forward: ${idx.length} ids do not form a (${B}, ${T}) batch`);
+    const positions = new Int32Array(B * T).map((_, i) => i % T);
+    let x = ops.add(ops.embedding(this.wte, idx, [B, T]), ops.embedding(this.wpe, positions, [B, T]));
+    x = ops.dropout(x, this.config.dropout, this.training);
+    for (const block of this.h) x = block.forward(x, this.training);
+    x = this.ln_f.forward(x);
+    if (targets !== undefined) {
+      const logits = ops.linear(x, this.wte);
+      return { logits, loss: ops.crossEntropy(logits, targets) };
+    }
+    // inference: only the last position's logits are needed
+    const last = ops.slice(x, 1, T - 1, T);
+    return { logits: ops.linear(last, this.wte), loss: null };
+  }
+
+  /** Every parameter under its GPT-2 name (lm_head.weight is wte, so it is not listed twice). */
+  namedParameters(): Map<string, Tensor> {
+    const p = new Map<string, Tensor>();
+    p.set('transformer.wte.weight', this.wte);
+    p.set('transformer.wpe.weight', this.wpe);
+    const addLinear = (name: string, l: Linear | LayerNorm) => {
+      p.set(`${name}.weight`, l.weight);
+      if (l.bias !== null) p.set(`${name}.bias`, l.bias);
+    };
+    this.h.forEach((b, i) => {
+      const pre = `transformer.h.${i}`;
+      addLinear(`${pre}.ln_1`, b.ln_1);
+      addLinear(`${pre}.attn.c_attn`, b.attn.c_attn);
+      addLinear(`${pre}.attn.c_proj`, b.attn.c_proj);
+      addLinear(`${pre}.ln_2`, b.ln_2);
+      addLinear(`${pre}.mlp.c_fc`, b.mlp.c_fc);
+      addLinear(`${pre}.mlp.c_proj`, b.mlp.c_proj);
+    });
+    addLinear('transformer.ln_f', this.ln_f);
+    for (const [name, t] of p) t.name = name;
+    return p;
+  }
+
+  parameters(): Tensor[] {
+    return [...this.namedParameters().values()];
+  }
+
+  /** Parameter count; by default without position embeddings, as nanoGPT reports it. */
+  numParams(nonEmbedding = true): number {
+    let n = 0;
+    for (const t of this.parameters()) n += t.size;
+    return nonEmbedding ? n - this.wpe.size : n;
+  }
+
+  /** Shrink the context window (e.g. to fine-tune a model pretrained with a longer one). */
+  cropBlockSize(blockSize: number): void {
+    if (blockSize > this.config.block_size) throw new Error(`cropBlockSize: ${blockSize} is larger than the current block_size ${this.config.block_size}`);
+    this.config.block_size = blockSize;
+    this.wpe = new Tensor(this.wpe.data.slice(0, blockSize * this.config.n_embd), [blockSize, this.config.n_embd], true);
+  }
+
+  /** AdamW with weight decay on every tensor of 2+ dims (matmul weights, embeddings), none on biases and LayerNorm gains. */
+  configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number]): AdamW {
+    const params = this.parameters();
+    const decay = params.filter((p) => p.ndim >= 2);
+    const noDecay = params.filter((p) => p.ndim < 2);
+    return new AdamW([{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }], { lr: learningRate, betas });
+  }
+
+  /**
+   * Model FLOPs utilisation, as in nanoGPT (PaLM paper, appendix B): per token 6N + 12*L*H*Q*T
+   * FLOPs for forward + backward, N the parameter count, Q the head size, T the context.
+   */
+  estimateMfu(fwdbwdPerIter: number, dt: number, peakFlops: number): number {
+    const { n_layer: L, n_head: H, n_embd, block_size: T } = this.config;
+    const flopsPerToken = 6 * this.numParams() + 12 * L * H * (n_embd / H) * T;
+    const flopsPerIter = flopsPerToken * T * fwdbwdPerIter;
+    return flopsPerIter / dt / peakFlops;
+  }
+}

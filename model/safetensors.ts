@@ -1,0 +1,94 @@
+// The safetensors format (https://huggingface.co/docs/safetensors), read and written by hand:
+//
+//   [8 bytes: N, little-endian u64] [N bytes: JSON header] [raw tensor bytes]
+//
+// The header maps each name to {dtype, shape, data_offsets: [begin, end]} (offsets relative to
+// the start of the data section) and may hold "__metadata__": {string: string}. We pad the
+// header with spaces to a multiple of 8 bytes, as the reference writer does, and store F32.
+import { readFileSync } from 'node:fs';
+
+export interface StoredTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+
+/** Serialise named float32 tensors (in the given order) with optional string metadata. */
+export function encodeSafetensors(tensors: Map<string, StoredTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const bytes = t.data.length * 4;
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
+  const headerBytes = Buffer.from(json, 'utf8');
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const t of tensors.values()) {
+    // copy as little-endian float32 whatever the machine's byte order
+    const dv = new DataView(out.buffer, pos, t.data.length * 4);
+    for (let i = 0; i < t.data.length; i++) dv.setFloat32(i * 4, t.data[i], true);
+    pos += t.data.length * 4;
+  }
+  return out;
+}
+
+export interface SafetensorsFile {
+  tensors: Map<string, StoredTensor>;
+  metadata: Record<string, string>;
+}
+
+/** Parse a safetensors buffer; every problem is an error naming `source` (a path) and the tensor. */
+export function decodeSafetensors(buf: Uint8Array, source: string): SafetensorsFile {
+  const fail = (msg: string): never => {
+    throw new Error(`safetensors: ${source}: ${msg}`);
+  };
+  if (buf.length < 8) fail(`file is ${buf.length} bytes, too short for the 8-byte header length (truncated?)`);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen > buf.length - 8) fail(`header claims ${headerLen} bytes but the file has only ${buf.length - 8} after the length (truncated or not a safetensors file)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(Buffer.from(buf.subarray(8, 8 + headerLen)).toString('utf8'));
+  } catch (e) {
+    return fail(`header is not valid JSON (${(e as Error).message})`);
+  }
+  const dataStart = 8 + headerLen;
+  const dataLen = buf.length - dataStart;
+  const metadata = (header.__metadata__ ?? {}) as unknown as Record<string, string>;
+  const tensors = new Map<string, StoredTensor>();
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (!(dtype in DTYPE_BYTES)) fail(`tensor '${name}' has unknown dtype ${dtype}`);
+    if (dtype !== 'F32') fail(`tensor '${name}' is ${dtype}; only F32 tensors are read`);
+    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2) fail(`tensor '${name}' has a malformed entry`);
+    const [begin, end] = offsets;
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== n * 4) fail(`tensor '${name}' of shape [${shape}] needs ${n * 4} bytes but its offsets span ${end - begin}`);
+    if (begin < 0 || end > dataLen) fail(`tensor '${name}' lies at bytes [${begin}, ${end}) but the data section has only ${dataLen} bytes (truncated?)`);
+    const data = new Float32Array(n);
+    const dv = new DataView(buf.buffer, buf.byteOffset + dataStart + begin, n * 4);
+    for (let i = 0; i < n; i++) data[i] = dv.getFloat32(i * 4, true);
+    tensors.set(name, { shape, data });
+  }
+  return { tensors, metadata };
+}
+
+export function readSafetensors(path: string): SafetensorsFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    throw new Error(`safetensors: cannot read ${path}: ${(e as Error).message}`);
+  }
+  return decodeSafetensors(buf, path);
+}
