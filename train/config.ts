@@ -1,0 +1,125 @@
+// Training configuration, like nanoGPT's train.py globals: a typed object of defaults that any
+// `--key=value` on the command line overrides. Values are checked against the default's type,
+// and an unknown key is an error that lists the valid ones.
+
+export interface TrainConfig {
+  // I/O
+  out_dir: string;
+  /** scratch: new model | resume: continue out_dir's checkpoint | pretrained: start from pretrained_dir's weights */
+  init_from: string;
+  pretrained_dir: string;
+  eval_interval: number;
+  eval_iters: number;
+  log_interval: number;
+  /** write a samples file every this many iterations (0 = never) */
+  sample_interval: number;
+  always_save_checkpoint: boolean;
+  // data
+  batch_size: number;
+  gradient_accumulation_steps: number;
+  block_size: number;
+  // model
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+  dropout: number;
+  bias: boolean;
+  // AdamW
+  learning_rate: number;
+  max_iters: number;
+  weight_decay: number;
+  beta1: number;
+  beta2: number;
+  /** clip gradients at this global norm, 0 = off */
+  grad_clip: number;
+  // learning-rate schedule: linear warmup, then cosine decay to min_lr
+  decay_lr: boolean;
+  warmup_iters: number;
+  lr_decay_iters: number;
+  min_lr: number;
+  // system
+  seed: number;
+  /** FLOP/s the MFU is measured against; 0 = estimate this CPU's fp32 peak (train/peakflops.ts) */
+  peak_flops: number;
+}
+
+/**
+ * nanoGPT's defaults, scaled to a laptop CPU the way its shakespeare_char config scales GPT-2
+ * (small model, short context, higher learning rate, beta2 0.99 for few tokens per step).
+ */
+export const defaultTrainConfig: TrainConfig = {
+  out_dir: 'out',
+  init_from: 'scratch',
+  pretrained_dir: '',
+  eval_interval: 250,
+  eval_iters: 20,
+  log_interval: 10,
+  sample_interval: 0,
+  always_save_checkpoint: false,
+  batch_size: 16,
+  gradient_accumulation_steps: 1,
+  block_size: 128,
+  n_layer: 4,
+  n_head: 4,
+  n_embd: 128,
+  dropout: 0,
+  bias: true,
+  learning_rate: 1e-3,
+  max_iters: 2000,
+  weight_decay: 0.1,
+  beta1: 0.9,
+  beta2: 0.99,
+  grad_clip: 1.0,
+  decay_lr: true,
+  warmup_iters: 100,
+  lr_decay_iters: 2000,
+  min_lr: 1e-4,
+  seed: 1337,
+  peak_flops: 0,
+};
+
+export type ConfigValue = string | number | boolean;
+
+/**
+ * Apply `--key=value` arguments to a copy of `defaults`. Every key must exist in defaults; the
+ * value must parse as the default's type. Non-flag arguments are an error too.
+ */
+export function parseOverrides<T extends object>(defaults: T, argv: string[]): T {
+  const config = { ...defaults } as Record<string, ConfigValue>;
+  const valid = Object.keys(defaults);
+  for (const arg of argv) {
+    const m = /^--([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
+    if (m === null) throw new Error(`config: expected --key=value, got '${arg}'. Valid keys: ${valid.join(', ')}`);
+    const [, key, raw] = m;
+    if (!(key in config)) throw new Error(`config: unknown key '${key}'. Valid keys: ${valid.join(', ')}`);
+    config[key] = parseValue(key, raw, config[key]);
+  }
+  return config as T;
+}
+
+function parseValue(key: string, raw: string, current: ConfigValue): ConfigValue {
+  switch (typeof current) {
+    case 'number': {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v)) throw new Error(`config: ${key} must be a number, got '${raw}'`);
+      return v;
+    }
+    case 'boolean':
+      if (raw !== 'true' && raw !== 'false') throw new Error(`config: ${key} must be true or false, got '${raw}'`);
+      return raw === 'true';
+    default:
+      return raw;
+  }
+}
+
+/** Check values that have a fixed set of choices or a range. */
+export function validateTrainConfig(c: TrainConfig): void {
+  if (!['scratch', 'resume', 'pretrained'].includes(c.init_from)) {
+    throw new Error(`config: init_from must be scratch, resume or pretrained, got '${c.init_from}'`);
+  }
+  if (c.init_from === 'pretrained' && c.pretrained_dir === '') throw new Error('config: init_from=pretrained needs --pretrained_dir=DIR');
+  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval'] as const) {
+    if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
+  }
+  if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);
+}

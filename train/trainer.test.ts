@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { train } from './trainer.ts';
+import type { BatchSource } from './trainer.ts';
+import { defaultTrainConfig } from './config.ts';
+import type { TrainConfig } from './config.ts';
+
+/** A toy language: token t is followed by (3t + 1) mod 23, with every 5th target masked. */
+const toy: BatchSource = {
+  vocabSize: 23,
+  getBatch(split, batchSize, rng) {
+    const T = 8;
+    const idx = new Int32Array(batchSize * T);
+    const targets = new Int32Array(batchSize * T);
+    for (let b = 0; b < batchSize; b++) {
+      let t = Math.floor(rng() * 23);
+      if (split === 'val') t = (t * 7) % 23;
+      for (let i = 0; i < T; i++) {
+        idx[b * T + i] = t;
+        t = (3 * t + 1) % 23;
+        targets[b * T + i] = i % 5 === 4 ? -1 : t;
+      }
+    }
+    return { idx, targets, B: batchSize, T };
+  },
+};
+
+function config(overrides: Partial<TrainConfig>): TrainConfig {
+  return {
+    ...defaultTrainConfig, out_dir: mkdtempSync(join(tmpdir(), 'train-')), batch_size: 4, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16,
+    dropout: 0.1, max_iters: 20, eval_interval: 10, eval_iters: 2, log_interval: 100, warmup_iters: 5, lr_decay_iters: 20, learning_rate: 3e-3,
+    gradient_accumulation_steps: 2, ...overrides,
+  };
+}
+const quiet = { log: () => {} };
+
+test('same seed and config: identical losses for 20 steps, twice; and the loss falls', async () => {
+  const a = await train(config({}), toy, quiet);
+  const b = await train(config({}), toy, quiet);
+  assert.is(a.losses.length, 20);
+  assert.equal(a.losses, b.losses);
+  assert.ok(a.losses[19] < a.losses[0], `${a.losses[0]} -> ${a.losses[19]}`);
+  const c = await train(config({ seed: 7 }), toy, quiet);
+  assert.not.equal(c.losses, a.losses);
+});
+
+test('stop after 10 steps, resume: steps 11-20 equal the uninterrupted run', async () => {
+  const full = await train(config({ always_save_checkpoint: true }), toy, quiet);
+  const cfg = config({ always_save_checkpoint: true, max_iters: 10 });
+  const first = await train(cfg, toy, quiet);
+  assert.ok(existsSync(join(cfg.out_dir, 'model.safetensors')));
+  const rest = await train({ ...cfg, max_iters: 20, init_from: 'resume' }, toy, quiet);
+  assert.equal([...first.losses, ...rest.losses], full.losses);
+});
+
+test('eval points and best checkpoint', async () => {
+  const cfg = config({});
+  const r = await train(cfg, toy, quiet);
+  assert.equal(r.evals.map((e) => e.iter), [0, 10, 20]);
+  assert.ok(r.bestValLoss === Math.min(...r.evals.map((e) => e.val)));
+  assert.ok(existsSync(join(cfg.out_dir, 'checkpoint.json')));
+});
+
+test('fine-tuning from a pretrained checkpoint and a clear error for a vocab mismatch', async () => {
+  const pre = config({ always_save_checkpoint: true, max_iters: 10 });
+  await train(pre, toy, quiet);
+  const ft = await train(config({ init_from: 'pretrained', pretrained_dir: pre.out_dir, max_iters: 5, eval_interval: 5 }), toy, quiet);
+  assert.is(ft.iterNum, 5);
+  let message = '';
+  try {
+    await train(config({ init_from: 'pretrained', pretrained_dir: pre.out_dir }), { ...toy, vocabSize: 30 }, quiet);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.match(message, /has vocab_size 23 but the data's tokenizer has 30 tokens/);
+});
+
+test.run();

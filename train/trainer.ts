@@ -1,0 +1,215 @@
+// The training loop, after nanoGPT's train.py:
+//
+//   for each iteration: set the lr from the schedule; every eval_interval estimate train/val loss
+//   and checkpoint if val improved; then forward + backward over gradient_accumulation_steps
+//   fresh micro-batches, clip the global gradient norm, step AdamW, and log
+//   iter | loss | lr | ms/iter | tokens/s | MFU.
+//
+// The data comes from a BatchSource, so the same loop pretrains on plain text and fine-tunes on
+// masked function-calling examples. Randomness: the model init, dropout and training batches
+// draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
+// evaluation batches come from their own stream and never disturb it.
+import { ops, manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad } from '../engine/index.ts';
+import { random } from '../engine/random.ts';
+import type { AdamW } from '../engine/index.ts';
+import { GPT } from '../model/gpt.ts';
+import type { GPTConfig } from '../model/config.ts';
+import { saveCheckpoint, loadCheckpoint, loadOptimizerState } from '../model/checkpoint.ts';
+import type { TrainConfig } from './config.ts';
+import { validateTrainConfig } from './config.ts';
+import { getLr } from './lr.ts';
+import { estimateCpuPeakFlops } from './peakflops.ts';
+import { Progress, formatDuration } from './progress.ts';
+
+export interface Batch {
+  /** (B, T) token ids, row-major */
+  idx: Int32Array;
+  /** (B, T) next-token targets, -1 where the loss is not counted */
+  targets: Int32Array;
+  B: number;
+  T: number;
+}
+
+export interface BatchSource {
+  vocabSize: number;
+  /** Draw batchSize sequences from a split, using rng (uniform in [0, 1)) for the choice. */
+  getBatch(split: 'train' | 'val', batchSize: number, rng: () => number): Batch;
+}
+
+export interface TrainHooks {
+  /** Called every sample_interval iterations and at the end, e.g. to write a samples file. */
+  sample?: (model: GPT, iter: number) => void;
+  /** Extra fields for checkpoint.json (e.g. the tokenizer file). */
+  checkpointInfo?: Record<string, unknown>;
+  /** Where log lines go (default: stdout, with a live bar on a TTY). */
+  log?: (line: string) => void;
+  /** Stop without a prompt after this many seconds (a budget for walkthrough stages); 0 = none. */
+  timeBudgetSeconds?: number;
+}
+
+export interface EvalPoint {
+  iter: number;
+  train: number;
+  val: number;
+}
+
+export interface TrainResult {
+  model: GPT;
+  iterNum: number;
+  bestValLoss: number;
+  /** Training loss of every iteration run in this call, in order. */
+  losses: number[];
+  evals: EvalPoint[];
+  interrupted: boolean;
+  seconds: number;
+}
+
+/** Build (or load) the model and optimizer that init_from asks for. */
+function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number } {
+  const modelArgs: GPTConfig = {
+    block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
+  };
+  if (cfg.init_from === 'scratch') {
+    manualSeed(cfg.seed);
+    const model = new GPT(modelArgs);
+    return { model, opt: model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]), iterNum: 0, bestValLoss: Infinity };
+  }
+  const dir = cfg.init_from === 'resume' ? cfg.out_dir : cfg.pretrained_dir;
+  const { model, info } = loadCheckpoint(dir);
+  if (info.model_config.vocab_size !== vocabSize) {
+    throw new Error(`train: checkpoint in ${dir} has vocab_size ${info.model_config.vocab_size} but the data's tokenizer has ${vocabSize} tokens`);
+  }
+  // the shape comes from the checkpoint; dropout may change (as nanoGPT allows when fine-tuning)
+  model.config.dropout = cfg.dropout;
+  for (const b of model.h) {
+    b.attn.dropout = cfg.dropout;
+    b.mlp.dropout = cfg.dropout;
+  }
+  if (cfg.block_size < model.config.block_size) model.cropBlockSize(cfg.block_size);
+  const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]);
+  if (cfg.init_from === 'resume') {
+    loadOptimizerState(dir, model, opt);
+    if (info.rng_state !== undefined) setRngState(info.rng_state as Parameters<typeof setRngState>[0]);
+    log(`resuming from ${dir} at iteration ${info.iter_num} (best val loss ${info.best_val_loss.toFixed(4)})`);
+    return { model, opt, iterNum: info.iter_num, bestValLoss: info.best_val_loss };
+  }
+  manualSeed(cfg.seed);
+  log(`initialised from the pretrained model in ${dir} (trained ${info.iter_num} iterations)`);
+  return { model, opt, iterNum: 0, bestValLoss: Infinity };
+}
+
+/** Mean loss over eval_iters batches per split, drawn from a stream of their own. */
+export function estimateLoss(model: GPT, data: BatchSource, cfg: TrainConfig, iter: number): { train: number; val: number } {
+  const wasTraining = model.training;
+  model.eval();
+  const out = { train: 0, val: 0 };
+  noGrad(() => {
+    for (const split of ['train', 'val'] as const) {
+      const rng = makeRng(`${cfg.seed}/eval/${split}/${iter}`);
+      let total = 0;
+      for (let k = 0; k < cfg.eval_iters; k++) {
+        const b = data.getBatch(split, cfg.batch_size, rng);
+        total += model.forward(b.idx, b.B, b.T, b.targets).loss!.item();
+      }
+      out[split] = total / cfg.eval_iters;
+    }
+  });
+  model.training = wasTraining;
+  return out;
+}
+
+export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHooks = {}): Promise<TrainResult> {
+  validateTrainConfig(cfg);
+  const started = performance.now();
+  const progress = new Progress(cfg.max_iters, 'train');
+  const log = hooks.log ?? ((s: string) => progress.log(s));
+  const { model, opt, iterNum: startIter, bestValLoss: startBest } = initModel(cfg, data.vocabSize, log);
+  let bestValLoss = startBest;
+  const peak = cfg.peak_flops > 0 ? { flops: cfg.peak_flops, description: 'from --peak_flops' } : estimateCpuPeakFlops();
+  log(`model: ${(model.numParams() / 1e6).toFixed(2)}M parameters (${model.config.n_layer} layers, ${model.config.n_head} heads, ${model.config.n_embd} wide, block ${model.config.block_size}, vocab ${model.config.vocab_size})`);
+  log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
+  log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
+
+  const save = (iter: number, why: string) => {
+    saveCheckpoint(cfg.out_dir, model, opt, {
+      model_config: model.config, train_config: { ...cfg }, iter_num: iter, best_val_loss: bestValLoss, rng_state: getRngState(), ...hooks.checkpointInfo,
+    });
+    log(`saved checkpoint to ${cfg.out_dir} (${why})`);
+  };
+
+  // Ctrl-C: finish the current iteration, save, exit cleanly. A second Ctrl-C quits at once.
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    log('\ninterrupted: saving a checkpoint at the end of this iteration (Ctrl-C again to quit without saving)');
+  };
+  process.on('SIGINT', onSigint);
+
+  const losses: number[] = [];
+  const evals: EvalPoint[] = [];
+  let iter = startIter;
+  let runningMfu = -1;
+  let lastLoss = NaN;
+  try {
+    model.train();
+    for (;;) {
+      // let the event loop run, so a Ctrl-C is noticed between iterations
+      await new Promise((resolve) => setImmediate(resolve));
+      const overBudget = (hooks.timeBudgetSeconds ?? 0) > 0 && (performance.now() - started) / 1000 > hooks.timeBudgetSeconds!;
+      if (interrupted || overBudget) {
+        if (overBudget) log(`time budget of ${hooks.timeBudgetSeconds}s reached at iteration ${iter}`);
+        save(iter, interrupted ? 'interrupted; continue with --init_from=resume' : 'time budget');
+        break;
+      }
+      const lr = getLr(iter, cfg);
+      opt.lr = lr;
+
+      if (iter % cfg.eval_interval === 0 || iter === cfg.max_iters) {
+        const l = estimateLoss(model, data, cfg, iter);
+        evals.push({ iter, ...l });
+        log(`step ${iter}: train loss ${l.train.toFixed(4)}, val loss ${l.val.toFixed(4)}`);
+        if (l.val < bestValLoss || cfg.always_save_checkpoint) {
+          bestValLoss = Math.min(bestValLoss, l.val);
+          if (iter > startIter || cfg.always_save_checkpoint) save(iter, l.val <= bestValLoss ? 'best val loss so far' : 'always_save_checkpoint');
+        }
+      }
+      if (iter >= cfg.max_iters) break;
+
+      // one optimisation step over gradient_accumulation_steps micro-batches
+      const t0 = performance.now();
+      opt.zeroGrad();
+      let loss = 0;
+      let tokens = 0;
+      for (let micro = 0; micro < cfg.gradient_accumulation_steps; micro++) {
+        const b = data.getBatch('train', cfg.batch_size, random);
+        const out = model.forward(b.idx, b.B, b.T, b.targets);
+        // scale so the accumulated gradient is the mean over micro-batches
+        ops.mul(out.loss!, 1 / cfg.gradient_accumulation_steps).backward();
+        loss += out.loss!.item() / cfg.gradient_accumulation_steps;
+        tokens += b.B * b.T;
+      }
+      if (cfg.grad_clip > 0) clipGradNorm(opt.params(), cfg.grad_clip);
+      opt.step();
+      const dt = (performance.now() - t0) / 1000;
+      losses.push(loss);
+      lastLoss = loss;
+
+      if (iter % cfg.log_interval === 0) {
+        const mfu = model.estimateMfu(cfg.batch_size * cfg.gradient_accumulation_steps, dt, peak.flops);
+        runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
+        log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%`);
+      }
+      iter++;
+      progress.update(iter, `loss ${lastLoss.toFixed(4)}`);
+      if (cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && hooks.sample) hooks.sample(model, iter);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.done();
+  }
+  if (hooks.sample && !interrupted) hooks.sample(model, iter);
+  const seconds = (performance.now() - started) / 1000;
+  log(`training done: ${iter - startIter} iterations in ${formatDuration(seconds)}, best val loss ${bestValLoss.toFixed(4)}`);
+  return { model, iterNum: iter, bestValLoss, losses, evals, interrupted, seconds };
+}
