@@ -41,6 +41,8 @@ export interface TrainConfig {
   seed: number;
   /** FLOP/s the MFU is measured against; 0 = estimate this CPU's fp32 peak (train/peakflops.ts) */
   peak_flops: number;
+  /** stop (and save) after this many seconds of training, 0 = no limit: for slow machines */
+  max_seconds: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export const defaultTrainConfig: TrainConfig = {
   min_lr: 1e-4,
   seed: 1337,
   peak_flops: 0,
+  max_seconds: 0,
 };
 
 export type ConfigValue = string | number | boolean;

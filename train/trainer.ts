@@ -43,8 +43,6 @@ export interface TrainHooks {
   checkpointInfo?: Record<string, unknown>;
   /** Where log lines go (default: stdout, with a live bar on a TTY). */
   log?: (line: string) => void;
-  /** Stop without a prompt after this many seconds (a budget for walkthrough stages); 0 = none. */
-  timeBudgetSeconds?: number;
 }
 
 export interface EvalPoint {
@@ -156,10 +154,10 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
     for (;;) {
       // let the event loop run, so a Ctrl-C is noticed between iterations
       await new Promise((resolve) => setImmediate(resolve));
-      const overBudget = (hooks.timeBudgetSeconds ?? 0) > 0 && (performance.now() - started) / 1000 > hooks.timeBudgetSeconds!;
+      const overBudget = cfg.max_seconds > 0 && (performance.now() - started) / 1000 > cfg.max_seconds;
       if (interrupted || overBudget) {
-        if (overBudget) log(`time budget of ${hooks.timeBudgetSeconds}s reached at iteration ${iter}`);
-        save(iter, interrupted ? 'interrupted; continue with --init_from=resume' : 'time budget');
+        if (overBudget) log(`max_seconds=${cfg.max_seconds} reached at iteration ${iter}`);
+        save(iter, interrupted ? 'interrupted; continue with --init_from=resume' : 'max_seconds reached; continue with --init_from=resume');
         break;
       }
       const lr = getLr(iter, cfg);
@@ -208,7 +206,8 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
     process.off('SIGINT', onSigint);
     progress.done();
   }
-  if (hooks.sample && !interrupted) hooks.sample(model, iter);
+  const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
+  if (hooks.sample && !interrupted && !sampledLast) hooks.sample(model, iter);
   const seconds = (performance.now() - started) / 1000;
   log(`training done: ${iter - startIter} iterations in ${formatDuration(seconds)}, best val loss ${bestValLoss.toFixed(4)}`);
   return { model, iterNum: iter, bestValLoss, losses, evals, interrupted, seconds };

@@ -43,7 +43,7 @@ for (const n of [1, 7, 33, 129]) {
 }
 
 test('matmul on odd rectangular shapes, blocks larger than the cache tiles, and accumulate', () => {
-  for (const [M, N, K] of [[5, 300, 3], [97, 13, 300], [130, 520, 261], [1, 9, 1]]) {
+  for (const [M, N, K] of [[5, 300, 3], [97, 13, 300], [130, 520, 261], [1, 9, 1], [3, 7, 5], [8, 130, 33]]) {
     const a = randomArray(M * K);
     const b = randomArray(K * N);
     const out = randomArray(M * N);
@@ -51,6 +51,18 @@ test('matmul on odd rectangular shapes, blocks larger than the cache tiles, and 
     matmul(a, b, out, M, N, K, { accumulate: true });
     const want = reference(a, b, M, N, K, false, false).map((v, i) => v + before[i]);
     assert.ok(maxRelError(out, want) < 1e-5, `${M}x${N}x${K}`);
+  }
+});
+
+test('few-row products (the decoding path) in every transpose variant', () => {
+  for (const [M, N, K] of [[1, 13, 7], [3, 130, 33], [8, 5, 300]]) {
+    for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+      const a = randomArray(M * K);
+      const b = randomArray(K * N);
+      const out = new Float32Array(M * N);
+      matmul(a, b, out, M, N, K, { transA, transB });
+      assert.ok(maxRelError(out, reference(a, b, M, N, K, transA, transB)) < 1e-5, `${M}x${N}x${K} ${transA} ${transB}`);
+    }
   }
 });
 

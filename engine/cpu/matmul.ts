@@ -25,6 +25,10 @@ export function matmul(a: Float32Array, b: Float32Array, out: Float32Array, M: n
   const transB = opts.transB ?? false;
   if (!opts.accumulate) out.fill(0, 0, M * N);
   if (K === 0) return;
+  if (M <= FEW_ROWS && !transA) {
+    matmulFewRows(a, b, out, M, N, K, transB);
+    return;
+  }
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
@@ -119,6 +123,43 @@ function microKernel(kc: number, aOff: number, bOff: number, out: Float32Array, 
   t[24] = c30; t[25] = c31; t[26] = c32; t[27] = c33; t[28] = c34; t[29] = c35; t[30] = c36; t[31] = c37;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) out[outOff + i * ldo + j] += t[i * NR + j];
+  }
+}
+
+const FEW_ROWS = 8;
+
+/**
+ * Few rows of A (decoding one token per sequence): packing B would cost as much as the product,
+ * so multiply in place. A @ B^T is a dot product of two contiguous rows (four columns at a time,
+ * sharing the loads of A); A @ B adds scaled rows of B into the output row.
+ */
+function matmulFewRows(a: Float32Array, b: Float32Array, out: Float32Array, M: number, N: number, K: number, transB: boolean): void {
+  for (let i = 0; i < M; i++) {
+    const ai = i * K;
+    const oi = i * N;
+    if (transB) {
+      let j = 0;
+      for (; j + 4 <= N; j += 4) {
+        const b0 = j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let k = 0; k < K; k++) {
+          const x = a[ai + k];
+          s0 += x * b[b0 + k]; s1 += x * b[b1 + k]; s2 += x * b[b2 + k]; s3 += x * b[b3 + k];
+        }
+        out[oi + j] += s0; out[oi + j + 1] += s1; out[oi + j + 2] += s2; out[oi + j + 3] += s3;
+      }
+      for (; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a[ai + k] * b[j * K + k];
+        out[oi + j] += s;
+      }
+    } else {
+      for (let k = 0; k < K; k++) {
+        const x = a[ai + k];
+        const bk = k * N;
+        for (let j = 0; j < N; j++) out[oi + j] += x * b[bk + j];
+      }
+    }
   }
 }
 

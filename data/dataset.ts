@@ -1,0 +1,117 @@
+// From records to batches.
+//
+// Fine-tuning (FcDataset): one example per row. The sequence is prompt (system + user +
+// assistant header) followed by the answer and its end token. Inputs are the sequence without
+// its last token, targets the sequence shifted by one; a target counts in the loss only if it
+// is part of the answer (so the model is never trained to predict the user's words), and
+// padding targets are -1 too:
+//
+//   tokens   <|im_start|> system ... user ... assistant\n <functioncall> {...} <|im_end|> <|endoftext|>
+//   targets       -1       -1 ...  -1  ...     <functioncall>   {...}  <|im_end|> <|endoftext|>  (-1 padding)
+//
+// Rows are padded to block_size with <|pad|>; columns that are padding in every row of a batch
+// are then cut off, which changes no result (attention is causal and those targets are -1)
+// and saves their compute. Examples longer than block_size are dropped and counted.
+//
+// Pretraining (TextStream): every record's full text, concatenated into one token stream, and
+// random windows of block_size + 1 tokens from it (all positions count), as nanoGPT does.
+import type { Batch, BatchSource } from '../train/trainer.ts';
+import type { Tokenizer } from './tokenizer.ts';
+import type { FcRecord } from './format.ts';
+import { promptAndAnswer, SPECIAL } from './format.ts';
+
+export interface EncodedExample {
+  /** prompt + answer token ids */
+  ids: Int32Array;
+  /** number of prompt tokens */
+  promptLength: number;
+}
+
+export function encodeExample(tok: Tokenizer, record: FcRecord): EncodedExample {
+  const { prompt, answer } = promptAndAnswer(record);
+  const p = tok.encode(prompt);
+  const a = tok.encode(answer);
+  return { ids: Int32Array.from([...p, ...a]), promptLength: p.length };
+}
+
+/** Inputs and masked targets of one example (length = ids.length - 1). */
+export function inputsAndTargets(ex: EncodedExample): { inputs: Int32Array; targets: Int32Array } {
+  const n = ex.ids.length - 1;
+  const inputs = ex.ids.slice(0, n);
+  const targets = new Int32Array(n);
+  for (let i = 0; i < n; i++) targets[i] = i + 1 >= ex.promptLength ? ex.ids[i + 1] : -1;
+  return { inputs, targets };
+}
+
+export class FcDataset implements BatchSource {
+  readonly vocabSize: number;
+  readonly train: EncodedExample[];
+  readonly val: EncodedExample[];
+  readonly dropped: { train: number; val: number };
+  private readonly padId: number;
+
+  constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
+    this.vocabSize = tok.vocabSize;
+    this.padId = tok.specialId(SPECIAL.pad);
+    const fits = (e: EncodedExample) => e.ids.length - 1 <= blockSize;
+    const tr = trainRecords.map((r) => encodeExample(tok, r));
+    const va = valRecords.map((r) => encodeExample(tok, r));
+    this.train = tr.filter(fits);
+    this.val = va.filter(fits);
+    this.dropped = { train: tr.length - this.train.length, val: va.length - this.val.length };
+    if (this.train.length === 0 || this.val.length === 0) {
+      throw new Error(`dataset: no ${this.train.length === 0 ? 'training' : 'validation'} example fits block_size ${blockSize}`);
+    }
+  }
+
+  getBatch(split: 'train' | 'val', batchSize: number, rng: () => number): Batch {
+    const pool = split === 'train' ? this.train : this.val;
+    const rows = Array.from({ length: batchSize }, () => pool[Math.floor(rng() * pool.length)]);
+    return this.collate(rows);
+  }
+
+  /** Pad rows to block_size (pad tokens, -1 targets), then drop all-padding columns at the end. */
+  collate(rows: EncodedExample[]): Batch {
+    const T = Math.max(...rows.map((r) => r.ids.length - 1));
+    const B = rows.length;
+    const idx = new Int32Array(B * T).fill(this.padId);
+    const targets = new Int32Array(B * T).fill(-1);
+    rows.forEach((r, b) => {
+      const { inputs, targets: t } = inputsAndTargets(r);
+      idx.set(inputs, b * T);
+      targets.set(t, b * T);
+    });
+    return { idx, targets, B, T };
+  }
+}
+
+export class TextStream implements BatchSource {
+  readonly vocabSize: number;
+  private readonly tokens: { train: Int32Array; val: Int32Array };
+
+  constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
+    this.vocabSize = tok.vocabSize;
+    const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => tok.encode(r.system + r.user + r.assistant)));
+    this.tokens = { train: stream(trainRecords), val: stream(valRecords) };
+    for (const split of ['train', 'val'] as const) {
+      if (this.tokens[split].length <= blockSize + 1) throw new Error(`dataset: the ${split} text has ${this.tokens[split].length} tokens, fewer than block_size + 1 = ${blockSize + 1}`);
+    }
+  }
+
+  get trainTokens(): number {
+    return this.tokens.train.length;
+  }
+
+  getBatch(split: 'train' | 'val', batchSize: number, rng: () => number): Batch {
+    const data = this.tokens[split];
+    const T = this.blockSize;
+    const idx = new Int32Array(batchSize * T);
+    const targets = new Int32Array(batchSize * T);
+    for (let b = 0; b < batchSize; b++) {
+      const start = Math.floor(rng() * (data.length - T - 1));
+      idx.set(data.subarray(start, start + T), b * T);
+      targets.set(data.subarray(start + 1, start + T + 1), b * T);
+    }
+    return { idx, targets, B: batchSize, T };
+  }
+}

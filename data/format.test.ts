@@ -1,0 +1,41 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pythonRepr, parsePythonLiteral, parseFunctionCall, answerText, makeRecord, promptAndAnswer, userText } from './format.ts';
+
+test('pythonRepr writes dicts as Python does (lowercase booleans, as the data)', () => {
+  assert.is(pythonRepr({ temperature: 22, area: ['driver', 'rear-left'], unit: 'celsius' }), "{'temperature': 22, 'area': ['driver', 'rear-left'], 'unit': 'celsius'}");
+  assert.is(pythonRepr({ include_history: false }), "{'include_history': false}");
+  assert.is(pythonRepr({ track: "don't stop" }), `{'track': "don't stop"}`);
+  assert.is(pythonRepr({}), '{}');
+});
+
+test('answerText matches the original format byte for byte', () => {
+  assert.is(answerText({ name: 'set_fan_speed', arguments: { speed: 'high' } }),
+    `<functioncall> {"name": "set_fan_speed", "arguments": "{'speed': 'high'}"} <|im_end|><|endoftext|>`);
+  const r = makeRecord('Fan on high.', { name: 'set_fan_speed', arguments: { speed: 'high' } });
+  assert.is(r.user, '<|im_start|>user\nFan on high.<|im_end|>\n');
+  assert.is(userText(r), 'Fan on high.');
+  const { prompt, answer } = promptAndAnswer(r);
+  assert.ok(prompt.endsWith('<|im_start|>assistant\n') && answer.startsWith('<functioncall>'));
+});
+
+test('parsePythonLiteral: dicts, lists, both quotes, escapes, numbers, booleans; errors', () => {
+  assert.equal(parsePythonLiteral(`{'a': [1, 2.5, -3], "b": 'it\\'s', 'c': True, 'd': false, 'e': None, 'f': {},}`),
+    { a: [1, 2.5, -3], b: "it's", c: true, d: false, e: null, f: {} });
+  assert.throws(() => parsePythonLiteral("{'a': }"), /python literal: unexpected character/);
+  assert.throws(() => parsePythonLiteral("{'a': 'x'"), /expected ',' or '}'/);
+  assert.throws(() => parsePythonLiteral("{'a': 1} extra"), /unexpected text after the value/);
+});
+
+test('parseFunctionCall: a normal answer, a malformed record (unescaped quotes), and garbage', () => {
+  const call = parseFunctionCall(answerText({ name: 'set_temperature', arguments: { temperature: 21, area: ['driver'] } }));
+  assert.equal(call, { name: 'set_temperature', arguments: { temperature: 21, area: ['driver'] } });
+  // the original data has records like this one (a track with an apostrophe in double quotes)
+  const broken = `<|im_start|>assistant\n<functioncall> {"name": "play_music", "arguments": "{'volume': 3, 'track': "we can't stop"}"} <|im_end|><|endoftext|>`;
+  assert.equal(parseFunctionCall(broken), { name: 'play_music', arguments: { volume: 3, track: "we can't stop" } });
+  assert.is(parseFunctionCall('no call here'), null);
+  assert.is(parseFunctionCall('<functioncall> {"name": "x", "arguments": "{\'a\': }"} <|im_end|>'), null);
+  assert.is(parseFunctionCall('<functioncall> {"name": "arguments": "arguments": "argu'), null);
+});
+
+test.run();

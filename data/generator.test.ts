@@ -1,0 +1,53 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generateRecords } from './generator.ts';
+import { parseFunctionCall, userText } from './format.ts';
+import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX } from './vehicle_api.ts';
+
+const records = generateRecords(6000, 'test');
+
+test('the same seed gives the same records; another seed different ones', () => {
+  assert.equal(generateRecords(50, 'test'), records.slice(0, 50));
+  assert.not.equal(generateRecords(50, 'other'), records.slice(0, 50));
+});
+
+test('every generated call parses back and is valid against the schema', () => {
+  for (const r of records) {
+    const call = parseFunctionCall(r.assistant);
+    assert.ok(call !== null, r.assistant);
+    assert.equal(validateCall(call!), [], `${userText(r)} -> ${JSON.stringify(call)}`);
+  }
+});
+
+test('all 18 functions, incomplete commands, zone lists and varied phrasings appear', () => {
+  const calls = records.map((r) => parseFunctionCall(r.assistant)!);
+  const names = new Set(calls.map((c) => c.name.replace(INCOMPLETE_PREFIX, '')));
+  assert.equal([...names].sort(), FUNCTIONS.map((f) => f.name).sort());
+  const incomplete = calls.filter((c) => c.name.startsWith(INCOMPLETE_PREFIX));
+  assert.ok(incomplete.length > 100 && incomplete.length < 600, `${incomplete.length} incomplete`);
+  assert.ok(incomplete.every((c) => Object.values(c.arguments).includes('')));
+  assert.ok(calls.some((c) => Array.isArray(c.arguments.area) && c.arguments.area.length === 4));
+  const users = records.map(userText);
+  assert.ok(new Set(users).size > 0.8 * users.length, 'mostly distinct commands');
+  assert.ok(users.some((u) => /twenty|thirty|forty/.test(u)), 'numbers as words');
+  assert.ok(users.some((u) => /\?$/.test(u)), 'questions');
+});
+
+test('numbers in a command are the ones in its call', () => {
+  for (const r of records.slice(0, 2000)) {
+    const call = parseFunctionCall(r.assistant)!;
+    const t = call.arguments.temperature;
+    if (call.name === 'set_temperature' && typeof t === 'number' && /\d/.test(userText(r))) assert.ok(userText(r).includes(String(t)), userText(r));
+  }
+});
+
+test('validateCall catches unknown functions, missing or out-of-range values', () => {
+  assert.equal(validateCall({ name: 'fly', arguments: {} }), ["unknown function 'fly'"]);
+  assert.equal(validateCall({ name: 'set_temperature', arguments: {} }), ["set_temperature: missing required 'temperature'"]);
+  assert.equal(validateCall({ name: 'set_temperature', arguments: { temperature: 99 } }), ['set_temperature.temperature = 99 is outside [1, 80]']);
+  assert.equal(validateCall({ name: 'set_fan_speed', arguments: { speed: 'turbo' } }), ["set_fan_speed.speed = 'turbo' is not one of low, medium, high"]);
+  assert.equal(validateCall({ name: 'set_fan_speed', arguments: { speed: 'low', area: ['roof'] } }), ["set_fan_speed.area: unknown zone 'roof'"]);
+  assert.equal(validateCall({ name: 'possibly_incomplete_set_fan_speed', arguments: { speed: 'low' } }), ['possibly_incomplete_set_fan_speed: an incomplete call must leave a required value \'\'']);
+});
+
+test.run();

@@ -1,0 +1,114 @@
+// Word banks for the command generator: numbers as words, zone phrases, places and song titles.
+// Written for this project; nothing here comes from the measuring data.
+
+export type Rng = () => number;
+
+export function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[Math.floor(rng() * items.length)];
+}
+
+export function chance(rng: Rng, p: number): boolean {
+  return rng() < p;
+}
+
+export function randInt(rng: Rng, lo: number, hi: number): number {
+  return lo + Math.floor(rng() * (hi - lo + 1));
+}
+
+const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen',
+  'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+
+/** 0..999 in words: 42 -> "forty-two" (or "forty two"), 120 -> "one hundred twenty". */
+export function numberToWords(n: number, hyphen = true): string {
+  if (n < 20) return ONES[n];
+  if (n < 100) return TENS[Math.floor(n / 10)] + (n % 10 ? (hyphen ? '-' : ' ') + ONES[n % 10] : '');
+  const rest = n % 100;
+  return `${ONES[Math.floor(n / 100)]} hundred${rest ? ' ' + numberToWords(rest, hyphen) : ''}`;
+}
+
+/** A number as a person might type it: mostly digits, sometimes words. */
+export function sayNumber(rng: Rng, n: number): string {
+  return chance(rng, 0.78) ? String(n) : numberToWords(n, chance(rng, 0.6));
+}
+
+/** Ways to name each single climate zone. */
+export const ZONE_NAMES: Record<string, readonly string[]> = {
+  'driver': ['driver', "driver's seat", 'driver side', "driver's side", 'driver seat', 'driver zone', 'front left', 'left front seat'],
+  'front-passenger': ['front passenger', 'passenger', 'passenger side', 'passenger seat', 'front passenger seat', 'front right', 'co-driver', 'front passenger side'],
+  'rear-left': ['rear left', 'back left', 'left rear', 'rear left seat', 'back left seat', 'left back', 'rear-left', 'rear left passenger', 'back left passenger'],
+  'rear-right': ['rear right', 'back right', 'right rear', 'rear right seat', 'back right seat', 'right back', 'rear-right', 'rear right passenger', 'back right passenger'],
+};
+
+/** Phrases for one zone on its own (with its preposition). */
+export const ZONE_ALONE: Record<string, readonly string[]> = {
+  'driver': ['for the driver', "on the driver's side", 'on my side', 'for me', 'for my seat', 'on the driver side', 'in the driver zone', 'for the driver seat', 'at the front left'],
+  'front-passenger': ['for the front passenger', 'on the passenger side', 'for my passenger', 'for the passenger seat', 'for the person next to me', 'on the front right', 'for the co-driver', 'for the front passenger seat'],
+  'rear-left': ['for the rear left', 'in the back left', 'behind the driver', 'for the left rear seat', 'in the rear left zone', 'for the back left passenger', 'on the rear left side'],
+  'rear-right': ['for the rear right', 'in the back right', 'behind the passenger', 'for the right rear seat', 'in the rear right zone', 'for the back right passenger', 'on the rear right side'],
+};
+
+export const ALL_ZONES_PHRASES = ['for everyone', 'everywhere', 'in the whole car', 'for all passengers', 'in all zones', 'for every seat', 'throughout the cabin',
+  'for all four zones', 'front and back', 'for all seats', 'in every zone', 'for the entire car', 'all around'];
+export const REAR_PHRASES = ['in the back', 'in the rear', 'for the back seats', 'for the rear passengers', 'in the back row', 'for the rear seats',
+  'for the kids in the back', 'in the second row', 'for the back', 'in the rear zones', 'for the people in the back'];
+export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the driver and passenger', 'in the front row', 'up front', 'for both front seats',
+  'for the front', 'for me and my passenger'];
+
+/** Seats and windows (underscored zone names). */
+export const SEAT_NAMES: Record<string, readonly string[]> = {
+  'driver': ["driver's seat", 'driver seat', 'seat on the driver side'],
+  'front-passenger': ['passenger seat', 'front passenger seat', "passenger's seat", 'seat next to me'],
+  'rear_left': ['rear left seat', 'back left seat', 'left rear seat', 'seat behind the driver'],
+  'rear_right': ['rear right seat', 'back right seat', 'right rear seat', 'seat behind the passenger'],
+};
+export const WINDOW_NAMES: Record<string, readonly string[]> = {
+  'driver': ["driver's window", 'driver window', 'driver side window', 'front left window'],
+  'front-passenger': ['passenger window', 'front passenger window', "passenger's window", 'front right window'],
+  'rear_left': ['rear left window', 'back left window', 'left rear window', 'window behind the driver'],
+  'rear_right': ['rear right window', 'back right window', 'right rear window', 'window behind the passenger'],
+};
+
+// Places: "<name> <kind>", "<number> <name> street", well-known kinds of destination.
+const PLACE_NAMES = ['oak', 'maple', 'pine', 'cedar', 'elm', 'river', 'lake', 'hill', 'park', 'sunset', 'harbor', 'union', 'lincoln', 'washington', 'madison',
+  'franklin', 'jefferson', 'liberty', 'spring', 'valley', 'meadow', 'forest', 'bay', 'ocean', 'mountain', 'north', 'south', 'east', 'west', 'central',
+  'grand', 'royal', 'golden', 'silver', 'green', 'blue', 'red', 'crystal', 'riverside', 'lakeside', 'highland', 'fairview', 'westfield', 'brookside',
+  'kingston', 'chelsea', 'brooklyn', 'jackson', 'monroe', 'hamilton', 'bristol', 'oxford', 'cambridge', 'victoria', 'albert', 'stanley', 'rosewood',
+  'willow', 'birch', 'aspen', 'cherry', 'magnolia', 'lotus', 'sierra', 'canyon', 'coral', 'mesa', 'prairie', 'summit', 'pioneer', 'heritage', 'market',
+  'mission', 'dolphin', 'eagle', 'falcon', 'phoenix', 'orchard', 'garden', 'station', 'bridge', 'castle', 'church', 'mill', 'dover', 'trinity', 'olive',
+  'eden', 'joe', 'maria', 'tony', 'lucky', 'happy', 'little', 'old', 'new', 'big', 'city', 'county', 'state', 'metro', 'uptown', 'downtown', 'midtown'];
+const PLACE_KINDS = ['street', 'avenue', 'road', 'boulevard', 'lane', 'drive', 'park', 'mall', 'plaza', 'square', 'market', 'center', 'station', 'airport',
+  'library', 'museum', 'hospital', 'school', 'university', 'stadium', 'beach', 'harbor', 'pier', 'gym', 'cafe', 'diner', 'bakery', 'pizzeria', 'hotel',
+  'theater', 'cinema', 'zoo', 'garden', 'church', 'high school', 'farmers market', 'shopping center', 'train station', 'bus terminal', 'grocery store',
+  'food market', 'public library', 'medical center', 'city hall', 'post office', 'fire station', 'golf club', 'country club', 'art gallery', 'bookstore'];
+const COMMON_PLACES = ['the airport', 'home', 'work', 'the office', 'the nearest gas station', 'the closest charging station', 'the beach', 'downtown',
+  'the city center', 'the train station', 'the hospital', 'the mall', 'the supermarket', 'the gym', 'the nearest coffee shop', 'the school', 'the park'];
+
+export function samplePlace(rng: Rng): string {
+  const r = rng();
+  if (r < 0.15) return pick(rng, COMMON_PLACES);
+  if (r < 0.35) return `${randInt(rng, 1, 999)} ${pick(rng, PLACE_NAMES)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
+  if (r < 0.55) return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
+  return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
+}
+
+// Song titles: a few words from a bank, like many real titles.
+const SONG_WORDS = ['love', 'heart', 'night', 'day', 'dream', 'fire', 'rain', 'summer', 'winter', 'road', 'home', 'light', 'dance', 'time', 'world',
+  'sky', 'star', 'moon', 'sun', 'river', 'ocean', 'wild', 'free', 'young', 'gold', 'blue', 'forever', 'tonight', 'yesterday', 'tomorrow', 'angel',
+  'baby', 'girl', 'boy', 'city', 'lights', 'highway', 'dreams', 'sweet', 'shine', 'magic', 'paradise', 'thunder', 'storm', 'wonder', 'stay', 'hold',
+  'run', 'fly', 'fall', 'rise', 'lost', 'found', 'together', 'alone', 'beautiful', 'crazy', 'little', 'bad', 'good', 'happy', 'sad', 'electric',
+  'midnight', 'morning', 'california', 'memphis', 'roses', 'diamonds', 'rock', 'roll', 'soul', 'fever', 'secret', 'hello', 'goodbye', 'someone',
+  'everything', 'nothing', 'yellow', 'purple', 'rainbow', 'mountain', 'waves', 'echo', 'shadow', 'gravity', 'believer', 'thriller', 'imagine'];
+const SONG_SHAPES: ReadonlyArray<(w: () => string) => string> = [
+  (w) => w(), (w) => `${w()} ${w()}`, (w) => `the ${w()}`, (w) => `${w()} of ${w()}`, (w) => `${w()} ${w()} ${w()}`, (w) => `my ${w()}`,
+  (w) => `${w()} in the ${w()}`, (w) => `don't ${w()}`, (w) => `i'm ${w()}`, (w) => `${w()} me`,
+];
+
+export function sampleTrack(rng: Rng): string {
+  return pick(rng, SONG_SHAPES)(() => pick(rng, SONG_WORDS));
+}
+
+/** Words or ways to open and close a request. */
+export const OPENERS = ['', '', '', '', '', 'please ', 'can you ', 'could you ', 'could you please ', 'would you ', 'hey, ', 'hey car, ', 'i want you to ',
+  "i'd like you to ", 'go ahead and ', 'quickly ', 'kindly ', 'ok, ', 'car, ', 'assistant, ', 'i need you to ', 'will you '];
+export const CLOSERS = ['', '', '', '', '', '', ' please', ' thanks', ' thank you', ' now', ' right now', ' for me', ', please', ' asap'];

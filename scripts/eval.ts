@@ -1,0 +1,36 @@
+// npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N]
+// Exact-match accuracy of a fine-tuned model on data in the original format.
+import { parseArgs, printConfig, runMain } from './cli.ts';
+import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadFcDir, loadFcFile } from '../data/loader.ts';
+import { evaluateRecords, formatReport } from '../train/fc_eval.ts';
+import { Progress } from '../train/progress.ts';
+
+const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5 };
+
+runMain(() => {
+  const cfg = parseArgs(defaults);
+  if ((cfg.fc_data_dir === '') === (cfg.fc_file === '')) throw new Error('eval: give exactly one of --fc_data_dir=DIR (its validation files) or --fc_file=FILE');
+  printConfig('eval', cfg);
+  let records;
+  if (cfg.fc_file !== '') records = loadFcFile(cfg.fc_file, cfg.skip_bad).records;
+  else {
+    const d = loadFcDir(cfg.fc_data_dir, cfg.skip_bad);
+    if (d.val.length === 0) throw new Error(`eval: ${cfg.fc_data_dir} has no *val*.json or *test*.json file`);
+    records = d.val;
+  }
+  if (cfg.limit > 0) records = records.slice(0, cfg.limit);
+  const { model, tokenizer } = loadTrained(cfg.out_dir);
+  const progress = new Progress(records.length, 'eval');
+  const t0 = performance.now();
+  const report = evaluateRecords(model, tokenizer, records, { batchSize: cfg.batch_size, onProgress: (done) => progress.update(done, '') });
+  progress.done();
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`\n${formatReport(report)}\n`);
+  console.log(`exact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%, function name: ${(100 * report.nameAccuracy).toFixed(1)}% (${seconds.toFixed(1)}s, ${(report.n / seconds).toFixed(1)} commands/s)`);
+  const errors = report.rows.filter((r) => !r.ok).slice(0, cfg.show_errors);
+  if (errors.length > 0) {
+    console.log(`\nfirst ${errors.length} mismatches:`);
+    for (const e of errors) console.log(`  ${e.user}\n    expected  ${JSON.stringify(e.expected)}\n    predicted ${e.call === null ? e.raw.trim() : JSON.stringify(e.call)}`);
+  }
+});

@@ -1,0 +1,16 @@
+// npm run finetune [-- --pretrained_dir=out/pretrain --fc_data_dir=DIR --key=value ...]
+// Masked fine-tuning for function calling, like the original project's train.py.
+// --init_from=scratch trains without a pretrained model; --init_from=resume continues out_dir.
+import { parseArgs, printConfig, runMain } from './cli.ts';
+import { defaultFinetuneConfig, runFinetune } from '../train/fc_pipeline.ts';
+import { formatReport } from '../train/fc_eval.ts';
+
+runMain(async () => {
+  const cfg = parseArgs(defaultFinetuneConfig);
+  printConfig('finetune', cfg);
+  const { report } = await runFinetune(cfg, console.log);
+  if (report !== null) {
+    console.log(`\nexact match on ${report.n} validation examples: ${(100 * report.exactAccuracy).toFixed(1)}% (function name ${(100 * report.nameAccuracy).toFixed(1)}%)`);
+    console.log(formatReport(report));
+  }
+});

@@ -1,0 +1,10 @@
+// npm run prepare [-- --num_train=40000 --num_val=1000 --vocab_size=768 --seed=1337 --data_dir=out/data]
+// Generates function-calling examples in the original format and trains the tokenizer.
+import { parseArgs, printConfig, runMain } from './cli.ts';
+import { defaultPrepareConfig, prepareData } from '../train/fc_pipeline.ts';
+
+runMain(() => {
+  const cfg = parseArgs(defaultPrepareConfig);
+  printConfig('prepare', cfg);
+  prepareData(cfg, console.log);
+});

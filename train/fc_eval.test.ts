@@ -1,0 +1,44 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { callsMatch, predictionLine, scorePredictions, formatReport, promptFor } from './fc_eval.ts';
+import type { Prediction } from './fc_eval.ts';
+import { parseFunctionCall, makeRecord, promptAndAnswer } from '../data/format.ts';
+import type { FunctionCall } from '../data/vehicle_api.ts';
+
+test('exact match: names, keys and values; zone lists as sets; strings ignore case', () => {
+  const e = { name: 'set_temperature', arguments: { temperature: 21, area: ['driver', 'rear-left'], unit: 'celsius' } };
+  assert.ok(callsMatch(e, { name: 'set_temperature', arguments: { unit: 'Celsius', area: ['rear-left', 'driver'], temperature: 21 } }));
+  assert.not.ok(callsMatch(e, { name: 'set_temperature', arguments: { temperature: 22, area: ['driver', 'rear-left'], unit: 'celsius' } }));
+  assert.not.ok(callsMatch(e, { name: 'set_temperature', arguments: { temperature: 21, area: ['driver'], unit: 'celsius' } }));
+  assert.not.ok(callsMatch(e, { name: 'set_temperature', arguments: { temperature: 21, area: ['driver', 'rear-left'] } }));
+  assert.not.ok(callsMatch(e, { name: 'adjust_temperature', arguments: e.arguments }));
+  assert.not.ok(callsMatch(e, null));
+  assert.not.ok(callsMatch({ name: 'x', arguments: { n: 21 } }, { name: 'x', arguments: { n: '21' } }));
+});
+
+test("predict's JSON line: arguments as an object, call null for a generation that does not parse", () => {
+  const ok = JSON.parse(predictionLine({ user: 'Fan high', raw: `<functioncall> {"name": "set_fan_speed", "arguments": "{'speed': 'high'}"} <|im_end|>`, call: parseFunctionCall(`<functioncall> {"name": "set_fan_speed", "arguments": "{'speed': 'high'}"} <|im_end|>`) }));
+  assert.equal(ok.call, { name: 'set_fan_speed', arguments: { speed: 'high' } });
+  const raw = '<functioncall> {"name": "set_fan_speed", "arguments": "{\'speed\': ';
+  const bad = JSON.parse(predictionLine({ user: 'Fan high', raw, call: parseFunctionCall(raw) }));
+  assert.is(bad.call, null);
+  assert.is(bad.raw, raw.trim());
+  assert.is(bad.user, 'Fan high');
+});
+
+test('scores and the per-function table', () => {
+  const expected: FunctionCall[] = [{ name: 'a', arguments: {} }, { name: 'a', arguments: { x: 1 } }, { name: 'b', arguments: {} }];
+  const preds: Prediction[] = [{ user: '1', raw: '', call: { name: 'a', arguments: {} } }, { user: '2', raw: '', call: { name: 'a', arguments: { x: 2 } } }, { user: '3', raw: 'junk', call: null }];
+  const r = scorePredictions(expected, preds);
+  assert.is(r.exact, 1);
+  assert.ok(Math.abs(r.nameAccuracy - 2 / 3) < 1e-12);
+  assert.equal(r.perFunction.get('a'), { n: 2, exact: 1, name: 2 });
+  assert.match(formatReport(r), /all\s+3\s+33.3%\s+66.7%/);
+});
+
+test('the prediction prompt is exactly the training prompt', () => {
+  const rec = makeRecord('Lock the doors.', { name: 'lock_doors', arguments: { lock_state: 'lock' } });
+  assert.is(promptFor('Lock the doors.'), promptAndAnswer(rec).prompt);
+});
+
+test.run();

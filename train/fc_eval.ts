@@ -1,0 +1,139 @@
+// Function-calling evaluation: generate a call for each command (greedy, batched, KV cache)
+// and compare it with the expected one.
+//
+// Exact match: same function name, same argument keys, equal values, where zone lists compare
+// as sets and strings ignore case (the original data is lowercase, a model may not be).
+import type { GPT } from '../model/gpt.ts';
+import { generate } from '../model/generate.ts';
+import type { Tokenizer } from '../data/tokenizer.ts';
+import type { FcRecord } from '../data/format.ts';
+import { ASSISTANT_HEADER, SPECIAL, SYSTEM_PROMPT, answerText, parseFunctionCall, userText } from '../data/format.ts';
+import type { ArgValue, FunctionCall } from '../data/vehicle_api.ts';
+
+function valuesEqual(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const norm = (xs: unknown[]) => new Set(xs.map((x) => (typeof x === 'string' ? x.toLowerCase() : JSON.stringify(x))));
+    const sa = norm(a);
+    const sb = norm(b);
+    return sa.size === sb.size && [...sa].every((x) => sb.has(x));
+  }
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+export function callsMatch(expected: FunctionCall, predicted: FunctionCall | null): boolean {
+  if (predicted === null || expected.name !== predicted.name) return false;
+  const ka = Object.keys(expected.arguments).sort();
+  const kb = Object.keys(predicted.arguments).sort();
+  if (ka.join('\u0000') !== kb.join('\u0000')) return false;
+  return ka.every((k) => valuesEqual(expected.arguments[k], predicted.arguments[k] as ArgValue));
+}
+
+/** The prompt for a command: system + user + the assistant header, exactly as in training. */
+export function promptFor(command: string): string {
+  return `${SPECIAL.imStart}system\n${SYSTEM_PROMPT}\n${SPECIAL.imEnd}\n${SPECIAL.imStart}user\n${command}${SPECIAL.imEnd}\n${ASSISTANT_HEADER}`;
+}
+
+export interface Prediction {
+  user: string;
+  /** the generated answer text, up to and including the end token if produced */
+  raw: string;
+  call: FunctionCall | null;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  maxNewTokens?: number;
+  /** called after each batch with the number done */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Greedy function calls for many commands, decoded in batches with the KV cache. */
+export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opts: PredictOptions = {}): Prediction[] {
+  const batchSize = opts.batchSize ?? 32;
+  const maxNew = opts.maxNewTokens ?? 96;
+  const stop = [tok.specialId(SPECIAL.endoftext)];
+  const out: Prediction[] = [];
+  for (let i = 0; i < commands.length; i += batchSize) {
+    const chunk = commands.slice(i, i + batchSize);
+    const prompts = chunk.map((c) => tok.encode(promptFor(c)));
+    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop });
+    generated.forEach((ids, j) => {
+      const raw = tok.decode(ids);
+      out.push({ user: chunk[j], raw, call: parseFunctionCall(raw) });
+    });
+    opts.onProgress?.(Math.min(i + batchSize, commands.length), commands.length);
+  }
+  return out;
+}
+
+export interface FunctionScore {
+  n: number;
+  exact: number;
+  name: number;
+}
+
+export interface EvalReport {
+  n: number;
+  exact: number;
+  nameAccuracy: number;
+  exactAccuracy: number;
+  perFunction: Map<string, FunctionScore>;
+  rows: Array<Prediction & { expected: FunctionCall; ok: boolean }>;
+}
+
+export function evaluateRecords(model: GPT, tok: Tokenizer, records: FcRecord[], opts: PredictOptions = {}): EvalReport {
+  const expected = records.map((r) => {
+    const c = parseFunctionCall(r.assistant);
+    if (c === null) throw new Error(`eval: a record's expected answer does not parse: ${r.assistant.slice(0, 120)}`);
+    return c;
+  });
+  const preds = predictCalls(model, tok, records.map(userText), opts);
+  return scorePredictions(expected, preds);
+}
+
+export function scorePredictions(expected: FunctionCall[], preds: Prediction[]): EvalReport {
+  const perFunction = new Map<string, FunctionScore>();
+  let exact = 0;
+  let name = 0;
+  const rows = preds.map((p, i) => {
+    const e = expected[i];
+    const ok = callsMatch(e, p.call);
+    const nameOk = p.call !== null && p.call.name === e.name;
+    const s = perFunction.get(e.name) ?? { n: 0, exact: 0, name: 0 };
+    s.n++;
+    s.exact += ok ? 1 : 0;
+    s.name += nameOk ? 1 : 0;
+    perFunction.set(e.name, s);
+    exact += ok ? 1 : 0;
+    name += nameOk ? 1 : 0;
+    return { ...p, expected: e, ok };
+  });
+  const n = preds.length;
+  return { n, exact, exactAccuracy: n ? exact / n : 0, nameAccuracy: n ? name / n : 0, perFunction, rows };
+}
+
+/** A plain-text table: function | examples | exact match | name match. */
+export function formatReport(r: EvalReport): string {
+  const names = [...r.perFunction.keys()].sort();
+  const width = Math.max(8, ...names.map((n) => n.length));
+  const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`).padStart(7);
+  const lines = [`${'function'.padEnd(width)}  ${'n'.padStart(5)}  ${'exact'.padStart(7)}  ${'name'.padStart(7)}`];
+  for (const n of names) {
+    const s = r.perFunction.get(n)!;
+    lines.push(`${n.padEnd(width)}  ${String(s.n).padStart(5)}  ${pct(s.exact, s.n)}  ${pct(s.name, s.n)}`);
+  }
+  lines.push(`${'all'.padEnd(width)}  ${String(r.n).padStart(5)}  ${pct(r.exact, r.n)}  ${pct(r.nameAccuracy * r.n, r.n)}`);
+  return lines.join('\n');
+}
+
+/** The samples file: Input / Actual / Predicted for each example. */
+export function formatSamples(rows: EvalReport['rows'], header: string): string {
+  const blocks = rows.map((r) => `Input: ${r.user}\nActual: ${answerText(r.expected)}\nPredicted: ${r.raw.trim()}\nMatch: ${r.ok ? 'yes' : 'no'}\n`);
+  return `${header}\n\n${blocks.join('\n')}`;
+}
+
+/** One line of `npm run predict`: the arguments as a real JSON object, call null when nothing parsed. */
+export function predictionLine(p: Prediction): string {
+  return JSON.stringify({ user: p.user, call: p.call, raw: p.raw.trim() });
+}

@@ -1,0 +1,206 @@
+// The function-calling pipeline, stage by stage. The scripts (prepare, pretrain, finetune,
+// the walkthrough) are thin wrappers over these functions.
+//
+//   prepareData   generate examples -> train/val JSON in the original format -> train a tokenizer
+//   runPretrain   language modelling on the full text of the training examples
+//   runFinetune   masked fine-tuning (loss on answers only), samples file, exact-match evaluation
+import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateRecords } from '../data/generator.ts';
+import { Tokenizer } from '../data/tokenizer.ts';
+import { SPECIAL_TOKENS } from '../data/format.ts';
+import type { FcRecord } from '../data/format.ts';
+import { loadFcDir } from '../data/loader.ts';
+import { FcDataset, TextStream } from '../data/dataset.ts';
+import { makeRng } from '../engine/random.ts';
+import { loadCheckpoint, readCheckpointInfo } from '../model/checkpoint.ts';
+import type { GPT } from '../model/gpt.ts';
+import { defaultTrainConfig } from './config.ts';
+import type { TrainConfig } from './config.ts';
+import { train } from './trainer.ts';
+import type { TrainResult } from './trainer.ts';
+import { evaluateRecords, formatSamples } from './fc_eval.ts';
+import type { EvalReport } from './fc_eval.ts';
+
+export type Log = (line: string) => void;
+
+// ------------------------------------------------------------------ stage 1: data + tokenizer
+
+export interface PrepareConfig {
+  data_dir: string;
+  num_train: number;
+  num_val: number;
+  vocab_size: number;
+  incomplete_rate: number;
+  seed: number;
+}
+
+export const defaultPrepareConfig: PrepareConfig = {
+  data_dir: 'out/data',
+  num_train: 40000,
+  num_val: 1000,
+  vocab_size: 768,
+  incomplete_rate: 0.06,
+  seed: 1337,
+};
+
+export interface Prepared {
+  train: FcRecord[];
+  val: FcRecord[];
+  tokenizer: Tokenizer;
+  files: string[];
+}
+
+export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
+  mkdirSync(cfg.data_dir, { recursive: true });
+  const t0 = performance.now();
+  // train and val come from different seeds, so no example is shared by construction of the stream
+  const trainRecords = generateRecords(cfg.num_train, `${cfg.seed}/train`, { incompleteRate: cfg.incomplete_rate });
+  const valRecords = generateRecords(cfg.num_val, `${cfg.seed}/val`, { incompleteRate: cfg.incomplete_rate });
+  const trainPath = join(cfg.data_dir, 'fc_generated_train.json');
+  const valPath = join(cfg.data_dir, 'fc_generated_val.json');
+  writeFileSync(trainPath, JSON.stringify(trainRecords, null, 1));
+  writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
+  log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
+  const t1 = performance.now();
+  const tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS);
+  const tokPath = join(cfg.data_dir, 'tokenizer.json');
+  tokenizer.save(tokPath);
+  log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
+  return { train: trainRecords, val: valRecords, tokenizer, files: [trainPath, valPath, tokPath] };
+}
+
+export function fullText(r: FcRecord): string {
+  return r.system + r.user + r.assistant;
+}
+
+// ------------------------------------------------------------------ stages 2 and 3: training
+
+export interface FcTrainConfig extends TrainConfig {
+  /** a directory in the original format: *train*.json for training, *test*.json / *val*.json for validation */
+  fc_data_dir: string;
+  /** tokenizer file; default: the pretrained checkpoint's, else <fc_data_dir>/tokenizer.json, else train one */
+  tokenizer: string;
+  skip_bad: boolean;
+  /** share of training records held out for validation when the directory has no val/test file */
+  val_fraction: number;
+  /** validation examples scored by exact match after fine-tuning (0 = skip) */
+  eval_examples: number;
+  /** examples in each samples file */
+  sample_examples: number;
+  /** vocabulary size when a tokenizer has to be trained here */
+  vocab_size: number;
+}
+
+const fcDefaults = {
+  fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 768,
+};
+
+export const defaultPretrainConfig: FcTrainConfig = {
+  ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 100, eval_iters: 10, log_interval: 10,
+  batch_size: 16, block_size: 128, max_iters: 300, warmup_iters: 30, lr_decay_iters: 300, learning_rate: 2e-3, min_lr: 2e-4,
+  eval_examples: 0,
+};
+
+export const defaultFinetuneConfig: FcTrainConfig = {
+  ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
+  eval_interval: 200, eval_iters: 10, log_interval: 10, sample_interval: 200, batch_size: 16, block_size: 128,
+  max_iters: 1200, warmup_iters: 50, lr_decay_iters: 1200, learning_rate: 1e-3, min_lr: 1e-4, always_save_checkpoint: false,
+};
+
+interface FcData {
+  train: FcRecord[];
+  val: FcRecord[];
+  tokenizer: Tokenizer;
+  tokenizerPath: string;
+}
+
+/** Records from fc_data_dir and the tokenizer this run must use. */
+function loadData(cfg: FcTrainConfig, log: Log): FcData {
+  const data = loadFcDir(cfg.fc_data_dir, cfg.skip_bad);
+  log(`data: ${data.train.length} training records from ${data.trainFiles.join(', ')}` + (data.skipped ? ` (${data.skipped} malformed records skipped)` : ''));
+  let { train: trainRecords, val: valRecords } = data;
+  if (valRecords.length === 0) {
+    // no validation file: hold out a seeded random share of the training records
+    const rng = makeRng(`${cfg.seed}/holdout`);
+    const order = trainRecords.map((r, i) => ({ r, k: rng(), i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.r);
+    const nVal = Math.max(1, Math.round(order.length * cfg.val_fraction));
+    valRecords = order.slice(0, nVal);
+    trainRecords = order.slice(nVal);
+    log(`data: no *val*/*test* file in ${cfg.fc_data_dir}; holding out ${nVal} training records (val_fraction=${cfg.val_fraction}) for validation`);
+  } else log(`data: ${valRecords.length} validation records from ${data.valFiles.join(', ')}`);
+
+  let tokenizerPath = cfg.tokenizer;
+  const fromCheckpoint = cfg.init_from === 'resume' ? cfg.out_dir : cfg.init_from === 'pretrained' ? cfg.pretrained_dir : '';
+  if (tokenizerPath === '' && fromCheckpoint !== '') {
+    const info = readCheckpointInfo(fromCheckpoint);
+    if (info.tokenizer) tokenizerPath = join(fromCheckpoint, info.tokenizer);
+  }
+  if (tokenizerPath === '' && existsSync(join(cfg.fc_data_dir, 'tokenizer.json'))) tokenizerPath = join(cfg.fc_data_dir, 'tokenizer.json');
+  let tokenizer: Tokenizer;
+  if (tokenizerPath !== '') {
+    tokenizer = Tokenizer.load(tokenizerPath);
+    log(`tokenizer: ${tokenizerPath} (${tokenizer.vocabSize} tokens)`);
+  } else {
+    tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS);
+    mkdirSync(cfg.out_dir, { recursive: true });
+    tokenizerPath = join(cfg.out_dir, 'tokenizer.json');
+    tokenizer.save(tokenizerPath);
+    log(`tokenizer: none found, trained one of ${tokenizer.vocabSize} tokens on the training records -> ${tokenizerPath}`);
+  }
+  return { train: trainRecords, val: valRecords, tokenizer, tokenizerPath };
+}
+
+/** Keep a copy of the tokenizer beside the checkpoint, so the checkpoint directory is self-contained. */
+function copyTokenizer(from: string, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  const to = join(outDir, 'tokenizer.json');
+  if (from !== to) copyFileSync(from, to);
+}
+
+export async function runPretrain(cfg: FcTrainConfig, log: Log): Promise<TrainResult> {
+  const data = loadData(cfg, log);
+  const stream = new TextStream(data.tokenizer, data.train, data.val, cfg.block_size);
+  log(`pretraining text: ${stream.trainTokens} tokens; every position of a ${cfg.block_size}-token window is predicted`);
+  copyTokenizer(data.tokenizerPath, cfg.out_dir);
+  return train(cfg, stream, { checkpointInfo: { tokenizer: 'tokenizer.json', stage: 'pretrain' }, log });
+}
+
+export interface FinetuneResult {
+  train: TrainResult;
+  report: EvalReport | null;
+}
+
+export async function runFinetune(cfg: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+  const data = loadData(cfg, log);
+  const ds = new FcDataset(data.tokenizer, data.train, data.val, cfg.block_size);
+  log(`fine-tuning data: ${ds.train.length} training and ${ds.val.length} validation examples` +
+    (ds.dropped.train + ds.dropped.val > 0 ? `; dropped ${ds.dropped.train} training and ${ds.dropped.val} validation examples longer than block_size ${cfg.block_size}` : ''));
+  copyTokenizer(data.tokenizerPath, cfg.out_dir);
+  const sampleRecords = data.val.slice(0, cfg.sample_examples);
+  const samplesDir = join(cfg.out_dir, 'samples');
+  const writeSamples = (model: GPT, iter: number) => {
+    if (sampleRecords.length === 0) return;
+    const report = evaluateRecords(model, data.tokenizer, sampleRecords);
+    mkdirSync(samplesDir, { recursive: true });
+    writeFileSync(join(samplesDir, 'val_sample.txt'), formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`));
+    log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${join(samplesDir, 'val_sample.txt')}`);
+  };
+  const result = await train(cfg, ds, { checkpointInfo: { tokenizer: 'tokenizer.json', stage: 'finetune' }, sample: writeSamples, log });
+  if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
+  // score the best checkpoint (the one on disk), as a user of the model would get it
+  const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadCheckpoint(cfg.out_dir).model : result.model;
+  const records = data.val.slice(0, cfg.eval_examples);
+  const t0 = performance.now();
+  const report = evaluateRecords(best, data.tokenizer, records);
+  log(`evaluated ${records.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+  return { train: result, report };
+}
+
+/** A trained model and its tokenizer, from a checkpoint directory. */
+export function loadTrained(outDir: string): { model: GPT; tokenizer: Tokenizer } {
+  const { model, info } = loadCheckpoint(outDir);
+  const tokPath = join(outDir, info.tokenizer ?? 'tokenizer.json');
+  if (!existsSync(tokPath)) throw new Error(`checkpoint: ${outDir} has no tokenizer file ${tokPath}`);
+  return { model, tokenizer: Tokenizer.load(tokPath) };
+}
