@@ -1,6 +1,8 @@
-// The typed-array implementation of the Kernels interface.
+// The typed-array implementation of the Kernels interface. Matmul runs the WebAssembly SIMD
+// micro-kernel where the runtime has it (matmul_simd.ts) and the plain TypeScript one otherwise
+// (matmul.ts, the readable reference).
 import type { Kernels } from '../kernels.ts';
-import { matmul } from './matmul.ts';
+import { matmulSimd } from './matmul_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
 import { layerNormForward, layerNormBackward } from './layernorm.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
@@ -8,7 +10,7 @@ import { adamwStep } from './adamw.ts';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
-  matmul,
+  matmul: matmulSimd,
   attentionForward,
   attentionBackward,
   layerNormForward,

@@ -48,7 +48,18 @@ function broadcastBinary(op: string, aIn: Operand, bIn: Operand,
 
 // a + b:  d/da = 1, d/db = 1
 export function add(a: Operand, b: Operand): Tensor {
+  if (typeof a !== 'number' && typeof b !== 'number' && sameShape(a.shape, b.shape)) return addSameShape(a, b);
   return broadcastBinary('add', a, b, (x, y) => x + y, () => 1, () => 1);
+}
+
+/** The residual stream's add: no broadcasting, so plain loops (the gradient passes through unchanged). */
+function addSameShape(a: Tensor, b: Tensor): Tensor {
+  const data = new Float32Array(a.size);
+  for (let i = 0; i < data.length; i++) data[i] = a.data[i] + b.data[i];
+  return Tensor.fromOp('add', data, a.shape.slice(), [a, b], (out) => {
+    a.addGrad(out.grad!);
+    b.addGrad(out.grad!);
+  });
 }
 
 // a - b:  d/da = 1, d/db = -1
@@ -117,10 +128,24 @@ export function relu(x: Tensor): Tensor {
 //   d/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
 const GELU_C = Math.sqrt(2 / Math.PI);
 export function gelu(x: Tensor): Tensor {
-  return unary('gelu', x,
-    (v) => 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))),
-    (v) => {
-      const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
-      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
-    });
+  // written out (not through unary) because it is on the hot path of every MLP
+  // tanh(u) is kept for the backward, which needs it again
+  const xd = x.data;
+  const data = new Float32Array(xd.length);
+  const tanhU = new Float32Array(xd.length);
+  for (let i = 0; i < xd.length; i++) {
+    const v = xd[i];
+    const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    tanhU[i] = t;
+    data[i] = 0.5 * v * (1 + t);
+  }
+  return Tensor.fromOp('gelu', data, x.shape.slice(), [x], (out) => {
+    const g = out.grad!;
+    const gx = x.gradBuffer();
+    for (let i = 0; i < xd.length; i++) {
+      const v = xd[i];
+      const t = tanhU[i];
+      gx[i] += g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v));
+    }
+  });
 }

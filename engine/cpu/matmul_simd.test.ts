@@ -1,0 +1,46 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { matmul } from './matmul.ts';
+import { matmulSimd, simdAvailable } from './matmul_simd.ts';
+import { uleb, sleb } from './wasm.ts';
+import { makeRng } from '../random.ts';
+
+const rng = makeRng('simd-test');
+const randomArray = (n: number) => new Float32Array(n).map(() => rng() * 2 - 1);
+
+test('this runtime has WebAssembly SIMD (Node 20): the fast kernel is the one tested', () => {
+  assert.ok(simdAvailable);
+});
+
+test('LEB128 encodings of the emitter', () => {
+  assert.equal(uleb(0), [0]);
+  assert.equal(uleb(228), [0xe4, 0x01]);
+  assert.equal(uleb(624485), [0xe5, 0x8e, 0x26]);
+  assert.equal(sleb(-1), [0x7f]);
+  assert.equal(sleb(64), [0xc0, 0x00]);
+  assert.equal(sleb(-123456), [0xc0, 0xbb, 0x78]);
+});
+
+test('SIMD matmul equals the plain TypeScript kernel on random odd shapes, all transposes, accumulate', () => {
+  const shapes = [[8, 1, 1], [9, 17, 5], [37, 29, 300], [97, 513, 7], [130, 520, 261], [200, 33, 600]];
+  for (const [M, N, K] of shapes) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = randomArray(M * K);
+      const b = randomArray(K * N);
+      const start = randomArray(M * N);
+      const got = Float32Array.from(start);
+      const want = Float32Array.from(start);
+      matmulSimd(a, b, got, M, N, K, { transA, transB, accumulate: true });
+      matmul(a, b, want, M, N, K, { transA, transB, accumulate: true });
+      let err = 0;
+      let scale = 1e-12;
+      for (let i = 0; i < want.length; i++) {
+        err = Math.max(err, Math.abs(got[i] - want[i]));
+        scale = Math.max(scale, Math.abs(want[i]));
+      }
+      assert.ok(err / scale < 1e-5, `${M}x${N}x${K} transA=${transA} transB=${transB}: ${err / scale}`);
+    }
+  }
+});
+
+test.run();

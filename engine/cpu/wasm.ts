@@ -1,0 +1,93 @@
+// A tiny WebAssembly emitter: just enough of the binary format to write one SIMD function by
+// hand. Each helper returns the bytes of one instruction; a function body is their concatenation.
+// Spec: https://webassembly.github.io/spec/core/binary/ (sections, LEB128 numbers, opcodes).
+
+/** Unsigned LEB128: 7 bits per byte, high bit set on all but the last. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for i32.const). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const SIMD = 0xfd;
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+export const op = {
+  localGet: (i: number) => [0x20, ...uleb(i)],
+  localSet: (i: number) => [0x21, ...uleb(i)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Add: () => [0x6a],
+  i32Sub: () => [0x6b],
+  i32Mul: () => [0x6c],
+  i32Shl: () => [0x74],
+  i32LtU: () => [0x49],
+  /** a loop whose label, when branched to, jumps back to its start */
+  loop: () => [0x03, 0x40],
+  end: () => [0x0b],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  /** memarg = alignment (log2) and a constant byte offset added to the address */
+  f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  v128Load: (offset: number) => [SIMD, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset: number) => [SIMD, ...uleb(0x0b), 4, ...uleb(offset)],
+  v128Zero: () => [SIMD, ...uleb(0x0c), ...new Array(16).fill(0)],
+  f32x4Splat: () => [SIMD, ...uleb(0x13)],
+  f32x4Add: () => [SIMD, ...uleb(0xe4)],
+  f32x4Mul: () => [SIMD, ...uleb(0xe6)],
+};
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): number[] {
+  const bytes = [...Buffer.from(s, 'utf8')];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+export interface WasmFunction {
+  exportName: string;
+  params: number[];
+  /** groups of [count, type] */
+  locals: Array<[number, number]>;
+  body: number[];
+}
+
+/** A module with one memory (exported as "memory") and the given functions (no results). */
+export function buildModule(fns: WasmFunction[], memoryPages: number): Uint8Array<ArrayBuffer> {
+  const types = section(1, vec(fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])));
+  const funcs = section(3, vec(fns.map((_, i) => uleb(i))));
+  const memory = section(5, vec([[0x00, ...uleb(memoryPages)]]));
+  const exports = section(7, vec([
+    ...fns.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]),
+    [...name('memory'), 0x02, 0],
+  ]));
+  const code = section(10, vec(fns.map((f) => {
+    const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end()];
+    return [...uleb(body.length), ...body];
+  })));
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+}
