@@ -2,6 +2,7 @@
 //   model.safetensors      the weights under GPT-2 names, Linear weights (out, in)
 //   optimizer.safetensors  AdamW's moments: "<param>.exp_avg", "<param>.exp_avg_sq"
 //   checkpoint.json        model config, train config, iteration, best val loss, RNG state, ...
+//   adapter_model.safetensors + adapter_config.json   LoRA adapters alone (PEFT's names), if any
 //
 // Saving is atomic per file (write "<file>.tmp", fsync, rename), the json last. All three carry
 // the same save id, so a checkpoint whose files come from different saves (a kill in the
@@ -13,6 +14,7 @@ import type { GPTConfig } from './config.ts';
 import { GPT } from './gpt.ts';
 import { encodeSafetensors, readSafetensors } from './safetensors.ts';
 import type { StoredTensor } from './safetensors.ts';
+import type { LoraConfig } from './lora.ts';
 
 export interface CheckpointInfo {
   model_config: GPTConfig;
@@ -22,6 +24,7 @@ export interface CheckpointInfo {
   rng_state?: unknown;
   tokenizer?: string;
   save_id?: string;
+  lora?: LoraConfig | null;
   [key: string]: unknown;
 }
 
@@ -46,7 +49,7 @@ export function saveCheckpoint(dir: string, model: GPT, optimizer: AdamW | null,
   const moments = new Map<string, StoredTensor>();
   const steps: Record<string, number> = {};
   if (optimizer !== null) {
-    for (const [name, t] of model.namedParameters()) {
+    for (const [name, t] of model.allNamedTensors()) {
       const s = optimizer.state.get(t);
       if (s === undefined) continue;
       moments.set(`${name}.exp_avg`, { shape: t.shape, data: s.m });
@@ -56,7 +59,37 @@ export function saveCheckpoint(dir: string, model: GPT, optimizer: AdamW | null,
   }
   writeAtomic(join(dir, 'optimizer.safetensors'), encodeSafetensors(moments, { ...meta, steps: JSON.stringify(steps) }));
   writeAtomic(join(dir, 'model.safetensors'), encodeSafetensors(weights, meta));
-  writeAtomic(join(dir, 'checkpoint.json'), JSON.stringify({ ...info, save_id: saveId }, null, 2) + '\n');
+  if (model.lora !== null) saveAdapters(dir, model, saveId);
+  writeAtomic(join(dir, 'checkpoint.json'), JSON.stringify({ ...info, lora: model.lora, save_id: saveId }, null, 2) + '\n');
+}
+
+/** The LoRA adapters alone: adapter_model.safetensors (PEFT names) and adapter_config.json. */
+export function saveAdapters(dir: string, model: GPT, saveId = ''): void {
+  if (model.lora === null) throw new Error('lora: this model has no adapters to save');
+  mkdirSync(dir, { recursive: true });
+  const merged = [...model.namedLinears().values()].some((l) => l.lora?.merged);
+  if (merged) throw new Error('lora: unmerge the adapters (mergeLora(false)) before saving them');
+  const tensors = new Map<string, StoredTensor>();
+  for (const [name, t] of model.namedAdapters()) tensors.set(name, { shape: t.shape, data: t.data });
+  writeAtomic(join(dir, 'adapter_model.safetensors'), encodeSafetensors(tensors, { format: 'pt', save_id: saveId }));
+  const { rank, alpha, dropout, targets } = model.lora;
+  writeAtomic(join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: rank, lora_alpha: alpha, lora_dropout: dropout, target_modules: targets }, null, 2) + '\n');
+}
+
+/** Put saved adapters onto a (base) model: applies LoRA with the saved settings, then loads A and B. */
+export function loadAdapters(model: GPT, dir: string): void {
+  const configPath = join(dir, 'adapter_config.json');
+  if (!existsSync(configPath)) throw new Error(`lora: no adapter_config.json in ${dir}`);
+  const c = JSON.parse(readFileSync(configPath, 'utf8')) as { r: number; lora_alpha: number; lora_dropout: number; target_modules: string[] };
+  model.applyLora({ rank: c.r, alpha: c.lora_alpha, dropout: c.lora_dropout, targets: c.target_modules });
+  const path = join(dir, 'adapter_model.safetensors');
+  const file = readSafetensors(path);
+  for (const [name, t] of model.namedAdapters()) {
+    const stored = file.tensors.get(name);
+    if (stored === undefined) throw new Error(`lora: ${path} has no tensor '${name}'`);
+    if (stored.shape.join(',') !== t.shape.join(',')) throw new Error(`lora: ${path}: tensor '${name}' has shape [${stored.shape}] but the model needs [${t.shape}]`);
+    t.data.set(stored.data);
+  }
 }
 
 export function readCheckpointInfo(dir: string): CheckpointInfo {
@@ -96,6 +129,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   }
   const model = new GPT(info.model_config);
   loadWeights(model, file.tensors, path);
+  if (info.lora) loadAdapters(model, dir);
   return { model, info };
 }
 
@@ -104,7 +138,7 @@ export function loadOptimizerState(dir: string, model: GPT, optimizer: AdamW): v
   const path = join(dir, 'optimizer.safetensors');
   const file = readSafetensors(path);
   const steps = JSON.parse(file.metadata.steps ?? '{}') as Record<string, number>;
-  for (const [name, t] of model.namedParameters()) {
+  for (const [name, t] of model.allNamedTensors()) {
     const m = file.tensors.get(`${name}.exp_avg`);
     const v = file.tensors.get(`${name}.exp_avg_sq`);
     if (m === undefined || v === undefined) continue; // never stepped

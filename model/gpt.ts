@@ -7,18 +7,23 @@
 import { Tensor, zeros, ones, randn, ops, AdamW } from '../engine/index.ts';
 import type { GPTConfig } from './config.ts';
 import { validateGPTConfig } from './config.ts';
+import { LoraAdapter } from './lora.ts';
+import type { LoraConfig } from './lora.ts';
 
 export class Linear {
   weight: Tensor;
   bias: Tensor | null;
+  /** a low-rank adapter (model/lora.ts), when this layer is fine-tuned with LoRA */
+  lora: LoraAdapter | null = null;
 
   constructor(inFeatures: number, outFeatures: number, bias: boolean, std = 0.02) {
     this.weight = randn([outFeatures, inFeatures], { std, requiresGrad: true });
     this.bias = bias ? zeros([outFeatures], { requiresGrad: true }) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    return ops.linear(x, this.weight, this.bias);
+  forward(x: Tensor, training = false): Tensor {
+    const y = ops.linear(x, this.weight, this.bias);
+    return this.lora === null || this.lora.merged ? y : ops.add(y, this.lora.forward(x, training));
   }
 }
 
@@ -64,19 +69,19 @@ export class CausalSelfAttention {
 
   forward(x: Tensor, training: boolean): Tensor {
     const [B, T, C] = x.shape;
-    const [q, k, v] = this.headsQKV(x);
+    const [q, k, v] = this.headsQKV(x, training);
     // causal self-attention: (B, H, T, D) x (B, H, T, D) -> (B, H, T, D), fused, mask inside
     const y = ops.causalAttention(q, k, v);
     // re-assemble all head outputs side by side, then project
     const merged = ops.reshape(ops.transpose(y, 1, 2), [B, T, C]);
-    return ops.dropout(this.c_proj.forward(merged), this.dropout, training);
+    return ops.dropout(this.c_proj.forward(merged, training), this.dropout, training);
   }
 
   /** q, k, v as (B, H, T, D) from one projection of x (B, T, C). */
-  headsQKV(x: Tensor): Tensor[] {
+  headsQKV(x: Tensor, training = false): Tensor[] {
     const [B, T, C] = x.shape;
     const H = this.nHead;
-    return ops.split(this.c_attn.forward(x), C, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, H, C / H]), 1, 2));
+    return ops.split(this.c_attn.forward(x, training), C, 2).map((t) => ops.transpose(ops.reshape(t, [B, T, H, C / H]), 1, 2));
   }
 }
 
@@ -92,7 +97,7 @@ export class MLP {
   }
 
   forward(x: Tensor, training: boolean): Tensor {
-    return ops.dropout(this.c_proj.forward(ops.gelu(this.c_fc.forward(x))), this.dropout, training);
+    return ops.dropout(this.c_proj.forward(ops.gelu(this.c_fc.forward(x, training)), training), this.dropout, training);
   }
 }
 
@@ -130,6 +135,8 @@ export class GPT {
   ln_f: LayerNorm;
   /** Dropout is active only in training mode; train() / eval() switch it, as in PyTorch. */
   training = true;
+  /** set by applyLora: the adapters' settings */
+  lora: LoraConfig | null = null;
 
   constructor(config: GPTConfig) {
     validateGPTConfig(config);
@@ -197,6 +204,58 @@ export class GPT {
     return [...this.namedParameters().values()];
   }
 
+  /** Every Linear with its GPT-2 name (for LoRA). */
+  namedLinears(): Map<string, Linear> {
+    const out = new Map<string, Linear>();
+    this.h.forEach((b, i) => {
+      out.set(`transformer.h.${i}.attn.c_attn`, b.attn.c_attn);
+      out.set(`transformer.h.${i}.attn.c_proj`, b.attn.c_proj);
+      out.set(`transformer.h.${i}.mlp.c_fc`, b.mlp.c_fc);
+      out.set(`transformer.h.${i}.mlp.c_proj`, b.mlp.c_proj);
+    });
+    return out;
+  }
+
+  /**
+   * LoRA: freeze every base weight and attach adapters to the Linears whose name ends in one of
+   * config.targets (model/lora.ts). Only the adapters will receive gradients.
+   */
+  applyLora(config: LoraConfig): void {
+    if (this.lora !== null) throw new Error('lora: this model already has adapters');
+    for (const p of this.parameters()) p.requiresGrad = false;
+    for (const [name, linear] of this.namedLinears()) {
+      if (!config.targets.some((t) => name.endsWith(`.${t}`))) continue;
+      linear.lora = new LoraAdapter(linear.weight.shape[1], linear.weight.shape[0], config);
+    }
+    this.lora = { ...config };
+  }
+
+  /** The adapters under PEFT's names: base_model.model.<layer>.lora_A.weight (r, in) and lora_B.weight (out, r). */
+  namedAdapters(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const [name, linear] of this.namedLinears()) {
+      if (linear.lora === null) continue;
+      out.set(`base_model.model.${name}.lora_A.weight`, linear.lora.A);
+      out.set(`base_model.model.${name}.lora_B.weight`, linear.lora.B);
+    }
+    return out;
+  }
+
+  /** Fold every adapter into its base weight (fast inference), or take it back out. */
+  mergeLora(merge = true): void {
+    for (const linear of this.namedLinears().values()) {
+      const a = linear.lora;
+      if (a === null || a.merged === merge) continue;
+      a.addTo(linear.weight, merge ? 1 : -1);
+      a.merged = merge;
+    }
+  }
+
+  /** Base weights and adapters: everything a data-parallel worker must share. */
+  allNamedTensors(): Map<string, Tensor> {
+    return new Map([...this.namedParameters(), ...this.namedAdapters()]);
+  }
+
   /** Parameter count; by default without position embeddings, as nanoGPT reports it. */
   numParams(nonEmbedding = true): number {
     let n = 0;
@@ -211,9 +270,12 @@ export class GPT {
     this.wpe = new Tensor(this.wpe.data.slice(0, blockSize * this.config.n_embd), [blockSize, this.config.n_embd], true);
   }
 
-  /** AdamW with weight decay on every tensor of 2+ dims (matmul weights, embeddings), none on biases and LayerNorm gains. */
+  /**
+   * AdamW with weight decay on every tensor of 2+ dims (matmul weights, embeddings), none on
+   * biases and LayerNorm gains. With LoRA, only the adapters are optimised.
+   */
   configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number]): AdamW {
-    const params = this.parameters();
+    const params = this.lora === null ? this.parameters() : [...this.namedAdapters().values()];
     const decay = params.filter((p) => p.ndim >= 2);
     const noDecay = params.filter((p) => p.ndim < 2);
     return new AdamW([{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }], { lr: learningRate, betas });

@@ -43,6 +43,14 @@ export interface TrainConfig {
   peak_flops: number;
   /** stop (and save) after this many seconds of training, 0 = no limit: for slow machines */
   max_seconds: number;
+  /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only */
+  workers: number;
+  // LoRA (model/lora.ts): freeze the model, train low-rank adapters on these layers
+  lora: boolean;
+  lora_targets: string;
+  lora_rank: number;
+  lora_alpha: number;
+  lora_dropout: number;
 }
 
 /**
@@ -79,18 +87,30 @@ export const defaultTrainConfig: TrainConfig = {
   seed: 1337,
   peak_flops: 0,
   max_seconds: 0,
+  workers: 1,
+  lora: false,
+  lora_targets: 'c_attn,c_proj,c_fc',
+  lora_rank: 8,
+  lora_alpha: 16,
+  lora_dropout: 0.05,
 };
 
 export type ConfigValue = string | number | boolean;
 
 /**
  * Apply `--key=value` arguments to a copy of `defaults`. Every key must exist in defaults; the
- * value must parse as the default's type. Non-flag arguments are an error too.
+ * value must parse as the default's type. A bare `--key` sets a boolean to true. Non-flag
+ * arguments are an error too.
  */
 export function parseOverrides<T extends object>(defaults: T, argv: string[]): T {
   const config = { ...defaults } as Record<string, ConfigValue>;
   const valid = Object.keys(defaults);
   for (const arg of argv) {
+    const bare = /^--([A-Za-z_][A-Za-z0-9_]*)$/.exec(arg);
+    if (bare !== null && typeof config[bare[1]] === 'boolean') {
+      config[bare[1]] = true;
+      continue;
+    }
     const m = /^--([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(arg);
     if (m === null) throw new Error(`config: expected --key=value, got '${arg}'. Valid keys: ${valid.join(', ')}`);
     const [, key, raw] = m;
@@ -121,7 +141,7 @@ export function validateTrainConfig(c: TrainConfig): void {
     throw new Error(`config: init_from must be scratch, resume or pretrained, got '${c.init_from}'`);
   }
   if (c.init_from === 'pretrained' && c.pretrained_dir === '') throw new Error('config: init_from=pretrained needs --pretrained_dir=DIR');
-  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval'] as const) {
+  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers'] as const) {
     if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
   }
   if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);

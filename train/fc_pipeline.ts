@@ -189,7 +189,7 @@ export async function runFinetune(cfg: FcTrainConfig, log: Log): Promise<Finetun
   const result = await train(cfg, ds, { checkpointInfo: { tokenizer: 'tokenizer.json', stage: 'finetune' }, sample: writeSamples, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
-  const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadCheckpoint(cfg.out_dir).model : result.model;
+  const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;
   const records = data.val.slice(0, cfg.eval_examples);
   const t0 = performance.now();
   const report = evaluateRecords(best, data.tokenizer, records);
@@ -197,9 +197,10 @@ export async function runFinetune(cfg: FcTrainConfig, log: Log): Promise<Finetun
   return { train: result, report };
 }
 
-/** A trained model and its tokenizer, from a checkpoint directory. */
+/** A trained model and its tokenizer, from a checkpoint directory (LoRA adapters merged in for speed). */
 export function loadTrained(outDir: string): { model: GPT; tokenizer: Tokenizer } {
   const { model, info } = loadCheckpoint(outDir);
+  if (model.lora !== null) model.mergeLora(true);
   const tokPath = join(outDir, info.tokenizer ?? 'tokenizer.json');
   if (!existsSync(tokPath)) throw new Error(`checkpoint: ${outDir} has no tokenizer file ${tokPath}`);
   return { model, tokenizer: Tokenizer.load(tokPath) };

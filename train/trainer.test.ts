@@ -79,3 +79,21 @@ test('fine-tuning from a pretrained checkpoint and a clear error for a vocab mis
 });
 
 test.run();
+
+test('two worker threads give the loss curve of one (same global batch, masked targets)', async () => {
+  const one = await train(config({ dropout: 0, max_iters: 8 }), toy, quiet);
+  const two = await train(config({ dropout: 0, max_iters: 8, workers: 2 }), toy, quiet);
+  assert.is(two.losses.length, 8);
+  two.losses.forEach((l, i) => assert.ok(Math.abs(l - one.losses[i]) < 1e-4, `step ${i}: ${l} vs ${one.losses[i]}`));
+});
+
+test('--lora=true fine-tunes only adapters from a pretrained checkpoint, on two threads too', async () => {
+  const pre = config({ always_save_checkpoint: true, max_iters: 10, dropout: 0 });
+  await train(pre, toy, quiet);
+  const lines: string[] = [];
+  const one = await train(config({ init_from: 'pretrained', pretrained_dir: pre.out_dir, lora: true, max_iters: 6, eval_interval: 6, dropout: 0, lora_dropout: 0 }), toy, { log: (s) => lines.push(s) });
+  assert.ok(lines.some((l) => /LoRA on c_attn,c_proj,c_fc \(rank 8, alpha 16\): \d+ trainable of \d+ parameters/.test(l)));
+  assert.ok(one.model.lora !== null);
+  const two = await train(config({ init_from: 'pretrained', pretrained_dir: pre.out_dir, lora: true, max_iters: 6, eval_interval: 6, dropout: 0, lora_dropout: 0, workers: 2 }), toy, quiet);
+  two.losses.forEach((l, i) => assert.ok(Math.abs(l - one.losses[i]) < 1e-4, `step ${i}: ${l} vs ${one.losses[i]}`));
+});

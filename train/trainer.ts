@@ -9,7 +9,7 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { ops, manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import type { AdamW } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
@@ -20,6 +20,8 @@ import { validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
 import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
+import { DataParallel, runItems, splitWork } from './parallel.ts';
+import { parseTargets } from '../model/lora.ts';
 
 export interface Batch {
   /** (B, T) token ids, row-major */
@@ -68,12 +70,14 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
   };
   if (cfg.init_from === 'scratch') {
+    if (cfg.lora) throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
     manualSeed(cfg.seed);
     const model = new GPT(modelArgs);
     return { model, opt: model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]), iterNum: 0, bestValLoss: Infinity };
   }
   const dir = cfg.init_from === 'resume' ? cfg.out_dir : cfg.pretrained_dir;
   const { model, info } = loadCheckpoint(dir);
+  if (cfg.init_from === 'pretrained') manualSeed(cfg.seed); // a new run: its own stream (LoRA init, batches)
   if (info.model_config.vocab_size !== vocabSize) {
     throw new Error(`train: checkpoint in ${dir} has vocab_size ${info.model_config.vocab_size} but the data's tokenizer has ${vocabSize} tokens`);
   }
@@ -84,6 +88,13 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     b.mlp.dropout = cfg.dropout;
   }
   if (cfg.block_size < model.config.block_size) model.cropBlockSize(cfg.block_size);
+  if (cfg.lora && model.lora === null) {
+    if (cfg.init_from !== 'pretrained') throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
+    model.applyLora({ targets: parseTargets(cfg.lora_targets), rank: cfg.lora_rank, alpha: cfg.lora_alpha, dropout: cfg.lora_dropout });
+    let trainable = 0;
+    for (const t of model.namedAdapters().values()) trainable += t.size;
+    log(`LoRA on ${cfg.lora_targets} (rank ${cfg.lora_rank}, alpha ${cfg.lora_alpha}): ${trainable} trainable of ${trainable + model.numParams(false)} parameters (${((100 * trainable) / (trainable + model.numParams(false))).toFixed(2)}%)`);
+  }
   const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]);
   if (cfg.init_from === 'resume') {
     loadOptimizerState(dir, model, opt);
@@ -91,7 +102,6 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     log(`resuming from ${dir} at iteration ${info.iter_num} (best val loss ${info.best_val_loss.toFixed(4)})`);
     return { model, opt, iterNum: info.iter_num, bestValLoss: info.best_val_loss };
   }
-  manualSeed(cfg.seed);
   log(`initialised from the pretrained model in ${dir} (trained ${info.iter_num} iterations)`);
   return { model, opt, iterNum: 0, bestValLoss: Infinity };
 }
@@ -127,6 +137,8 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
   log(`model: ${(model.numParams() / 1e6).toFixed(2)}M parameters (${model.config.n_layer} layers, ${model.config.n_head} heads, ${model.config.n_embd} wide, block ${model.config.block_size}, vocab ${model.config.vocab_size})`);
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
+  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed) : null;
+  if (parallel !== null) log(`data parallel: each batch is split across ${parallel.threads} threads`);
 
   const save = (iter: number, why: string) => {
     saveCheckpoint(cfg.out_dir, model, opt, {
@@ -174,19 +186,15 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
       }
       if (iter >= cfg.max_iters) break;
 
-      // one optimisation step over gradient_accumulation_steps micro-batches
+      // one optimisation step over gradient_accumulation_steps micro-batches; each micro-batch's
+      // mean loss is scaled by 1/steps so the accumulated gradient is the mean over them
       const t0 = performance.now();
       opt.zeroGrad();
-      let loss = 0;
-      let tokens = 0;
-      for (let micro = 0; micro < cfg.gradient_accumulation_steps; micro++) {
-        const b = data.getBatch('train', cfg.batch_size, random);
-        const out = model.forward(b.idx, b.B, b.T, b.targets);
-        // scale so the accumulated gradient is the mean over micro-batches
-        ops.mul(out.loss!, 1 / cfg.gradient_accumulation_steps).backward();
-        loss += out.loss!.item() / cfg.gradient_accumulation_steps;
-        tokens += b.B * b.T;
-      }
+      const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
+      const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
+      const loss = parallel === null
+        ? runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })))
+        : await parallel.step(splitWork(batches, parallel.threads));
       if (cfg.grad_clip > 0) clipGradNorm(opt.params(), cfg.grad_clip);
       opt.step();
       const dt = (performance.now() - t0) / 1000;
@@ -205,6 +213,7 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
   } finally {
     process.off('SIGINT', onSigint);
     progress.done();
+    await parallel?.close();
   }
   const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
   if (hooks.sample && !interrupted && !sampledLast) hooks.sample(model, iter);

@@ -1,0 +1,106 @@
+// Kernel benchmarks with tinybench: median time per call, GFLOP/s (compute-bound kernels) or
+// GB/s (memory-bound ones), and the speedup over the naive reference kernel of bench/naive.ts.
+import { Bench } from 'tinybench';
+import { matmul as matmulTs } from '../engine/cpu/matmul.ts';
+import { matmulSimd } from '../engine/cpu/matmul_simd.ts';
+import { cpuKernels } from '../engine/cpu/index.ts';
+import { makeRng } from '../engine/random.ts';
+import { matmulNaive, attentionForwardNaive } from './naive.ts';
+
+export interface BenchRow {
+  suite: string;
+  name: string;
+  backend: string;
+  shape: string;
+  median_ms: number;
+  gflops?: number;
+  gbps?: number;
+  speedup_vs_naive?: number;
+}
+
+const rng = makeRng('bench');
+const random = (n: number) => new Float32Array(n).map(() => rng() * 2 - 1);
+
+async function median(fn: () => void, quick: boolean): Promise<number> {
+  const bench = new Bench({ time: quick ? 40 : 400, iterations: quick ? 2 : 5, warmupTime: quick ? 10 : 100, warmupIterations: 1 });
+  bench.add('x', fn);
+  await bench.run();
+  const r = bench.tasks[0].result as { latency?: { p50: number } };
+  if (r.latency === undefined) throw new Error('bench: task did not complete');
+  return r.latency.p50;
+}
+
+export async function matmulRows(quick: boolean): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const shapes: Array<[string, number, number, number]> = (quick ? [64, 256] : [64, 128, 256, 512, 1024]).map((n) => [`square`, n, n, n]);
+  // GPT shapes: (B*T) x C @ C x 4C for the walkthrough / reference model (B*T = 8*128, C = 128)
+  shapes.push(['mlp c_fc (B*T x C @ C x 4C)', 1024, 512, 128], ['lm_head (B*T x C @ C x V)', 1024, 512, 128]);
+  if (!quick) shapes.push(['GPT-2 small c_fc', 1024, 3072, 768]);
+  for (const [name, M, N, K] of shapes) {
+    const a = random(M * K);
+    const b = random(K * N);
+    const out = new Float32Array(M * N);
+    const flops = 2 * M * N * K;
+    const naiveMs = M * N * K <= 512 ** 3 ? await median(() => matmulNaive(a, b, out, M, N, K), quick) : NaN;
+    for (const [backend, fn] of [['cpu-ts', matmulTs], ['cpu-wasm-simd', matmulSimd]] as const) {
+      for (const [variant, opts] of [['A@B', {}], ['A@B^T (forward, dX)', { transB: true }], ['A^T@B (dW)', { transA: true }]] as const) {
+        if (quick && variant !== 'A@B' && name === 'square') continue;
+        const ms = await median(() => fn(a, b, out, M, N, K, opts), quick);
+        rows.push({ suite: 'matmul', name: `${name} ${variant}`, backend, shape: `${M}x${K} @ ${K}x${N}`, median_ms: ms, gflops: flops / ms / 1e6, speedup_vs_naive: naiveMs / ms });
+      }
+    }
+    if (Number.isFinite(naiveMs)) rows.push({ suite: 'matmul', name: `${name} A@B`, backend: 'naive i-k-j', shape: `${M}x${K} @ ${K}x${N}`, median_ms: naiveMs, gflops: flops / naiveMs / 1e6, speedup_vs_naive: 1 });
+  }
+  return rows;
+}
+
+export async function attentionRows(quick: boolean): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const [B, H, T, D] of quick ? [[2, 4, 64, 32]] : [[8, 4, 128, 32], [16, 4, 96, 32], [4, 12, 256, 64]]) {
+    const n = B * H * T * D;
+    const [q, k, v, dout] = [random(n), random(n), random(n), random(n)];
+    const out = new Float32Array(n);
+    const probs = new Float32Array(B * H * T * T);
+    const shape = `B${B} H${H} T${T} D${D}`;
+    const naive = await median(() => attentionForwardNaive(q, k, v, out, B * H, T, D), quick);
+    const fwd = await median(() => cpuKernels.attentionForward(q, k, v, out, probs, B * H, T, T, D, T), quick);
+    const [dq, dk, dv] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const bwd = await median(() => cpuKernels.attentionBackward(dout, q, k, v, probs, dq, dk, dv, B * H, T, D), quick);
+    // FLOPs the kernels perform: forward 2 products of T x T x D, backward 4
+    const f = 2 * B * H * T * T * D;
+    rows.push({ suite: 'attention', name: 'causal attention forward', backend: 'cpu', shape, median_ms: fwd, gflops: (2 * f) / fwd / 1e6, speedup_vs_naive: naive / fwd });
+    rows.push({ suite: 'attention', name: 'causal attention backward', backend: 'cpu', shape, median_ms: bwd, gflops: (4 * f) / bwd / 1e6 });
+    rows.push({ suite: 'attention', name: 'causal attention forward', backend: 'naive loops', shape, median_ms: naive, gflops: f / naive / 1e6, speedup_vs_naive: 1 });
+  }
+  return rows;
+}
+
+export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const [R, C] = quick ? [256, 128] : [1024, 768];
+  const x = random(R * C);
+  const w = random(C);
+  const b = random(C);
+  const out = new Float32Array(R * C);
+  const [mean, rstd] = [new Float32Array(R), new Float32Array(R)];
+  const fwd = await median(() => cpuKernels.layerNormForward(x, w, b, out, mean, rstd, R, C, 1e-5), quick);
+  const [dx, dw, db] = [new Float32Array(R * C), new Float32Array(C), new Float32Array(C)];
+  const bwd = await median(() => cpuKernels.layerNormBackward(out, x, w, mean, rstd, dx, dw, db, R, C), quick);
+  rows.push({ suite: 'layerNorm', name: 'layerNorm forward', backend: 'cpu', shape: `${R}x${C}`, median_ms: fwd, gbps: (2 * R * C * 4) / fwd / 1e6 });
+  rows.push({ suite: 'layerNorm', name: 'layerNorm backward', backend: 'cpu', shape: `${R}x${C}`, median_ms: bwd, gbps: (3 * R * C * 4) / bwd / 1e6 });
+
+  const [N, V] = quick ? [256, 512] : [1024, 768];
+  const logits = random(N * V);
+  const targets = new Int32Array(N).map((_, i) => (i * 7) % V);
+  const dlogits = new Float32Array(N * V);
+  const ceF = await median(() => cpuKernels.crossEntropyForward(logits, targets, N, V), quick);
+  const ceB = await median(() => cpuKernels.crossEntropyBackward(logits, targets, dlogits, N, V, 1 / N), quick);
+  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy forward', backend: 'cpu', shape: `${N}x${V}`, median_ms: ceF, gbps: (N * V * 4) / ceF / 1e6 });
+  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy backward', backend: 'cpu', shape: `${N}x${V}`, median_ms: ceB, gbps: (2 * N * V * 4) / ceB / 1e6 });
+
+  const P = quick ? 100_000 : 1_000_000;
+  const [p, g, m, v] = [random(P), random(P), new Float32Array(P), new Float32Array(P)];
+  const adam = await median(() => cpuKernels.adamwStep(p, g, m, v, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, step: 10 }), quick);
+  rows.push({ suite: 'AdamW', name: 'AdamW step', backend: 'cpu', shape: `${P} params`, median_ms: adam, gbps: (7 * P * 4) / adam / 1e6 });
+  return rows;
+}

@@ -1,0 +1,66 @@
+// End to end: a training step (forward + backward + clip + AdamW) on a GPT, in tokens/s and MFU,
+// with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
+import { manualSeed, clipGradNorm } from '../engine/index.ts';
+import { GPT } from '../model/gpt.ts';
+import type { GPTConfig } from '../model/config.ts';
+import { generate } from '../model/generate.ts';
+import { DataParallel, runItems, splitWork } from '../train/parallel.ts';
+import type { Batch } from '../train/trainer.ts';
+import { estimateCpuPeakFlops } from '../train/peakflops.ts';
+
+export interface StepRow {
+  name: string;
+  config: string;
+  workers: number;
+  tokens_per_s: number;
+  ms_per_step: number;
+  mfu_percent: number;
+}
+
+export const REFERENCE: GPTConfig & { batch: number } = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
+export const WALKTHROUGH: GPTConfig & { batch: number } = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 16 };
+
+function randomBatch(cfg: GPTConfig, B: number, seed: number): Batch {
+  const T = cfg.block_size;
+  const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size);
+  const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size);
+  return { idx, targets, B, T };
+}
+
+export async function trainStepRow(name: string, cfg: GPTConfig & { batch: number }, workers: number, steps: number): Promise<StepRow> {
+  manualSeed(0);
+  const model = new GPT(cfg);
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]);
+  const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
+  const step = async (s: number) => {
+    const batch = randomBatch(cfg, cfg.batch, s);
+    opt.zeroGrad();
+    if (parallel === null) runItems(model, [{ batch, weight: 1 }]);
+    else await parallel.step(splitWork([batch], parallel.threads));
+    clipGradNorm(opt.params(), 1);
+    opt.step();
+  };
+  await step(0); // warm up (JIT, worker start)
+  const t0 = performance.now();
+  for (let s = 1; s <= steps; s++) await step(s);
+  const dt = (performance.now() - t0) / 1000 / steps;
+  await parallel?.close();
+  const tokens = cfg.batch * cfg.block_size;
+  return {
+    name, workers, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}`,
+    tokens_per_s: tokens / dt, ms_per_step: dt * 1000, mfu_percent: 100 * model.estimateMfu(cfg.batch, dt, estimateCpuPeakFlops().flops),
+  };
+}
+
+/** Greedy decoding with the KV cache: new tokens per second for a batch of prompts. */
+export function decodeRow(cfg: GPTConfig, prompts: number, promptLength: number, newTokens: number): { tokens_per_s: number; config: string } {
+  manualSeed(0);
+  const model = new GPT(cfg);
+  const ps = Array.from({ length: prompts }, (_, b) => Array.from({ length: promptLength }, (_, i) => (b * 31 + i * 17) % cfg.vocab_size));
+  generate(model, ps.slice(0, 2), 4, { temperature: 0 }); // warm up
+  const t0 = performance.now();
+  const out = generate(model, ps, newTokens, { temperature: 0 });
+  const dt = (performance.now() - t0) / 1000;
+  const produced = out.reduce((n, o) => n + o.length, 0);
+  return { tokens_per_s: produced / dt, config: `${prompts} prompts x ${promptLength} tokens, ${newTokens} new each` };
+}

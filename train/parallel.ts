@@ -1,0 +1,139 @@
+// Data parallelism across CPU cores, like PyTorch's DDP in the original train.py, with threads.
+//
+// Every parameter lives in one SharedArrayBuffer that all threads map, so there is nothing to
+// broadcast: when the main thread's AdamW updates a weight, every worker sees it. Each training
+// step, a batch is cut into shards; the main thread and the workers each run forward + backward
+// on theirs, workers copy their gradients into their own shared buffer, and the main thread adds
+// them into its own. That sum is the gradient one thread would get for the whole batch.
+//
+// Each shard's loss is weighted by its share of the counted (not -1) targets of its micro-batch,
+// so a masked batch gives the same loss and gradient however it is cut. Dropout masks differ
+// from a single-thread run (each thread has its own random stream).
+import { Worker } from 'node:worker_threads';
+import { ops } from '../engine/index.ts';
+import type { GPT } from '../model/gpt.ts';
+import type { Batch } from './trainer.ts';
+
+/** One shard of work: rows of a micro-batch and the weight of its mean loss in the step's loss. */
+export interface WorkItem {
+  batch: Batch;
+  weight: number;
+}
+
+/**
+ * Cut each micro-batch into `parts` row shards. The step's loss is the mean over micro-batches of
+ * each micro-batch's mean loss (nanoGPT's gradient accumulation); a shard's weight is its share
+ * of its micro-batch's counted targets, divided by the number of micro-batches.
+ */
+export function splitWork(batches: Batch[], parts: number): WorkItem[] {
+  const items: WorkItem[] = [];
+  for (const b of batches) {
+    const counted = countTargets(b.targets);
+    const rowsPer = Math.ceil(b.B / parts);
+    for (let r0 = 0; r0 < b.B; r0 += rowsPer) {
+      const rows = Math.min(rowsPer, b.B - r0);
+      const shard: Batch = {
+        idx: b.idx.slice(r0 * b.T, (r0 + rows) * b.T), targets: b.targets.slice(r0 * b.T, (r0 + rows) * b.T), B: rows, T: b.T,
+      };
+      const share = counted === 0 ? rows / b.B : countTargets(shard.targets) / counted;
+      if (share > 0) items.push({ batch: shard, weight: share / batches.length });
+    }
+  }
+  return items;
+}
+
+function countTargets(t: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < t.length; i++) if (t[i] !== -1) n++;
+  return n;
+}
+
+/** Forward + backward of weighted shards on one model; gradients accumulate. Returns the weighted loss. */
+export function runItems(model: GPT, items: WorkItem[]): number {
+  let loss = 0;
+  for (const { batch, weight } of items) {
+    const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
+    ops.mul(out.loss!, weight).backward();
+    loss += out.loss!.item() * weight;
+  }
+  return loss;
+}
+
+export class DataParallel {
+  private readonly workers: Worker[] = [];
+  private readonly gradViews: Float32Array[] = [];
+  private readonly params: Array<{ name: string; offset: number; size: number }> = [];
+  private readonly model: GPT;
+
+  /** Move the model's parameters into shared memory and start `threads - 1` workers. */
+  constructor(model: GPT, threads: number, seed: number) {
+    this.model = model;
+    const named = model.allNamedTensors();
+    let total = 0;
+    for (const [name, t] of named) {
+      this.params.push({ name, offset: total, size: t.size });
+      total += t.size;
+    }
+    const paramBuffer = new SharedArrayBuffer(total * 4);
+    const shared = new Float32Array(paramBuffer);
+    for (const { name, offset, size } of this.params) {
+      const t = named.get(name)!;
+      shared.set(t.data, offset);
+      t.data = shared.subarray(offset, offset + size);
+    }
+    for (let rank = 1; rank < threads; rank++) {
+      const gradBuffer = new SharedArrayBuffer(total * 4);
+      this.gradViews.push(new Float32Array(gradBuffer));
+      this.workers.push(new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}` },
+      }));
+    }
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Gradients of the weighted shards into the main model's .grad (summed over threads).
+   * Shards are dealt round-robin: thread k takes items k, k + threads, ...
+   */
+  async step(items: WorkItem[]): Promise<number> {
+    const mine = items.filter((_, i) => i % this.threads === 0);
+    const replies = this.workers.map((w, k) => {
+      const theirs = items.filter((_, i) => i % this.threads === k + 1);
+      return new Promise<number>((resolve, reject) => {
+        const onMessage = (m: { loss?: number; error?: string }) => {
+          w.off('error', onError);
+          if (m.error !== undefined) reject(new Error(`worker ${k + 1}: ${m.error}`));
+          else resolve(m.loss!);
+        };
+        const onError = (e: Error) => {
+          w.off('message', onMessage);
+          reject(e);
+        };
+        w.once('message', onMessage);
+        w.once('error', onError);
+        w.postMessage({ items: theirs, training: this.model.training });
+      });
+    });
+    let loss = runItems(this.model, mine);
+    const losses = await Promise.all(replies);
+    for (const l of losses) loss += l;
+    // add every worker's gradients into the main model's
+    const named = this.model.allNamedTensors();
+    for (const { name, offset, size } of this.params) {
+      const p = named.get(name)!;
+      if (!p.requiresGrad) continue;
+      const g = p.gradBuffer();
+      for (const view of this.gradViews) {
+        for (let i = 0; i < size; i++) g[i] += view[offset + i];
+      }
+    }
+    return loss;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
