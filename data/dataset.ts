@@ -19,27 +19,40 @@ import type { Batch, BatchSource } from '../train/trainer.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import type { FcRecord } from './format.ts';
 import { promptAndAnswer, SPECIAL } from './format.ts';
+import { answerSegments } from './agent.ts';
 
 export interface EncodedExample {
   /** prompt + answer token ids */
   ids: Int32Array;
   /** number of prompt tokens */
   promptLength: number;
+  /** 1 where the model is trained to produce the token (answer), 0 elsewhere (prompt, observations) */
+  learn: Uint8Array;
 }
 
+/**
+ * Token ids of prompt and answer. An answer from the Thought -> Act -> Observe loop is encoded
+ * in segments so the simulator's observation text is not learned (data/agent.ts); the loop
+ * appends observations the same way at inference, so the tokens match.
+ */
 export function encodeExample(tok: Tokenizer, record: FcRecord): EncodedExample {
   const { prompt, answer } = promptAndAnswer(record);
-  const p = tok.encode(prompt);
-  const a = tok.encode(answer);
-  return { ids: Int32Array.from([...p, ...a]), promptLength: p.length };
+  const ids = tok.encode(prompt);
+  const learn: number[] = ids.map(() => 0);
+  for (const seg of answerSegments(answer)) {
+    const s = tok.encode(seg.text);
+    ids.push(...s);
+    learn.push(...s.map(() => (seg.loss ? 1 : 0)));
+  }
+  return { ids: Int32Array.from(ids), promptLength: learn.indexOf(1) === -1 ? ids.length : learn.indexOf(1), learn: Uint8Array.from(learn) };
 }
 
-/** Inputs and masked targets of one example (length = ids.length - 1). */
+/** Inputs and masked targets of one example (length = ids.length - 1): target i is token i+1, if it is learned. */
 export function inputsAndTargets(ex: EncodedExample): { inputs: Int32Array; targets: Int32Array } {
   const n = ex.ids.length - 1;
   const inputs = ex.ids.slice(0, n);
   const targets = new Int32Array(n);
-  for (let i = 0; i < n; i++) targets[i] = i + 1 >= ex.promptLength ? ex.ids[i + 1] : -1;
+  for (let i = 0; i < n; i++) targets[i] = ex.learn[i + 1] ? ex.ids[i + 1] : -1;
   return { inputs, targets };
 }
 

@@ -160,8 +160,10 @@ export function parseFunctionCall(text: string): FunctionCall | null {
   const start = text.indexOf(SPECIAL.functioncall);
   if (start === -1) return null;
   let body = text.slice(start + SPECIAL.functioncall.length);
-  const end = body.indexOf(SPECIAL.imEnd);
-  if (end !== -1) body = body.slice(0, end);
+  for (const marker of [SPECIAL.imEnd, SPECIAL.observation]) {
+    const end = body.indexOf(marker);
+    if (end !== -1) body = body.slice(0, end);
+  }
   body = body.trim();
   let name: string | undefined;
   let argText: string | undefined;

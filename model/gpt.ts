@@ -286,9 +286,14 @@ export class GPT {
    * FLOPs for forward + backward, N the parameter count, Q the head size, T the context.
    */
   estimateMfu(fwdbwdPerIter: number, dt: number, peakFlops: number): number {
-    const { n_layer: L, n_head: H, n_embd, block_size: T } = this.config;
-    const flopsPerToken = 6 * this.numParams() + 12 * L * H * (n_embd / H) * T;
-    const flopsPerIter = flopsPerToken * T * fwdbwdPerIter;
+    const T = this.config.block_size;
+    const flopsPerIter = this.flopsPerToken(T) * T * fwdbwdPerIter;
     return flopsPerIter / dt / peakFlops;
+  }
+
+  /** Forward + backward FLOPs per token at context length T: 6N + 12*L*H*Q*T. */
+  flopsPerToken(T: number): number {
+    const { n_layer: L, n_head: H, n_embd } = this.config;
+    return 6 * this.numParams() + 12 * L * H * (n_embd / H) * T;
   }
 }

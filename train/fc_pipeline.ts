@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
+import { generateAgentRecords } from '../data/agent.ts';
 import { Tokenizer } from '../data/tokenizer.ts';
 import { SPECIAL_TOKENS } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
@@ -32,6 +33,8 @@ export interface PrepareConfig {
   num_val: number;
   vocab_size: number;
   incomplete_rate: number;
+  /** share of examples in the Thought -> Act -> Observe format (data/agent.ts), for npm run chat */
+  agent_fraction: number;
   seed: number;
 }
 
@@ -41,6 +44,7 @@ export const defaultPrepareConfig: PrepareConfig = {
   num_val: 1000,
   vocab_size: 768,
   incomplete_rate: 0.06,
+  agent_fraction: 0,
   seed: 1337,
 };
 
@@ -55,8 +59,12 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   mkdirSync(cfg.data_dir, { recursive: true });
   const t0 = performance.now();
   // train and val come from different seeds, so no example is shared by construction of the stream
-  const trainRecords = generateRecords(cfg.num_train, `${cfg.seed}/train`, { incompleteRate: cfg.incomplete_rate });
-  const valRecords = generateRecords(cfg.num_val, `${cfg.seed}/val`, { incompleteRate: cfg.incomplete_rate });
+  const split = (n: number, name: string) => {
+    const nAgent = Math.round(n * cfg.agent_fraction);
+    return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, { incompleteRate: cfg.incomplete_rate }), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`)];
+  };
+  const trainRecords = split(cfg.num_train, 'train');
+  const valRecords = split(cfg.num_val, 'val');
   const trainPath = join(cfg.data_dir, 'fc_generated_train.json');
   const valPath = join(cfg.data_dir, 'fc_generated_val.json');
   writeFileSync(trainPath, JSON.stringify(trainRecords, null, 1));

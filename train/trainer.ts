@@ -202,7 +202,8 @@ export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHoo
       lastLoss = loss;
 
       if (iter % cfg.log_interval === 0) {
-        const mfu = model.estimateMfu(cfg.batch_size * cfg.gradient_accumulation_steps, dt, peak.flops);
+        // FLOPs of the tokens actually processed (fine-tuning batches are often shorter than block_size)
+        const mfu = (model.flopsPerToken(batches[0].T) * tokens) / dt / peak.flops;
         runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
         log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%`);
       }

@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { manualSeed } from '../engine/index.ts';
+import { GPT } from '../model/gpt.ts';
+import { Tokenizer } from '../data/tokenizer.ts';
+import { SPECIAL_TOKENS } from '../data/format.ts';
+import { generateAgentRecords } from '../data/agent.ts';
+import { Vehicle } from '../data/vehicle_sim.ts';
+import { runTurn } from './agent_loop.ts';
+import { prepareData, runFinetune, defaultFinetuneConfig } from './fc_pipeline.ts';
+
+test('a turn with an untrained model never crashes: no call, or a call the car rejects', () => {
+  const records = generateAgentRecords(100, 'loop');
+  const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
+  manualSeed(1);
+  const model = new GPT({ block_size: 128, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const car = new Vehicle();
+  const t = runTurn(model, tok, car, 'turn on the headlights', 30);
+  assert.ok(typeof t.answer === 'string' && t.answer.length > 0);
+  assert.is(t.modelAnswered, false);
+});
+
+test('a scripted chat session against a small trained fixture runs without error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-'));
+  const log = () => {};
+  prepareData({ data_dir: join(dir, 'data'), num_train: 400, num_val: 20, vocab_size: 320, incomplete_rate: 0.05, agent_fraction: 1, seed: 3 }, log);
+  await runFinetune({
+    ...defaultFinetuneConfig, init_from: 'scratch', fc_data_dir: join(dir, 'data'), out_dir: join(dir, 'model'), block_size: 192,
+    n_layer: 1, n_head: 2, n_embd: 32, max_iters: 4, eval_interval: 4, eval_iters: 1, batch_size: 4, sample_interval: 0, eval_examples: 0,
+  }, log);
+  const chat = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chat.ts', `--out_dir=${join(dir, 'model')}`, '--max_new_tokens=40'], {
+    input: 'turn up the fan\nnavigate to oak street\n\nlock the doors\n', encoding: 'utf8', timeout: 60_000,
+  });
+  assert.is(chat.status, 0, chat.stderr);
+  assert.is((chat.stdout.match(/^you> /gm) ?? []).length, 3);
+  assert.is((chat.stdout.match(/^ {2}car: {9}temperature/gm) ?? []).length, 3);
+});
+
+test.run();
