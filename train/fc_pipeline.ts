@@ -104,16 +104,17 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 768,
 };
 
+// Sized so the walkthrough's two training stages take about 12 minutes on 2 cores (bench/RESULTS.md).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 100, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, max_iters: 300, warmup_iters: 30, lr_decay_iters: 300, learning_rate: 2e-3, min_lr: 2e-4,
-  eval_examples: 0,
+  eval_examples: 0, workers: 2,
 };
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 200, eval_iters: 10, log_interval: 10, sample_interval: 200, batch_size: 16, block_size: 128,
-  max_iters: 1200, warmup_iters: 50, lr_decay_iters: 1200, learning_rate: 1e-3, min_lr: 1e-4, always_save_checkpoint: false,
+  eval_interval: 250, eval_iters: 10, log_interval: 10, sample_interval: 250, batch_size: 16, block_size: 128,
+  max_iters: 1000, warmup_iters: 50, lr_decay_iters: 1000, learning_rate: 2e-3, min_lr: 2e-4, always_save_checkpoint: false, workers: 2,
 };
 
 interface FcData {

@@ -153,15 +153,20 @@ function packB(heap: Float32Array, b: Float32Array, transB: boolean, pc: number,
 
 /** packed A panels of MR rows: heap[A + (panel*kc + k)*MR + i] = A(ic+panel*MR+i, pc+k), zero past M. */
 function packA(heap: Float32Array, a: Float32Array, transA: boolean, ic: number, pc: number, mc: number, kc: number, M: number, K: number): void {
-  let dst = A_BASE / 4;
+  let panel = A_BASE / 4;
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = Math.min(MR, mc - ip);
-    for (let k = 0; k < kc; k++) {
-      const col = pc + k;
-      for (let i = 0; i < MR; i++) {
-        const row = ic + ip + i;
-        heap[dst++] = i >= rows ? 0 : transA ? a[col * M + row] : a[row * K + col];
+    if (rows < MR) heap.fill(0, panel, panel + kc * MR);
+    for (let i = 0; i < rows; i++) {
+      const row = ic + ip + i;
+      if (transA) {
+        for (let k = 0; k < kc; k++) heap[panel + k * MR + i] = a[(pc + k) * M + row];
+      } else {
+        // A is stored (M, K): row `row` is contiguous, read in order
+        const src = row * K + pc;
+        for (let k = 0; k < kc; k++) heap[panel + k * MR + i] = a[src + k];
       }
     }
+    panel += kc * MR;
   }
 }

@@ -135,7 +135,8 @@ export function gelu(x: Tensor): Tensor {
   const tanhU = new Float32Array(xd.length);
   for (let i = 0; i < xd.length; i++) {
     const v = xd[i];
-    const t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+    // tanh(u) = 1 - 2 / (e^(2u) + 1): the same value, and Math.exp is much faster than Math.tanh in V8
+    const t = 1 - 2 / (Math.exp(2 * GELU_C * (v + 0.044715 * v * v * v)) + 1);
     tanhU[i] = t;
     data[i] = 0.5 * v * (1 + t);
   }
