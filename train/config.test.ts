@@ -10,7 +10,7 @@ test('overrides are typed: numbers, booleans, strings', () => {
   assert.is(c.decay_lr, false);
   assert.is(c.out_dir, 'out/x=y');
   assert.is(defaultTrainConfig.batch_size, 16); // defaults untouched
-  assert.is(parseOverrides(defaultTrainConfig, ['--always_save_checkpoint']).always_save_checkpoint, true);
+  assert.is(parseOverrides(defaultTrainConfig, ['--lora']).lora, true);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--batch_size']), /expected --key=value, got '--batch_size'/);
 });
 

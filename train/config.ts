@@ -65,7 +65,8 @@ export const defaultTrainConfig: TrainConfig = {
   eval_iters: 20,
   log_interval: 10,
   sample_interval: 0,
-  always_save_checkpoint: false,
+  // as nanoGPT: save at every eval (the latest model), not only when the noisy val estimate improves
+  always_save_checkpoint: true,
   batch_size: 16,
   gradient_accumulation_steps: 1,
   block_size: 128,

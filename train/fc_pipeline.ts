@@ -18,7 +18,7 @@ import { loadCheckpoint, readCheckpointInfo } from '../model/checkpoint.ts';
 import type { GPT } from '../model/gpt.ts';
 import { defaultTrainConfig } from './config.ts';
 import type { TrainConfig } from './config.ts';
-import { train } from './trainer.ts';
+import { train, withCheckpointShape } from './trainer.ts';
 import type { TrainResult } from './trainer.ts';
 import { evaluateRecords, formatSamples } from './fc_eval.ts';
 import type { EvalReport } from './fc_eval.ts';
@@ -107,14 +107,14 @@ const fcDefaults = {
 // Sized so the walkthrough's two training stages take about 12 minutes on 2 cores (bench/RESULTS.md).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 100, eval_iters: 10, log_interval: 10,
-  batch_size: 16, block_size: 128, max_iters: 300, warmup_iters: 30, lr_decay_iters: 300, learning_rate: 2e-3, min_lr: 2e-4,
+  batch_size: 16, block_size: 128, max_iters: 200, warmup_iters: 20, lr_decay_iters: 200, learning_rate: 2e-3, min_lr: 2e-4,
   eval_examples: 0, workers: 2,
 };
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 250, eval_iters: 10, log_interval: 10, sample_interval: 250, batch_size: 16, block_size: 128,
-  max_iters: 1000, warmup_iters: 50, lr_decay_iters: 1000, learning_rate: 2e-3, min_lr: 2e-4, always_save_checkpoint: false, workers: 2,
+  eval_interval: 200, eval_iters: 10, log_interval: 10, sample_interval: 200, batch_size: 16, block_size: 128,
+  max_iters: 800, warmup_iters: 40, lr_decay_iters: 800, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
 };
 
 interface FcData {
@@ -167,7 +167,8 @@ function copyTokenizer(from: string, outDir: string): void {
   if (from !== to) copyFileSync(from, to);
 }
 
-export async function runPretrain(cfg: FcTrainConfig, log: Log): Promise<TrainResult> {
+export async function runPretrain(config: FcTrainConfig, log: Log): Promise<TrainResult> {
+  const cfg = withCheckpointShape(config, log);
   const data = loadData(cfg, log);
   const stream = new TextStream(data.tokenizer, data.train, data.val, cfg.block_size);
   log(`pretraining text: ${stream.trainTokens} tokens; every position of a ${cfg.block_size}-token window is predicted`);
@@ -180,7 +181,8 @@ export interface FinetuneResult {
   report: EvalReport | null;
 }
 
-export async function runFinetune(cfg: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+export async function runFinetune(config: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+  const cfg = withCheckpointShape(config, log);
   const data = loadData(cfg, log);
   const ds = new FcDataset(data.tokenizer, data.train, data.val, cfg.block_size);
   log(`fine-tuning data: ${ds.train.length} training and ${ds.val.length} validation examples` +

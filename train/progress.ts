@@ -11,11 +11,11 @@ export class Progress {
     this.tty = Boolean(out.isTTY) && !process.env.CI;
   }
 
-  /** A line that stays (a log line); on a TTY the bar is redrawn under it. */
-  log(line: string): void {
+  /** A line that stays (a log line), written by `sink`; on a TTY the bar is cleared first and redrawn under it. */
+  log(line: string, sink: (line: string) => void = (l) => this.out.write(l + '\n')): void {
     if (this.barShown) this.out.write('\r\x1b[K');
-    this.out.write(line + '\n');
     this.barShown = false;
+    sink(line);
   }
 
   /** Update the bar (TTY only, at most 10 times a second). */

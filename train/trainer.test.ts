@@ -32,7 +32,7 @@ function config(overrides: Partial<TrainConfig>): TrainConfig {
   return {
     ...defaultTrainConfig, out_dir: mkdtempSync(join(tmpdir(), 'train-')), batch_size: 4, block_size: 8, n_layer: 2, n_head: 2, n_embd: 16,
     dropout: 0.1, max_iters: 20, eval_interval: 10, eval_iters: 2, log_interval: 100, warmup_iters: 5, lr_decay_iters: 20, learning_rate: 3e-3,
-    gradient_accumulation_steps: 2, ...overrides,
+    gradient_accumulation_steps: 2, always_save_checkpoint: false, ...overrides,
   };
 }
 const quiet = { log: () => {} };
@@ -78,7 +78,6 @@ test('fine-tuning from a pretrained checkpoint and a clear error for a vocab mis
   assert.match(message, /has vocab_size 23 but the data's tokenizer has 30 tokens/);
 });
 
-test.run();
 
 test('two worker threads give the loss curve of one (same global batch, masked targets)', async () => {
   const one = await train(config({ dropout: 0, max_iters: 8 }), toy, quiet);
@@ -97,3 +96,14 @@ test('--lora=true fine-tunes only adapters from a pretrained checkpoint, on two 
   const two = await train(config({ init_from: 'pretrained', pretrained_dir: pre.out_dir, lora: true, max_iters: 6, eval_interval: 6, dropout: 0, lora_dropout: 0, workers: 2 }), toy, quiet);
   two.losses.forEach((l, i) => assert.ok(Math.abs(l - one.losses[i]) < 1e-4, `step ${i}: ${l} vs ${one.losses[i]}`));
 });
+
+test('resume takes the model shape from the checkpoint, whatever the command line says', async () => {
+  const cfg = config({ always_save_checkpoint: true, max_iters: 4, block_size: 8, n_embd: 16 });
+  await train(cfg, toy, quiet);
+  const resumed = await train({ ...cfg, init_from: 'resume', max_iters: 6, block_size: 128, n_embd: 64 }, toy, quiet);
+  assert.is(resumed.model.config.block_size, 8);
+  assert.is(resumed.model.config.n_embd, 16);
+  assert.is(resumed.iterNum, 6);
+});
+
+test.run();

@@ -14,7 +14,7 @@ import { random } from '../engine/random.ts';
 import type { AdamW } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
-import { saveCheckpoint, loadCheckpoint, loadOptimizerState } from '../model/checkpoint.ts';
+import { saveCheckpoint, loadCheckpoint, loadOptimizerState, readCheckpointInfo } from '../model/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
 import { validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
@@ -62,6 +62,20 @@ export interface TrainResult {
   evals: EvalPoint[];
   interrupted: boolean;
   seconds: number;
+}
+
+/**
+ * The model's shape comes from the checkpoint when continuing one, as in nanoGPT: resume takes
+ * block_size, n_layer, n_head, n_embd and bias from it; a fine-tune from a pretrained model takes
+ * the layers and may only shorten block_size. Called before datasets are built, so batches fit.
+ */
+export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: string) => void = () => {}): T {
+  if (cfg.init_from === 'scratch') return cfg;
+  const dir = cfg.init_from === 'resume' ? cfg.out_dir : cfg.pretrained_dir;
+  const m = readCheckpointInfo(dir).model_config;
+  const blockSize = cfg.init_from === 'resume' ? m.block_size : Math.min(cfg.block_size, m.block_size);
+  if (cfg.init_from === 'pretrained' && cfg.block_size > m.block_size) log(`block_size ${cfg.block_size} is longer than the pretrained model's ${m.block_size}: using ${m.block_size}`);
+  return { ...cfg, block_size: blockSize, n_layer: m.n_layer, n_head: m.n_head, n_embd: m.n_embd, bias: m.bias };
 }
 
 /** Build (or load) the model and optimizer that init_from asks for. */
@@ -126,11 +140,12 @@ export function estimateLoss(model: GPT, data: BatchSource, cfg: TrainConfig, it
   return out;
 }
 
-export async function train(cfg: TrainConfig, data: BatchSource, hooks: TrainHooks = {}): Promise<TrainResult> {
-  validateTrainConfig(cfg);
+export async function train(config: TrainConfig, data: BatchSource, hooks: TrainHooks = {}): Promise<TrainResult> {
+  validateTrainConfig(config);
+  const cfg = withCheckpointShape(config);
   const started = performance.now();
   const progress = new Progress(cfg.max_iters, 'train');
-  const log = hooks.log ?? ((s: string) => progress.log(s));
+  const log = (s: string) => progress.log(s, hooks.log);
   const { model, opt, iterNum: startIter, bestValLoss: startBest } = initModel(cfg, data.vocabSize, log);
   let bestValLoss = startBest;
   const peak = cfg.peak_flops > 0 ? { flops: cfg.peak_flops, description: 'from --peak_flops' } : estimateCpuPeakFlops();

@@ -22,6 +22,7 @@ export function crossEntropyForward(logits: Float32Array, targets: Int32Array, r
 }
 
 export function crossEntropyBackward(logits: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void {
+  const e = new Float64Array(V); // exp(x - max) of one row, computed once
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
@@ -29,9 +30,9 @@ export function crossEntropyBackward(logits: Float32Array, targets: Int32Array, 
     let max = -Infinity;
     for (let j = 0; j < V; j++) if (logits[o + j] > max) max = logits[o + j];
     let s = 0;
-    for (let j = 0; j < V; j++) s += Math.exp(logits[o + j] - max);
-    const inv = 1 / s;
-    for (let j = 0; j < V; j++) dlogits[o + j] += scale * Math.exp(logits[o + j] - max) * inv;
+    for (let j = 0; j < V; j++) s += e[j] = Math.exp(logits[o + j] - max);
+    const k = scale / s;
+    for (let j = 0; j < V; j++) dlogits[o + j] += k * e[j];
     dlogits[o + t] -= scale;
   }
 }

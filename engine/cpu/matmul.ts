@@ -4,12 +4,13 @@
 //
 // 1. Cut K and N into blocks so one packed block of B (KC x NC) stays in cache while it is reused
 //    for every row of A.
-// 2. Pack: copy a block of B into column panels of NR and a block of A into row panels of MR, so
-//    the innermost loop reads both with unit stride. Packing is also where transposes are
-//    handled, so A^T @ B and A @ B^T cost the same as A @ B.
+// 2. Pack (pack.ts): copy a block of B into column panels of NR and a block of A into row panels
+//    of MR, so the innermost loop reads both with unit stride. Packing is also where transposes
+//    are handled, so A^T @ B and A @ B^T cost the same as A @ B.
 // 3. The micro-kernel keeps an MR x NR tile of out in local variables (registers) and streams one
 //    column of the A panel and one row of the B panel per k: 4*8 = 32 multiply-adds per 12 loads.
 import type { MatmulOptions } from '../kernels.ts';
+import { packA, packB } from './pack.ts';
 
 const MR = 4;
 const NR = 8;
@@ -33,50 +34,14 @@ export function matmul(a: Float32Array, b: Float32Array, out: Float32Array, M: n
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packB(b, transB, pc, jc, kc, nc, K, N);
+      packB(packedB, 0, NR, b, transB, pc, jc, kc, nc, K, N);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
-        packA(a, transA, ic, pc, mc, kc, M, K);
+        packA(packedA, 0, MR, a, transA, ic, pc, mc, kc, M, K);
         for (let jr = 0; jr < nc; jr += NR) {
           for (let ir = 0; ir < mc; ir += MR) {
             microKernel(kc, ir * kc, jr * kc, out, (ic + ir) * N + jc + jr, N, Math.min(MR, mc - ir), Math.min(NR, nc - jr));
           }
-        }
-      }
-    }
-  }
-}
-
-/** packedB[(panel*kc + k)*NR + j] = B(pc+k, jc+panel*NR+j), zero-padded past N. */
-function packB(b: Float32Array, transB: boolean, pc: number, jc: number, kc: number, nc: number, K: number, N: number): void {
-  let dst = 0;
-  for (let jp = 0; jp < nc; jp += NR) {
-    const cols = Math.min(NR, nc - jp);
-    for (let k = 0; k < kc; k++) {
-      for (let j = 0; j < NR; j++) {
-        if (j >= cols) packedB[dst++] = 0;
-        else {
-          const col = jc + jp + j;
-          const row = pc + k;
-          packedB[dst++] = transB ? b[col * K + row] : b[row * N + col];
-        }
-      }
-    }
-  }
-}
-
-/** packedA[(panel*kc + k)*MR + i] = A(ic+panel*MR+i, pc+k), zero-padded past M. */
-function packA(a: Float32Array, transA: boolean, ic: number, pc: number, mc: number, kc: number, M: number, K: number): void {
-  let dst = 0;
-  for (let ip = 0; ip < mc; ip += MR) {
-    const rows = Math.min(MR, mc - ip);
-    for (let k = 0; k < kc; k++) {
-      for (let i = 0; i < MR; i++) {
-        if (i >= rows) packedA[dst++] = 0;
-        else {
-          const row = ic + ip + i;
-          const col = pc + k;
-          packedA[dst++] = transA ? a[col * M + row] : a[row * K + col];
         }
       }
     }

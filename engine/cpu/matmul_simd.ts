@@ -8,6 +8,7 @@
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
+import { packA, packB } from './pack.ts';
 
 const MR = 4;
 const NR = 16;
@@ -113,11 +114,11 @@ export function matmulSimd(a: Float32Array, b: Float32Array, out: Float32Array, 
     const ncPad = Math.ceil(nc / NR) * NR;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packB(heap, b, transB, pc, jc, kc, nc, K, N);
+      packB(heap, B_BASE / 4, NR, b, transB, pc, jc, kc, nc, K, N);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         const mcPad = Math.ceil(mc / MR) * MR;
-        packA(heap, a, transA, ic, pc, mc, kc, M, K);
+        packA(heap, A_BASE / 4, MR, a, transA, ic, pc, mc, kc, M, K);
         simd.gemmBlock(mcPad, ncPad, kc, A_BASE, B_BASE, C_BASE);
         // out[ic.., jc..] += C block (valid part only)
         const c0 = C_BASE / 4;
@@ -128,45 +129,5 @@ export function matmulSimd(a: Float32Array, b: Float32Array, out: Float32Array, 
         }
       }
     }
-  }
-}
-
-/** packed B panels of NR columns: heap[B + (panel*kc + k)*NR + j] = B(pc+k, jc+panel*NR+j), zero past N. */
-function packB(heap: Float32Array, b: Float32Array, transB: boolean, pc: number, jc: number, kc: number, nc: number, K: number, N: number): void {
-  let panel = B_BASE / 4;
-  for (let jp = 0; jp < nc; jp += NR) {
-    const cols = Math.min(NR, nc - jp);
-    if (cols < NR) heap.fill(0, panel, panel + kc * NR);
-    for (let j = 0; j < cols; j++) {
-      const col = jc + jp + j;
-      if (transB) {
-        // B is stored (N, K): column `col` of B is a contiguous row, read in order
-        const src = col * K + pc;
-        for (let k = 0; k < kc; k++) heap[panel + k * NR + j] = b[src + k];
-      } else {
-        for (let k = 0; k < kc; k++) heap[panel + k * NR + j] = b[(pc + k) * N + col];
-      }
-    }
-    panel += kc * NR;
-  }
-}
-
-/** packed A panels of MR rows: heap[A + (panel*kc + k)*MR + i] = A(ic+panel*MR+i, pc+k), zero past M. */
-function packA(heap: Float32Array, a: Float32Array, transA: boolean, ic: number, pc: number, mc: number, kc: number, M: number, K: number): void {
-  let panel = A_BASE / 4;
-  for (let ip = 0; ip < mc; ip += MR) {
-    const rows = Math.min(MR, mc - ip);
-    if (rows < MR) heap.fill(0, panel, panel + kc * MR);
-    for (let i = 0; i < rows; i++) {
-      const row = ic + ip + i;
-      if (transA) {
-        for (let k = 0; k < kc; k++) heap[panel + k * MR + i] = a[(pc + k) * M + row];
-      } else {
-        // A is stored (M, K): row `row` is contiguous, read in order
-        const src = row * K + pc;
-        for (let k = 0; k < kc; k++) heap[panel + k * MR + i] = a[src + k];
-      }
-    }
-    panel += kc * MR;
   }
 }
