@@ -113,8 +113,8 @@ export const defaultPretrainConfig: FcTrainConfig = {
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 200, eval_iters: 10, log_interval: 10, sample_interval: 200, batch_size: 16, block_size: 128,
-  max_iters: 800, warmup_iters: 40, lr_decay_iters: 800, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
+  eval_interval: 250, eval_iters: 10, log_interval: 10, sample_interval: 250, batch_size: 16, block_size: 128,
+  max_iters: 1000, warmup_iters: 50, lr_decay_iters: 1000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
 };
 
 interface FcData {
