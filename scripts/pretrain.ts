@@ -1,4 +1,4 @@
-// npm run pretrain [-- --key=value ...]: language modelling on the prepared text (out/data by default).
+// npm run pretrain-lm [-- --key=value ...]: language modelling on the prepared text (out/data by default).
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { defaultPretrainConfig, runPretrain } from '../train/fc_pipeline.ts';
 
