@@ -84,8 +84,10 @@ function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, o
       rest.forEach((r, b) => { if (!done[b]) out[b].push(...r); });
       break;
     }
-    // one new position per row, each at its own offset
-    logits = forwardCached(model, next, B, 1, lengths, cache, new Array(B).fill(0));
+    // one new position per row, each at its own offset; finished rows still ride along (their
+    // output is ignored), kept inside the window so their position stays a valid index
+    const starts = lengths.map((len, b) => (done[b] ? Math.min(len, blockSize - 1) : len));
+    logits = forwardCached(model, next, B, 1, starts, cache, new Array(B).fill(0));
     for (let b = 0; b < B; b++) lengths[b]++;
   }
   return out;

@@ -92,6 +92,17 @@ test('generate: cached equals uncached (greedy), for a batch of prompts of diffe
   prompts.forEach((p, i) => assert.equal(generate(model, [p], 12, { temperature: 0 })[0], cached[i]));
 });
 
+test('generate: a row that stops at the end of the window while others go on', () => {
+  manualSeed(8);
+  const model = new GPT(tiny);
+  const long = Array.from({ length: 15 }, (_, i) => (i * 3) % 37);
+  const first = generate(model, [long], 1, { temperature: 0 })[0][0];
+  // the long row stops after one token (filling all 16 positions); the short one keeps decoding
+  const out = generate(model, [long, [1, 2]], 6, { temperature: 0, stopTokens: [first] });
+  assert.equal(out[0], [first]);
+  assert.equal(out[1], generate(model, [[1, 2]], 6, { temperature: 0, stopTokens: [first] })[0]);
+});
+
 test('generate: stop tokens end a row, sampling is seeded, topK=1 is greedy', () => {
   manualSeed(6);
   const model = new GPT(tiny);
