@@ -4,7 +4,7 @@
 //
 // The model writes the thought, the call and the answer; the observation is written by the car
 // simulator (data/vehicle_sim.ts), so it is masked out of the loss (see answerSegments).
-import { ASSISTANT_HEADER, SPECIAL, makeRecord } from './format.ts';
+import { ASSISTANT_HEADER, SPECIAL, makeRecord, pythonRepr } from './format.ts';
 import type { FcRecord } from './format.ts';
 import { generateExample } from './generator.ts';
 import { INCOMPLETE_PREFIX } from './vehicle_api.ts';
@@ -37,15 +37,9 @@ export function replyFor(rng: Rng, ok: boolean, observation: string): string {
 
 /** The assistant text of one loop: thought (optional), call, observation, answer. */
 export function agentAnswerText(call: FunctionCall, thought: string | null, observation: string, reply: string): string {
-  const json = `{"name": ${JSON.stringify(call.name)}, "arguments": ${JSON.stringify(pythonReprArgs(call))}}`;
+  const json = `{"name": ${JSON.stringify(call.name)}, "arguments": ${JSON.stringify(pythonRepr(call.arguments))}}`;
   const t = thought === null ? '' : `${SPECIAL.thought} ${thought} `;
   return `${t}${SPECIAL.functioncall} ${json} ${SPECIAL.observation} ${observation}\n${reply}${SPECIAL.imEnd}${SPECIAL.endoftext}`;
-}
-
-function pythonReprArgs(call: FunctionCall): string {
-  // the same Python-literal arguments as every other record
-  const answer = makeRecord('', call).assistant;
-  return JSON.parse(answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1)).arguments;
 }
 
 /** Agent-format records: each command is executed on a simulated car to get its observation. */
