@@ -18,7 +18,7 @@
 import type { Batch, BatchSource } from '../train/trainer.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import type { FcRecord } from './format.ts';
-import { promptAndAnswer, SPECIAL } from './format.ts';
+import { fullText, promptAndAnswer, SPECIAL } from './format.ts';
 import { answerSegments } from './agent.ts';
 
 export interface EncodedExample {
@@ -104,7 +104,7 @@ export class TextStream implements BatchSource {
 
   constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
     this.vocabSize = tok.vocabSize;
-    const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => tok.encode(r.system + r.user + r.assistant)));
+    const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => tok.encode(fullText(r))));
     this.tokens = { train: stream(trainRecords), val: stream(valRecords) };
     for (const split of ['train', 'val'] as const) {
       if (this.tokens[split].length <= blockSize + 1) throw new Error(`dataset: the ${split} text has ${this.tokens[split].length} tokens, fewer than block_size + 1 = ${blockSize + 1}`);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pythonRepr, parsePythonLiteral, parseFunctionCall, answerText, makeRecord, promptAndAnswer, userText } from './format.ts';
+import { pythonRepr, parsePythonLiteral, parseFunctionCall, answerText, makeRecord, promptAndAnswer, promptFor, fullText, userText } from './format.ts';
 
 test('pythonRepr writes dicts as Python does (lowercase booleans, as the data)', () => {
   assert.is(pythonRepr({ temperature: 22, area: ['driver', 'rear-left'], unit: 'celsius' }), "{'temperature': 22, 'area': ['driver', 'rear-left'], 'unit': 'celsius'}");
@@ -36,6 +36,12 @@ test('parseFunctionCall: a normal answer, a malformed record (unescaped quotes),
   assert.is(parseFunctionCall('no call here'), null);
   assert.is(parseFunctionCall('<functioncall> {"name": "x", "arguments": "{\'a\': }"} <|im_end|>'), null);
   assert.is(parseFunctionCall('<functioncall> {"name": "arguments": "arguments": "argu'), null);
+});
+
+test('the prediction prompt is exactly the training prompt; fullText is the whole record', () => {
+  const rec = makeRecord('Lock the doors.', { name: 'lock_doors', arguments: { lock_state: 'lock' } });
+  assert.is(promptFor('Lock the doors.'), promptAndAnswer(rec).prompt);
+  assert.is(fullText(rec), rec.system + rec.user + rec.assistant);
 });
 
 test.run();

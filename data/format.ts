@@ -50,12 +50,24 @@ export function answerText(call: FunctionCall): string {
   return `${SPECIAL.functioncall} ${json} ${SPECIAL.imEnd}${SPECIAL.endoftext}`;
 }
 
+const SYSTEM_FIELD = `${SPECIAL.imStart}system\n${SYSTEM_PROMPT}\n${SPECIAL.imEnd}\n`;
+
+function userField(command: string): string {
+  return `${SPECIAL.imStart}user\n${command}${SPECIAL.imEnd}\n`;
+}
+
 export function makeRecord(userText: string, call: FunctionCall): FcRecord {
-  return {
-    system: `${SPECIAL.imStart}system\n${SYSTEM_PROMPT}\n${SPECIAL.imEnd}\n`,
-    user: `${SPECIAL.imStart}user\n${userText}${SPECIAL.imEnd}\n`,
-    assistant: `${ASSISTANT_HEADER}${answerText(call)}`,
-  };
+  return { system: SYSTEM_FIELD, user: userField(userText), assistant: `${ASSISTANT_HEADER}${answerText(call)}` };
+}
+
+/** The prompt the model sees for a command: system + user + the assistant header, as in training. */
+export function promptFor(command: string): string {
+  return SYSTEM_FIELD + userField(command) + ASSISTANT_HEADER;
+}
+
+/** A record's whole text, as pretraining and the tokenizer see it. */
+export function fullText(r: FcRecord): string {
+  return r.system + r.user + r.assistant;
 }
 
 /** The user's words without the chat markup. */

@@ -7,10 +7,9 @@
 import type { GPT } from '../model/gpt.ts';
 import { generate } from '../model/generate.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
-import { SPECIAL, parseFunctionCall } from '../data/format.ts';
+import { SPECIAL, parseFunctionCall, promptFor } from '../data/format.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
 import type { Vehicle, Observation } from '../data/vehicle_sim.ts';
-import { promptFor } from './fc_eval.ts';
 
 export interface Turn {
   thought: string | null;

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, predictionLine, scorePredictions, formatReport, promptFor } from './fc_eval.ts';
+import { callsMatch, predictionLine, scorePredictions, formatReport } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
-import { parseFunctionCall, makeRecord, promptAndAnswer } from '../data/format.ts';
+import { parseFunctionCall } from '../data/format.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
 
 test('exact match: names, keys and values; zone lists as sets; strings ignore case', () => {
@@ -34,11 +34,6 @@ test('scores and the per-function table', () => {
   assert.ok(Math.abs(r.nameAccuracy - 2 / 3) < 1e-12);
   assert.equal(r.perFunction.get('a'), { n: 2, exact: 1, name: 2 });
   assert.match(formatReport(r), /all\s+3\s+33.3%\s+66.7%/);
-});
-
-test('the prediction prompt is exactly the training prompt', () => {
-  const rec = makeRecord('Lock the doors.', { name: 'lock_doors', arguments: { lock_state: 'lock' } });
-  assert.is(promptFor('Lock the doors.'), promptAndAnswer(rec).prompt);
 });
 
 test.run();

@@ -7,7 +7,7 @@ import type { GPT } from '../model/gpt.ts';
 import { generate } from '../model/generate.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
-import { ASSISTANT_HEADER, SPECIAL, SYSTEM_PROMPT, answerText, parseFunctionCall, userText } from '../data/format.ts';
+import { SPECIAL, answerText, parseFunctionCall, promptFor, userText } from '../data/format.ts';
 import type { ArgValue, FunctionCall } from '../data/vehicle_api.ts';
 
 function valuesEqual(a: unknown, b: unknown): boolean {
@@ -27,11 +27,6 @@ export function callsMatch(expected: FunctionCall, predicted: FunctionCall | nul
   const kb = Object.keys(predicted.arguments).sort();
   if (ka.join('\u0000') !== kb.join('\u0000')) return false;
   return ka.every((k) => valuesEqual(expected.arguments[k], predicted.arguments[k] as ArgValue));
-}
-
-/** The prompt for a command: system + user + the assistant header, exactly as in training. */
-export function promptFor(command: string): string {
-  return `${SPECIAL.imStart}system\n${SYSTEM_PROMPT}\n${SPECIAL.imEnd}\n${SPECIAL.imStart}user\n${command}${SPECIAL.imEnd}\n${ASSISTANT_HEADER}`;
 }
 
 export interface Prediction {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import { Tokenizer } from '../data/tokenizer.ts';
-import { SPECIAL_TOKENS } from '../data/format.ts';
+import { SPECIAL_TOKENS, fullText } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
 import { loadFcDir } from '../data/loader.ts';
 import { FcDataset, TextStream } from '../data/dataset.ts';
@@ -78,9 +78,6 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   return { train: trainRecords, val: valRecords, tokenizer, files: [trainPath, valPath, tokPath] };
 }
 
-export function fullText(r: FcRecord): string {
-  return r.system + r.user + r.assistant;
-}
 
 // ------------------------------------------------------------------ stages 2 and 3: training
 
