@@ -1,6 +1,7 @@
 // End to end: a training step (forward + backward + clip + AdamW) on a GPT, in tokens/s and MFU,
 // with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
-import { manualSeed, clipGradNorm } from '../engine/index.ts';
+import { manualSeed, clipGradNorm, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
 import { generate } from '../model/generate.ts';
@@ -12,6 +13,9 @@ export interface StepRow {
   name: string;
   config: string;
   workers: number;
+  dtype: Dtype;
+  /** peak bytes of activations kept for backward during a step (all threads) */
+  saved_bytes: number;
   tokens_per_s: number;
   ms_per_step: number;
   mfu_percent: number;
@@ -27,29 +31,45 @@ function randomBatch(cfg: GPTConfig, B: number, seed: number): Batch {
   return { idx, targets, B, T };
 }
 
-export async function trainStepRow(name: string, cfg: GPTConfig & { batch: number }, workers: number, steps: number): Promise<StepRow> {
+/** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW. */
+export async function trainStepRow(name: string, cfg: GPTConfig & { batch: number }, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
   manualSeed(0);
+  const previous = getDtype();
+  setDtype(dtype);
   const model = new GPT(cfg);
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]);
+  const scaler = new GradScaler({ enabled: dtype === 'float16' });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
+  let savedPeak = 0;
   const step = async (s: number) => {
     const batch = randomBatch(cfg, cfg.batch, s);
     opt.zeroGrad();
-    if (parallel === null) runItems(model, [{ batch, weight: 1 }]);
-    else await parallel.step(splitWork([batch], parallel.threads));
+    if (parallel === null) {
+      resetSavedPeak();
+      runItems(model, [{ batch, weight: 1 }], scaler.scale);
+      savedPeak = savedBytes.peak;
+    } else {
+      savedPeak = (await parallel.step(splitWork([batch], parallel.threads), scaler.scale)).savedPeak;
+    }
+    scaler.unscale(opt.params());
     clipGradNorm(opt.params(), 1);
-    opt.step();
+    scaler.step(() => opt.step());
+    scaler.update();
   };
-  await step(0); // warm up (JIT, worker start)
-  const t0 = performance.now();
-  for (let s = 1; s <= steps; s++) await step(s);
-  const dt = (performance.now() - t0) / 1000 / steps;
-  await parallel?.close();
-  const tokens = cfg.batch * cfg.block_size;
-  return {
-    name, workers, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}`,
-    tokens_per_s: tokens / dt, ms_per_step: dt * 1000, mfu_percent: 100 * model.estimateMfu(cfg.batch, dt, estimateCpuPeakFlops().flops),
-  };
+  try {
+    await step(0); // warm up (JIT, worker start)
+    const t0 = performance.now();
+    for (let s = 1; s <= steps; s++) await step(s);
+    const dt = (performance.now() - t0) / 1000 / steps;
+    const tokens = cfg.batch * cfg.block_size;
+    return {
+      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}`,
+      tokens_per_s: tokens / dt, ms_per_step: dt * 1000, mfu_percent: 100 * model.estimateMfu(cfg.batch, dt, estimateCpuPeakFlops().flops),
+    };
+  } finally {
+    await parallel?.close();
+    setDtype(previous);
+  }
 }
 
 /** Greedy decoding with the KV cache: new tokens per second for a batch of prompts. */

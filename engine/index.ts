@@ -13,3 +13,7 @@ export { manualSeed, getRngState, setRngState, makeRng } from './random.ts';
 export { getKernels, setKernels } from './kernels.ts';
 export type { Kernels } from './kernels.ts';
 export { cpuKernels } from './cpu/index.ts';
+export { GradScaler } from './grad_scaler.ts';
+export type { GradScalerOptions, GradScalerState } from './grad_scaler.ts';
+export { setDtype, getDtype, withDtype, savedBytes, resetSavedPeak, DTYPES } from './precision.ts';
+export type { Dtype } from './precision.ts';

@@ -44,6 +44,9 @@ export interface Kernels {
   /** dlogits += scale * (softmax(logits) - onehot(target)) for rows whose target is not -1. */
   crossEntropyBackward(logits: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
 
+  /** grad *= invScale in place; returns true when any value is inf or NaN (GradScaler's unscale + check, one pass). */
+  unscaleGradients(grad: Float32Array, invScale: number): boolean;
+
   /** One AdamW step in place, exactly as torch.optim.AdamW (see engine/optim.ts). */
   adamwStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamWStepParams): void;
 }

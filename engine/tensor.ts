@@ -58,12 +58,17 @@ export class Tensor {
   static fromOp(op: string, data: Float32Array, shape: number[], parents: Tensor[], backward: (out: Tensor) => void): Tensor {
     const out = new Tensor(data, shape);
     out.op = op;
-    if (gradEnabled && parents.some((p) => p.requiresGrad)) {
+    if (Tensor.willRecord(parents)) {
       out.requiresGrad = true;
       out.parents = parents;
       out.backwardFn = () => backward(out);
     }
     return out;
+  }
+
+  /** Whether an op on these inputs will join the graph (so it must keep what its backward needs). */
+  static willRecord(parents: Tensor[]): boolean {
+    return gradEnabled && parents.some((p) => p.requiresGrad);
   }
 
   get size(): number {

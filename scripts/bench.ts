@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--suites=matmul,attention,memory,train,decode]
+// npm run bench [-- --quick] [--suites=matmul,attention,memory,train,precision,decode]
 // Prints markdown tables and writes bench/results/<date>-<host>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
@@ -10,7 +10,7 @@ import { trainStepRow, decodeRow, REFERENCE, WALKTHROUGH } from '../bench/train_
 import type { StepRow } from '../bench/train_step.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
 
-const defaults = { quick: false, suites: 'matmul,attention,memory,train,decode', out_dir: 'bench/results', workers: 2 };
+const defaults = { quick: false, suites: 'matmul,attention,memory,train,precision,decode', out_dir: 'bench/results', workers: 2 };
 
 function fmt(x: number | undefined, digits = 2): string {
   return x === undefined || !Number.isFinite(x) ? '' : x.toFixed(digits);
@@ -36,8 +36,17 @@ runMain(async () => {
       if (cfg.quick && name === 'walkthrough') continue;
       for (const w of cfg.quick ? [1] : [1, cfg.workers]) stepRows.push(await trainStepRow(name, model, w, steps));
     }
-    console.log('\n| training step | model | threads | tokens/s | ms/step | MFU |\n|---|---|---:|---:|---:|---:|');
-    for (const r of stepRows) console.log(`| ${r.name} | ${r.config} | ${r.workers} | ${r.tokens_per_s.toFixed(0)} | ${r.ms_per_step.toFixed(0)} | ${r.mfu_percent.toFixed(2)}% |`);
+  }
+  if (suites.has('precision')) {
+    // mixed precision: what a step keeps for backward, and what the 16-bit rounding costs on a CPU
+    const model = cfg.quick ? REFERENCE : WALKTHROUGH;
+    for (const dtype of ['float32', 'float16', 'bfloat16'] as const) stepRows.push(await trainStepRow(cfg.quick ? 'reference' : 'walkthrough', model, 1, cfg.quick ? 1 : 3, dtype));
+  }
+  if (stepRows.length > 0) {
+    console.log('\n| training step | model | threads | dtype | tokens/s | ms/step | MFU | saved for backward |\n|---|---|---:|---|---:|---:|---:|---:|');
+    for (const r of stepRows) {
+      console.log(`| ${r.name} | ${r.config} | ${r.workers} | ${r.dtype} | ${r.tokens_per_s.toFixed(0)} | ${r.ms_per_step.toFixed(0)} | ${r.mfu_percent.toFixed(2)}% | ${(r.saved_bytes / 2 ** 20).toFixed(1)} MiB |`);
+    }
   }
   let decode: ReturnType<typeof decodeRow> | null = null;
   if (suites.has('decode')) {

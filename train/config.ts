@@ -45,6 +45,15 @@ export interface TrainConfig {
   max_seconds: number;
   /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only */
   workers: number;
+  // mixed precision (engine/precision.ts, engine/grad_scaler.ts)
+  /** float32 | float16 | bfloat16: how matmul inputs and the activations kept for backward are stored */
+  dtype: string;
+  /** dynamic loss scaling: auto (on for float16 only), true or false */
+  loss_scaling: string;
+  init_scale: number;
+  growth_factor: number;
+  backoff_factor: number;
+  growth_interval: number;
   // LoRA (model/lora.ts): freeze the model, train low-rank adapters on these layers
   lora: boolean;
   lora_targets: string;
@@ -89,6 +98,12 @@ export const defaultTrainConfig: TrainConfig = {
   peak_flops: 0,
   max_seconds: 0,
   workers: 1,
+  dtype: 'float32',
+  loss_scaling: 'auto',
+  init_scale: 65536,
+  growth_factor: 2,
+  backoff_factor: 0.5,
+  growth_interval: 2000,
   lora: false,
   lora_targets: 'c_attn,c_proj,c_fc',
   lora_rank: 8,
@@ -145,5 +160,12 @@ export function validateTrainConfig(c: TrainConfig): void {
   for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers'] as const) {
     if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
   }
+  if (!['float32', 'float16', 'bfloat16'].includes(c.dtype)) throw new Error(`config: dtype must be float32, float16 or bfloat16, got '${c.dtype}'`);
+  if (!['auto', 'true', 'false'].includes(c.loss_scaling)) throw new Error(`config: loss_scaling must be auto, true or false, got '${c.loss_scaling}'`);
   if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);
+}
+
+/** Whether the loss is scaled: loss_scaling=auto turns it on for float16 only (bfloat16 has float32's range). */
+export function usesLossScaling(c: TrainConfig): boolean {
+  return c.loss_scaling === 'auto' ? c.dtype === 'float16' : c.loss_scaling === 'true';
 }

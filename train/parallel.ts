@@ -10,7 +10,7 @@
 // so a masked batch gives the same loss and gradient however it is cut. Dropout masks differ
 // from a single-thread run (each thread has its own random stream).
 import { Worker } from 'node:worker_threads';
-import { ops } from '../engine/index.ts';
+import { getDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
 import type { Batch } from './trainer.ts';
 
@@ -48,12 +48,15 @@ function countTargets(t: Int32Array): number {
   return n;
 }
 
-/** Forward + backward of weighted shards on one model; gradients accumulate. Returns the weighted loss. */
-export function runItems(model: GPT, items: WorkItem[]): number {
+/**
+ * Forward + backward of weighted shards on one model; gradients accumulate. Returns the weighted
+ * loss (unscaled). lossScale multiplies the gradients (mixed precision's loss scaling).
+ */
+export function runItems(model: GPT, items: WorkItem[], lossScale = 1): number {
   let loss = 0;
   for (const { batch, weight } of items) {
     const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
-    ops.mul(out.loss!, weight).backward();
+    out.loss!.backward(Float32Array.of(weight * lossScale));
     loss += out.loss!.item() * weight;
   }
   return loss;
@@ -85,7 +88,7 @@ export class DataParallel {
       const gradBuffer = new SharedArrayBuffer(total * 4);
       this.gradViews.push(new Float32Array(gradBuffer));
       this.workers.push(new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}` },
+        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype() },
       }));
     }
   }
@@ -98,15 +101,15 @@ export class DataParallel {
    * Gradients of the weighted shards into the main model's .grad (summed over threads).
    * Shards are dealt round-robin: thread k takes items k, k + threads, ...
    */
-  async step(items: WorkItem[]): Promise<number> {
+  async step(items: WorkItem[], lossScale = 1): Promise<{ loss: number; savedPeak: number }> {
     const mine = items.filter((_, i) => i % this.threads === 0);
     const replies = this.workers.map((w, k) => {
       const theirs = items.filter((_, i) => i % this.threads === k + 1);
-      return new Promise<number>((resolve, reject) => {
-        const onMessage = (m: { loss?: number; error?: string }) => {
+      return new Promise<{ loss: number; savedPeak: number }>((resolve, reject) => {
+        const onMessage = (m: { loss?: number; savedPeak?: number; error?: string }) => {
           w.off('error', onError);
           if (m.error !== undefined) reject(new Error(`worker ${k + 1}: ${m.error}`));
-          else resolve(m.loss!);
+          else resolve({ loss: m.loss!, savedPeak: m.savedPeak! });
         };
         const onError = (e: Error) => {
           w.off('message', onMessage);
@@ -114,12 +117,17 @@ export class DataParallel {
         };
         w.once('message', onMessage);
         w.once('error', onError);
-        w.postMessage({ items: theirs, training: this.model.training });
+        w.postMessage({ items: theirs, training: this.model.training, lossScale });
       });
     });
-    let loss = runItems(this.model, mine);
-    const losses = await Promise.all(replies);
-    for (const l of losses) loss += l;
+    resetSavedPeak();
+    let loss = runItems(this.model, mine, lossScale);
+    // threads run at once, so the step's peak of saved activations is the sum of their peaks
+    let savedPeak = savedBytes.peak;
+    for (const r of await Promise.all(replies)) {
+      loss += r.loss;
+      savedPeak += r.savedPeak;
+    }
     // add every worker's gradients into the main model's
     const named = this.model.allNamedTensors();
     for (const { name, offset, size } of this.params) {
@@ -130,7 +138,7 @@ export class DataParallel {
         for (let i = 0; i < size; i++) g[i] += view[offset + i];
       }
     }
-    return loss;
+    return { loss, savedPeak };
   }
 
   async close(): Promise<void> {

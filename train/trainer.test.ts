@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { train } from './trainer.ts';
@@ -104,6 +104,26 @@ test('resume takes the model shape from the checkpoint, whatever the command lin
   assert.is(resumed.model.config.block_size, 8);
   assert.is(resumed.model.config.n_embd, 16);
   assert.is(resumed.iterNum, 6);
+});
+
+test('float16 training: loss scale and skipped steps on the log line, 1 and 2 threads agree, the scaler state is checkpointed', async () => {
+  const lines: string[] = [];
+  const cfg = config({ dtype: 'float16', dropout: 0, log_interval: 1, init_scale: 2 ** 24, growth_interval: 5, always_save_checkpoint: true });
+  const one = await train(cfg, toy, { log: (l) => lines.push(l) });
+  assert.ok(one.losses.every(Number.isFinite));
+  assert.ok(one.losses[19] < one.losses[0]);
+  const iterLines = lines.filter((l) => l.startsWith('iter '));
+  assert.match(iterLines[0], /saved \d+\.\d MiB, scale \d+, skipped \d+$/);
+  // 2^24 overflows float16 gradients at first: the scaler backs off until they fit
+  const skipped = Number(/skipped (\d+)$/.exec(iterLines.at(-1)!)![1]);
+  assert.ok(skipped >= 1, iterLines.join('\n'));
+  const two = await train({ ...cfg, workers: 2, out_dir: cfg.out_dir + '-2' }, toy, quiet);
+  for (let i = 0; i < 20; i++) assert.ok(Math.abs(one.losses[i] - two.losses[i]) < 1e-3, `step ${i}: ${one.losses[i]} vs ${two.losses[i]}`);
+  const info = JSON.parse(readFileSync(join(cfg.out_dir, 'checkpoint.json'), 'utf8'));
+  assert.is(info.grad_scaler.skipped, skipped);
+  assert.ok(info.grad_scaler.scale < 2 ** 24);
+  const lossesF32 = (await train(config({ dropout: 0 }), toy, quiet)).losses;
+  assert.ok(Math.abs(one.losses[19] - lossesF32[19]) < 0.05 * lossesF32[19], `float16 ${one.losses[19]} vs float32 ${lossesF32[19]}`);
 });
 
 test.run();

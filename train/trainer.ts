@@ -9,14 +9,15 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import type { Dtype, GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import type { AdamW } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
 import { saveCheckpoint, loadCheckpoint, loadOptimizerState, readCheckpointInfo } from '../model/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
-import { validateTrainConfig } from './config.ts';
+import { usesLossScaling, validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
 import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
@@ -79,7 +80,7 @@ export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: stri
 }
 
 /** Build (or load) the model and optimizer that init_from asks for. */
-function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number } {
+function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
   const modelArgs: GPTConfig = {
     block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
   };
@@ -114,7 +115,7 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     loadOptimizerState(dir, model, opt);
     if (info.rng_state !== undefined) setRngState(info.rng_state as Parameters<typeof setRngState>[0]);
     log(`resuming from ${dir} at iteration ${info.iter_num} (best val loss ${info.best_val_loss.toFixed(4)})`);
-    return { model, opt, iterNum: info.iter_num, bestValLoss: info.best_val_loss };
+    return { model, opt, iterNum: info.iter_num, bestValLoss: info.best_val_loss, scalerState: info.grad_scaler as GradScalerState | undefined };
   }
   log(`initialised from the pretrained model in ${dir} (trained ${info.iter_num} iterations)`);
   return { model, opt, iterNum: 0, bestValLoss: Infinity };
@@ -146,7 +147,15 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   const started = performance.now();
   const progress = new Progress(cfg.max_iters, 'train');
   const log = (s: string) => progress.log(s, hooks.log);
-  const { model, opt, iterNum: startIter, bestValLoss: startBest } = initModel(cfg, data.vocabSize, log);
+  const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
+  // mixed precision: the storage dtype for this run (restored when training ends) and the loss scaler
+  const previousDtype = getDtype();
+  setDtype(cfg.dtype as Dtype);
+  const scaler = new GradScaler({
+    enabled: usesLossScaling(cfg), initScale: cfg.init_scale, growthFactor: cfg.growth_factor, backoffFactor: cfg.backoff_factor, growthInterval: cfg.growth_interval,
+  });
+  if (scalerState !== undefined && scaler.enabled) scaler.loadState(scalerState);
+  if (cfg.dtype !== 'float32') log(`mixed precision: ${cfg.dtype} storage for matmul inputs and saved activations, float32 master weights; loss scaling ${scaler.enabled ? `on (scale ${scaler.scale})` : 'off'}`);
   let bestValLoss = startBest;
   const peak = cfg.peak_flops > 0 ? { flops: cfg.peak_flops, description: 'from --peak_flops' } : estimateCpuPeakFlops();
   log(`model: ${(model.numParams() / 1e6).toFixed(2)}M parameters (${model.config.n_layer} layers, ${model.config.n_head} heads, ${model.config.n_embd} wide, block ${model.config.block_size}, vocab ${model.config.vocab_size})`);
@@ -157,7 +166,8 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
 
   const save = (iter: number, why: string) => {
     saveCheckpoint(cfg.out_dir, model, opt, {
-      model_config: model.config, train_config: { ...cfg }, iter_num: iter, best_val_loss: bestValLoss, rng_state: getRngState(), ...hooks.checkpointInfo,
+      model_config: model.config, train_config: { ...cfg }, iter_num: iter, best_val_loss: bestValLoss, rng_state: getRngState(),
+      grad_scaler: scaler.state(), ...hooks.checkpointInfo,
     });
     log(`saved checkpoint to ${cfg.out_dir} (${why})`);
   };
@@ -207,11 +217,21 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       opt.zeroGrad();
       const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
       const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
-      const loss = parallel === null
-        ? runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })))
-        : await parallel.step(splitWork(batches, parallel.threads));
+      let loss: number;
+      let savedPeak: number;
+      if (parallel === null) {
+        resetSavedPeak();
+        loss = runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale);
+        savedPeak = savedBytes.peak;
+      } else {
+        ({ loss, savedPeak } = await parallel.step(splitWork(batches, parallel.threads), scaler.scale));
+      }
+      // the gradients were computed for loss * scale: divide it out before clipping; an inf or
+      // NaN among them skips this step (and halves the scale) when loss scaling is on
+      scaler.unscale(opt.params());
       if (cfg.grad_clip > 0) clipGradNorm(opt.params(), cfg.grad_clip);
-      opt.step();
+      scaler.step(() => opt.step());
+      scaler.update();
       const dt = (performance.now() - t0) / 1000;
       losses.push(loss);
       lastLoss = loss;
@@ -220,7 +240,9 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
         // FLOPs of the tokens actually processed (fine-tuning batches are often shorter than block_size)
         const mfu = (model.flopsPerToken(batches[0].T) * tokens) / dt / peak.flops;
         runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
-        log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%`);
+        const scaling = scaler.enabled ? `, scale ${scaler.scale}, skipped ${scaler.skipped}` : '';
+        log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%, ` +
+          `saved ${(savedPeak / 2 ** 20).toFixed(1)} MiB${scaling}`);
       }
       iter++;
       progress.update(iter, `loss ${lastLoss.toFixed(4)}`);
@@ -230,6 +252,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
     process.off('SIGINT', onSigint);
     progress.done();
     await parallel?.close();
+    setDtype(previousDtype);
   }
   const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
   if (hooks.sample && !interrupted && !sampledLast) hooks.sample(model, iter);

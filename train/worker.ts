@@ -1,22 +1,25 @@
 // A data-parallel worker (see parallel.ts): a model whose weights are views of the shared
 // parameter buffer, and a shared buffer of its own for the gradients it computes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { manualSeed } from '../engine/index.ts';
+import { manualSeed, resetSavedPeak, savedBytes, setDtype } from '../engine/index.ts';
+import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { runItems } from './parallel.ts';
 import type { WorkItem } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
-const { config, lora, params, paramBuffer, gradBuffer, seed } = workerData as {
+const { config, lora, params, paramBuffer, gradBuffer, seed, dtype } = workerData as {
   config: ConstructorParameters<typeof GPT>[0];
   lora: LoraConfig | null;
   params: Array<{ name: string; offset: number; size: number }>;
   paramBuffer: SharedArrayBuffer;
   gradBuffer: SharedArrayBuffer;
   seed: string;
+  dtype: Dtype;
 };
 
 manualSeed(seed); // this thread's dropout stream
+setDtype(dtype); // the main thread's storage dtype (mixed precision)
 const model = new GPT(config);
 if (lora !== null) model.applyLora(lora);
 const shared = new Float32Array(paramBuffer);
@@ -24,17 +27,18 @@ const grads = new Float32Array(gradBuffer);
 const named = model.allNamedTensors();
 for (const { name, offset, size } of params) named.get(name)!.data = shared.subarray(offset, offset + size);
 
-parentPort!.on('message', (msg: { items: WorkItem[]; training: boolean }) => {
+parentPort!.on('message', (msg: { items: WorkItem[]; training: boolean; lossScale: number }) => {
   try {
     model.training = msg.training;
     for (const p of named.values()) p.zeroGrad();
-    const loss = runItems(model, msg.items);
+    resetSavedPeak();
+    const loss = runItems(model, msg.items, msg.lossScale);
     for (const { name, offset, size } of params) {
       const g = named.get(name)!.grad;
       if (g === null) grads.fill(0, offset, offset + size);
       else grads.set(g, offset);
     }
-    parentPort!.postMessage({ loss });
+    parentPort!.postMessage({ loss, savedPeak: savedBytes.peak });
   } catch (e) {
     parentPort!.postMessage({ error: (e as Error).message });
   }

@@ -7,6 +7,7 @@ import { attentionForward, attentionBackward } from './attention.ts';
 import { layerNormForward, layerNormBackward } from './layernorm.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
 import { adamwStep } from './adamw.ts';
+import { unscaleGradients } from './unscale.ts';
 
 export const cpuKernels: Kernels = {
   name: 'cpu',
@@ -17,5 +18,6 @@ export const cpuKernels: Kernels = {
   layerNormBackward,
   crossEntropyForward,
   crossEntropyBackward,
+  unscaleGradients,
   adamwStep,
 };

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { sameShape, shapeStr } from '../shape.ts';
+import { saveActivation, saveForBackward, storageCopy, toStorage } from '../precision.ts';
 
 export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   if (q.ndim !== 4 || !sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape)) {
@@ -10,14 +11,21 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   }
   const [B, H, T, D] = q.shape;
   const kern = getKernels();
+  // in a 16-bit dtype q, k, v are read rounded and the output rounded (engine/precision.ts)
+  const [qd, kd, vd] = [storageCopy(q.data), storageCopy(k.data), storageCopy(v.data)];
   const data = new Float32Array(q.size);
   // the probabilities are kept for backward only when a graph is being recorded
-  const probs = q.requiresGrad || k.requiresGrad || v.requiresGrad ? new Float32Array(B * H * T * T) : null;
-  kern.attentionForward(q.data, k.data, v.data, data, probs, B * H, T, T, D, T);
+  const record = Tensor.willRecord([q, k, v]);
+  const probs = record ? new Float32Array(B * H * T * T) : null;
+  kern.attentionForward(qd, kd, vd, data, probs, B * H, T, T, D, T);
+  toStorage(data);
+  const saved = record ? [saveForBackward(q, qd), saveForBackward(k, kd), saveForBackward(v, vd), saveActivation(probs!)] : [];
   return Tensor.fromOp('causalAttention', data, q.shape.slice(), [q, k, v], (out) => {
     const scratch = () => new Float32Array(q.size);
-    kern.attentionBackward(out.grad!, q.data, k.data, v.data, probs!,
+    const [qs, ks, vs, ps] = saved.map((s) => s.get());
+    kern.attentionBackward(toStorage(out.grad!), qs, ks, vs, ps,
       q.requiresGrad ? q.gradBuffer() : scratch(), k.requiresGrad ? k.gradBuffer() : scratch(), v.requiresGrad ? v.gradBuffer() : scratch(),
       B * H, T, D);
+    for (const s of saved) s.release();
   });
 }

@@ -1,9 +1,12 @@
 // Matrix products. Both go through the active Kernels' matmul, whose transposed variants give
 // the two backward products without materialising a transpose:
 //   C = A B   =>   dA = dC B^T,   dB = A^T dC
+// In a 16-bit dtype they read rounded inputs, round their output and keep their inputs for
+// backward as 16-bit values (engine/precision.ts).
 import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { broadcastIndex, broadcastShapes, numel, shapeStr } from '../shape.ts';
+import { saveForBackward, storageCopy, toStorage } from '../precision.ts';
 
 /** (..., M, K) @ (..., K, N) -> (..., M, N), batch dims broadcast like NumPy. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -25,26 +28,37 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const ia = broadcastIndex(batch, aBatch);
   const ib = broadcastIndex(batch, bBatch);
   const k = getKernels();
+  // in a 16-bit dtype the inputs and output are rounded to it (engine/precision.ts)
+  const ad = storageCopy(a.data);
+  const bd = storageCopy(b.data);
   const data = new Float32Array(nBatch * M * N);
   for (let i = 0; i < nBatch; i++) {
-    k.matmul(a.data.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), b.data.subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
+    k.matmul(ad.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), bd.subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
       data.subarray(i * M * N, (i + 1) * M * N), M, N, K);
   }
+  toStorage(data);
+  const record = Tensor.willRecord([a, b]);
+  const savedA = record && b.requiresGrad ? saveForBackward(a, ad) : null;
+  const savedB = record && a.requiresGrad ? saveForBackward(b, bd) : null;
   return Tensor.fromOp('matmul', data, [...batch, M, N], [a, b], (out) => {
-    const g = out.grad!;
+    const g = toStorage(out.grad!);
+    const av = savedA?.get();
+    const bv = savedB?.get();
     for (let i = 0; i < nBatch; i++) {
       const gi = g.subarray(i * M * N, (i + 1) * M * N);
       if (a.requiresGrad) {
         // dA (M,K) += dC (M,N) @ B^T
-        k.matmul(gi, b.data.subarray(ib[i] * K * N, (ib[i] + 1) * K * N), a.gradBuffer().subarray(ia[i] * M * K, (ia[i] + 1) * M * K),
+        k.matmul(gi, bv!.subarray(ib[i] * K * N, (ib[i] + 1) * K * N), a.gradBuffer().subarray(ia[i] * M * K, (ia[i] + 1) * M * K),
           M, K, N, { transB: true, accumulate: true });
       }
       if (b.requiresGrad) {
         // dB (K,N) += A^T @ dC (M,N)
-        k.matmul(a.data.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), gi, b.gradBuffer().subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
+        k.matmul(av!.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), gi, b.gradBuffer().subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
           K, N, M, { transA: true, accumulate: true });
       }
     }
+    savedA?.release();
+    savedB?.release();
   });
 }
 
@@ -61,17 +75,25 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const outF = weight.shape[0];
   const rows = x.size / inF;
   const k = getKernels();
+  const xd = storageCopy(x.data);
+  const wd = storageCopy(weight.data);
   const data = new Float32Array(rows * outF);
   if (bias !== null) for (let r = 0; r < rows; r++) data.set(bias.data, r * outF);
-  k.matmul(x.data, weight.data, data, rows, outF, inF, { transB: true, accumulate: bias !== null });
+  k.matmul(xd, wd, data, rows, outF, inF, { transB: true, accumulate: bias !== null });
+  toStorage(data);
   const parents = bias === null ? [x, weight] : [x, weight, bias];
+  const record = Tensor.willRecord(parents);
+  const savedX = record && weight.requiresGrad ? saveForBackward(x, xd) : null;
+  const savedW = record && x.requiresGrad ? saveForBackward(weight, wd) : null;
   return Tensor.fromOp('linear', data, [...x.shape.slice(0, -1), outF], parents, (out) => {
-    const g = out.grad!;
-    if (x.requiresGrad) k.matmul(g, weight.data, x.gradBuffer(), rows, inF, outF, { accumulate: true });
-    if (weight.requiresGrad) k.matmul(g, x.data, weight.gradBuffer(), outF, inF, rows, { transA: true, accumulate: true });
+    const g = toStorage(out.grad!);
+    if (x.requiresGrad) k.matmul(g, savedW!.get(), x.gradBuffer(), rows, inF, outF, { accumulate: true });
+    if (weight.requiresGrad) k.matmul(g, savedX!.get(), weight.gradBuffer(), outF, inF, rows, { transA: true, accumulate: true });
     if (bias !== null && bias.requiresGrad) {
       const gb = bias.gradBuffer();
       for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) gb[j] += g[r * outF + j];
     }
+    savedX?.release();
+    savedW?.release();
   });
 }

@@ -1,6 +1,7 @@
 // Softmax family over the last axis, all numerically stable (the row max is subtracted first).
 import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
+import { saveForBackward } from '../precision.ts';
 import { shapeStr } from '../shape.ts';
 
 function lastAxis(op: string, x: Tensor): [number, number] {
@@ -71,8 +72,9 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[]): Te
   const k = getKernels();
   const [sum, count] = k.crossEntropyForward(logits.data, t, rows, V);
   const loss = count === 0 ? 0 : sum / count;
+  const saved = Tensor.willRecord([logits]) ? saveForBackward(logits) : null;
   return Tensor.fromOp('crossEntropy', new Float32Array([loss]), [], [logits], (out) => {
-    if (count === 0) return;
-    k.crossEntropyBackward(logits.data, t, logits.gradBuffer(), rows, V, out.grad![0] / count);
+    if (count > 0) k.crossEntropyBackward(saved!.get(), t, logits.gradBuffer(), rows, V, out.grad![0] / count);
+    saved!.release();
   });
 }
