@@ -53,9 +53,14 @@ export function storageCopy(x: Float32Array): Float32Array {
 
 /** Bytes of activations held for backward right now, and the most at any moment since resetSavedPeak(). */
 export const savedBytes = { live: 0, peak: 0 };
+// each count starts a new epoch, so a graph dropped without its backward cannot skew later counts
+let epoch = 0;
 
+/** Start counting from zero (call at the start of a training step). */
 export function resetSavedPeak(): void {
-  savedBytes.peak = savedBytes.live;
+  epoch++;
+  savedBytes.live = 0;
+  savedBytes.peak = 0;
 }
 
 /**
@@ -69,6 +74,7 @@ export class Saved {
   private readonly halfDtype: HalfDtype;
   readonly bytes: number;
   private released = false;
+  private readonly epoch = epoch;
 
   constructor(data: Float32Array, counted: boolean) {
     this.halfDtype = dtype === 'float32' ? 'float16' : dtype;
@@ -92,7 +98,7 @@ export class Saved {
   release(): void {
     if (this.released) return;
     this.released = true;
-    savedBytes.live -= this.bytes;
+    if (this.epoch === epoch) savedBytes.live -= this.bytes;
   }
 }
 
