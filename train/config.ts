@@ -45,6 +45,10 @@ export interface TrainConfig {
   max_seconds: number;
   /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only */
   workers: number;
+  /** cpu: typed-array kernels (engine/cpu) | gpu: GPU.js kernels (engine/gpu) */
+  device: string;
+  /** with device=gpu: auto | headlessgl | webgpu | webasm | cpu (GPU.js's own modes) */
+  gpu_mode: string;
   // mixed precision (engine/precision.ts, engine/grad_scaler.ts)
   /** float32 | float16 | bfloat16: how matmul inputs and the activations kept for backward are stored */
   dtype: string;
@@ -98,6 +102,8 @@ export const defaultTrainConfig: TrainConfig = {
   peak_flops: 0,
   max_seconds: 0,
   workers: 1,
+  device: 'cpu',
+  gpu_mode: 'auto',
   dtype: 'float32',
   loss_scaling: 'auto',
   init_scale: 65536,
@@ -160,6 +166,8 @@ export function validateTrainConfig(c: TrainConfig): void {
   for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers'] as const) {
     if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
   }
+  if (!['cpu', 'gpu'].includes(c.device)) throw new Error(`config: device must be cpu or gpu, got '${c.device}'`);
+  if (!['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'].includes(c.gpu_mode)) throw new Error(`config: gpu_mode must be auto, headlessgl, webgpu, webasm or cpu, got '${c.gpu_mode}'`);
   if (!['float32', 'float16', 'bfloat16'].includes(c.dtype)) throw new Error(`config: dtype must be float32, float16 or bfloat16, got '${c.dtype}'`);
   if (!['auto', 'true', 'false'].includes(c.loss_scaling)) throw new Error(`config: loss_scaling must be auto, true or false, got '${c.loss_scaling}'`);
   if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);

@@ -69,7 +69,8 @@ export class DataParallel {
   private readonly model: GPT;
 
   /** Move the model's parameters into shared memory and start `threads - 1` workers. */
-  constructor(model: GPT, threads: number, seed: number) {
+  /** gpuMode: null for the CPU kernels, else the GPU.js mode each worker opens its own kernels in. */
+  constructor(model: GPT, threads: number, seed: number, gpuMode: string | null = null) {
     this.model = model;
     const named = model.allNamedTensors();
     let total = 0;
@@ -88,7 +89,7 @@ export class DataParallel {
       const gradBuffer = new SharedArrayBuffer(total * 4);
       this.gradViews.push(new Float32Array(gradBuffer));
       this.workers.push(new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype() },
+        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype(), gpuMode },
       }));
     }
   }

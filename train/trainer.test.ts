@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GPU } from 'gpu.js';
 import { train } from './trainer.ts';
 import type { BatchSource } from './trainer.ts';
 import { defaultTrainConfig } from './config.ts';
@@ -124,6 +125,18 @@ test('float16 training: loss scale and skipped steps on the log line, 1 and 2 th
   assert.ok(info.grad_scaler.scale < 2 ** 24);
   const lossesF32 = (await train(config({ dropout: 0 }), toy, quiet)).losses;
   assert.ok(Math.abs(one.losses[19] - lossesF32[19]) < 0.05 * lossesF32[19], `float16 ${one.losses[19]} vs float32 ${lossesF32[19]}`);
+});
+
+test('device=gpu: 20 steps give losses within 1e-4 of device=cpu, in every GPU.js mode that works here', async () => {
+  const base = config({ dropout: 0 });
+  const cpu = await train(base, toy, quiet);
+  const modes = ['webasm', ...(GPU.isHeadlessGLSupported ? ['headlessgl'] : [])];
+  for (const gpu_mode of modes) {
+    const lines: string[] = [];
+    const gpu = await train({ ...base, device: 'gpu', gpu_mode, out_dir: `${base.out_dir}-${gpu_mode}` }, toy, { log: (l) => lines.push(l) });
+    assert.ok(lines.some((l) => l.includes(`GPU.js runs its kernels in ${gpu_mode} mode`)), lines.join('\n'));
+    for (let i = 0; i < 20; i++) assert.ok(Math.abs(gpu.losses[i] - cpu.losses[i]) < 1e-4, `${gpu_mode} step ${i}: ${gpu.losses[i]} vs ${cpu.losses[i]}`);
+  }
 });
 
 test.run();

@@ -9,7 +9,9 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes, getKernels, setKernels } from '../engine/index.ts';
+import { createGpuKernels } from '../engine/gpu/index.ts';
+import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype, GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import type { AdamW } from '../engine/index.ts';
@@ -148,6 +150,13 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   const progress = new Progress(cfg.max_iters, 'train');
   const log = (s: string) => progress.log(s, hooks.log);
   const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
+  // the kernels this run uses (restored when training ends): engine/cpu, or GPU.js's
+  const previousKernels = getKernels();
+  if (cfg.device === 'gpu') {
+    const { kernels, device } = createGpuKernels(cfg.gpu_mode as GpuMode);
+    setKernels(kernels);
+    log(`device gpu: GPU.js runs its kernels in ${device.mode} mode${device.note === '' ? '' : ` (${device.note})`}`);
+  }
   // mixed precision: the storage dtype for this run (restored when training ends) and the loss scaler
   const previousDtype = getDtype();
   setDtype(cfg.dtype as Dtype);
@@ -161,7 +170,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   log(`model: ${(model.numParams() / 1e6).toFixed(2)}M parameters (${model.config.n_layer} layers, ${model.config.n_head} heads, ${model.config.n_embd} wide, block ${model.config.block_size}, vocab ${model.config.vocab_size})`);
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
-  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed) : null;
+  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? (cfg.gpu_mode as GpuMode) : null) : null;
   if (parallel !== null) log(`data parallel: each batch is split across ${parallel.threads} threads`);
 
   const save = (iter: number, why: string) => {
@@ -253,6 +262,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
     progress.done();
     await parallel?.close();
     setDtype(previousDtype);
+    setKernels(previousKernels);
   }
   const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
   if (hooks.sample && !interrupted && !sampledLast) hooks.sample(model, iter);

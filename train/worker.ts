@@ -1,14 +1,16 @@
 // A data-parallel worker (see parallel.ts): a model whose weights are views of the shared
 // parameter buffer, and a shared buffer of its own for the gradients it computes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { manualSeed, resetSavedPeak, savedBytes, setDtype } from '../engine/index.ts';
+import { manualSeed, resetSavedPeak, savedBytes, setDtype, setKernels } from '../engine/index.ts';
+import { createGpuKernels } from '../engine/gpu/index.ts';
+import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { runItems } from './parallel.ts';
 import type { WorkItem } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
-const { config, lora, params, paramBuffer, gradBuffer, seed, dtype } = workerData as {
+const { config, lora, params, paramBuffer, gradBuffer, seed, dtype, gpuMode } = workerData as {
   config: ConstructorParameters<typeof GPT>[0];
   lora: LoraConfig | null;
   params: Array<{ name: string; offset: number; size: number }>;
@@ -16,10 +18,12 @@ const { config, lora, params, paramBuffer, gradBuffer, seed, dtype } = workerDat
   gradBuffer: SharedArrayBuffer;
   seed: string;
   dtype: Dtype;
+  gpuMode: GpuMode | null;
 };
 
 manualSeed(seed); // this thread's dropout stream
 setDtype(dtype); // the main thread's storage dtype (mixed precision)
+if (gpuMode !== null) setKernels(createGpuKernels(gpuMode).kernels); // device=gpu: a GPU.js context of this thread's own
 const model = new GPT(config);
 if (lora !== null) model.applyLora(lora);
 const shared = new Float32Array(paramBuffer);

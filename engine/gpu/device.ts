@@ -1,0 +1,66 @@
+// Opening GPU.js. GPU.js turns a JavaScript function into a shader (GLSL through headless-gl in
+// Node), or runs it as WebAssembly or plain JavaScript where no GPU is reachable. Every kernel is
+// "one function run once per output element": this.thread.x is the element's index.
+//
+// Modes: auto (GPU.js picks: headlessgl if a GL context opens, else webasm, else cpu),
+// headlessgl, webasm, cpu. webgpu is accepted but cannot serve us: its kernels return Promises and
+// our Kernels interface is synchronous, so it falls back to auto and says so.
+import { GPU } from 'gpu.js';
+import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
+
+export const GPU_MODES = ['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
+export type GpuMode = (typeof GPU_MODES)[number];
+
+export interface GpuDevice {
+  gpu: GPU;
+  /** The mode GPU.js actually runs kernels in: headlessgl, webasm or cpu. */
+  mode: string;
+  /** Why the mode differs from the one asked for, or '' when it does not. */
+  note: string;
+}
+
+/** Open GPU.js in the requested mode, falling back (and saying why) where that mode cannot run here. */
+export function openGpu(requested: GpuMode): GpuDevice {
+  if (!GPU_MODES.includes(requested)) throw new Error(`gpu_mode must be one of ${GPU_MODES.join(', ')}, got '${requested}'`);
+  let note = '';
+  let gpu: GPU;
+  if (requested === 'webgpu') {
+    note = 'webgpu kernels return Promises and the engine\'s Kernels interface is synchronous: using auto instead';
+    gpu = new GPU({ mode: 'gpu' });
+  } else if (requested === 'headlessgl' && !GPU.isHeadlessGLSupported) {
+    note = 'headless-gl cannot open a GL context here (not built, or no X display: run under xvfb-run): using auto instead';
+    gpu = new GPU({ mode: 'gpu' });
+  } else {
+    gpu = new GPU({ mode: requested === 'auto' ? 'gpu' : requested });
+  }
+  const mode = actualMode(gpu);
+  if (note === '' && requested === 'auto' && mode !== 'headlessgl') note = 'no GL context (no GPU, or no X display): GPU.js fell back';
+  return { gpu, mode, note };
+}
+
+/** The backend a kernel of this GPU instance really runs on, found by building a tiny one. */
+function actualMode(gpu: GPU): string {
+  const probe = gpu.createKernel(function (this: { thread: { x: number } }) {
+    return this.thread.x;
+  }, { output: [1] });
+  probe();
+  const impl = (probe as unknown as { kernel: { constructor: { name: string; mode?: string } } }).kernel.constructor;
+  const byName: Record<string, string> = { HeadlessGLKernel: 'headlessgl', WebAssemblyKernel: 'webasm', CPUKernel: 'cpu' };
+  return byName[impl.name] ?? impl.mode ?? impl.name;
+}
+
+/**
+ * A kernel whose output length and argument sizes may change from call to call (so one compiled
+ * shader serves every shape), in single precision, with loops as long as our largest sums.
+ */
+export function makeKernel(gpu: GPU, fn: (...args: never[]) => number | number[], returnType: 'Number' | 'Array(2)' | 'Array(4)' = 'Number', constants: Record<string, number> = {}): IKernelRunShortcut {
+  return gpu.createKernel(fn as unknown as KernelFunction, {
+    output: [1], dynamicOutput: true, dynamicArguments: true, precision: 'single', tactic: 'precision', loopMaxIterations: 1 << 20, returnType, constants,
+  } as Parameters<GPU['createKernel']>[1]);
+}
+
+/** Run a kernel over n output elements; the result as a Float32Array (or one small array per element for Array(k) kernels). */
+export function runKernel<T = Float32Array>(kernel: IKernelRunShortcut, n: number, ...args: Array<Float32Array | number>): T {
+  kernel.setOutput([n]);
+  return (kernel as unknown as (...a: unknown[]) => T)(...args);
+}

@@ -1,0 +1,30 @@
+// The GPU.js implementation of the Kernels interface: matmul, attention, layerNorm and the loss
+// scaler's unscale run as GPU.js kernels; cross-entropy and AdamW stay on the CPU (see
+// bench/RESULTS.md: AdamW is one pass over memory, and copying four arrays to the device and one
+// back costs more than the pass itself).
+import type { Kernels } from '../kernels.ts';
+import { cpuKernels } from '../cpu/index.ts';
+import { openGpu } from './device.ts';
+import type { GpuDevice, GpuMode } from './device.ts';
+import { makeMatmul } from './matmul.ts';
+import { makeAttention } from './attention.ts';
+import { makeLayerNorm } from './layernorm.ts';
+import { makeUnscale } from './unscale.ts';
+
+export { GPU_MODES, openGpu } from './device.ts';
+export type { GpuMode, GpuDevice } from './device.ts';
+
+export function createGpuKernels(requested: GpuMode = 'auto'): { kernels: Kernels; device: GpuDevice } {
+  const device = openGpu(requested);
+  const { layerNormForward, layerNormBackward } = makeLayerNorm(device.gpu);
+  const kernels: Kernels = {
+    ...cpuKernels,
+    name: `gpu.js (${device.mode})`,
+    matmul: makeMatmul(device.gpu),
+    ...makeAttention(device.gpu),
+    layerNormForward,
+    layerNormBackward,
+    unscaleGradients: makeUnscale(device.gpu),
+  };
+  return { kernels, device };
+}

@@ -1,0 +1,136 @@
+// Every GPU.js kernel against its CPU twin, on random inputs of odd sizes, in every GPU.js mode
+// that works on this machine (headlessgl only when a GL context opens: under xvfb-run in CI).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { GPU } from 'gpu.js';
+import { createGpuKernels } from './index.ts';
+import { cpuKernels } from '../cpu/index.ts';
+import { makeRng } from '../random.ts';
+import type { Kernels } from '../kernels.ts';
+
+const rng = makeRng('gpu-kernels');
+const rand = (n: number, scale = 1) => Float32Array.from({ length: n }, () => (rng() - 0.5) * 2 * scale);
+
+/** max |got - want| / max |want|: relative to the array's scale, so values near 0 do not dominate. */
+function relError(got: Float32Array, want: Float32Array): number {
+  let diff = 0;
+  let size = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    size = Math.max(size, Math.abs(want[i]));
+  }
+  return diff / Math.max(size, 1e-30);
+}
+
+function close(name: string, got: Float32Array, want: Float32Array, tol = 1e-4): void {
+  assert.is(got.length, want.length, name);
+  const e = relError(got, want);
+  assert.ok(e <= tol && Number.isFinite(e), `${name}: relative error ${e.toExponential(2)}`);
+}
+
+const modes: Array<'headlessgl' | 'webasm' | 'cpu'> = ['cpu'];
+if (GPU.isWebAssemblySupported) modes.push('webasm');
+if (GPU.isHeadlessGLSupported) modes.push('headlessgl');
+console.log(`GPU.js modes tested here: ${modes.join(', ')}${GPU.isHeadlessGLSupported ? '' : ' (headlessgl: no GL context; CI runs these under xvfb-run)'}`);
+
+for (const mode of modes) {
+  const { kernels: gpu, device } = createGpuKernels(mode);
+
+  test(`[${mode}] opens in the mode asked for`, () => {
+    assert.is(device.mode, mode);
+    assert.is(gpu.name, `gpu.js (${mode})`);
+  });
+
+  test(`[${mode}] tiled matmul, all four transpose forms, with and without accumulate`, () => {
+    for (const [M, N, K] of [[37, 24, 19], [5, 7, 3], [64, 130, 33], [1, 1, 1]]) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const accumulate of [false, true]) {
+            const a = rand(M * K);
+            const b = rand(K * N);
+            const init = rand(M * N);
+            const got = accumulate ? new Float32Array(init) : rand(M * N); // non-accumulating must overwrite
+            const want = accumulate ? new Float32Array(init) : new Float32Array(M * N);
+            gpu.matmul(a, b, got, M, N, K, { transA, transB, accumulate });
+            cpuKernels.matmul(a, b, want, M, N, K, { transA, transB, accumulate });
+            close(`matmul ${M}x${N}x${K} transA=${transA} transB=${transB} accumulate=${accumulate}`, got, want);
+          }
+        }
+      }
+    }
+  });
+
+  test(`[${mode}] causal attention forward and backward (BH=3, T=37, D=24), and decoding with a KV window`, () => {
+    const [BH, T, D] = [3, 37, 24];
+    const q = rand(BH * T * D);
+    const k = rand(BH * T * D);
+    const v = rand(BH * T * D);
+    const run = (kern: Kernels) => {
+      const out = new Float32Array(BH * T * D);
+      const probs = new Float32Array(BH * T * T);
+      kern.attentionForward(q, k, v, out, probs, BH, T, T, D, T);
+      const dout = makeRng('dout')  ;
+      const g = Float32Array.from({ length: BH * T * D }, () => dout() - 0.5);
+      const grads = [0, 1, 2].map((s) => Float32Array.from({ length: BH * T * D }, (_, i) => ((i * (s + 3)) % 7) / 7 - 0.4)); // accumulated into
+      kern.attentionBackward(g, q, k, v, probs, grads[0], grads[1], grads[2], BH, T, D);
+      return { out, probs, grads };
+    };
+    const got = run(gpu);
+    const want = run(cpuKernels);
+    close('attention out', got.out, want.out);
+    close('attention probs', got.probs, want.probs);
+    ['dq', 'dk', 'dv'].forEach((name, i) => close(`attention ${name}`, got.grads[i], want.grads[i]));
+    // 3 new queries against a cache window of 11 of 16 rows: query i sees keys j <= i + 8
+    const [Tq, Tk, stride] = [3, 11, 16];
+    const q2 = rand(BH * Tq * D);
+    const k2 = rand(BH * stride * D);
+    const v2 = rand(BH * stride * D);
+    const outs = [gpu, cpuKernels].map((kern) => {
+      const out = new Float32Array(BH * Tq * D);
+      kern.attentionForward(q2, k2, v2, out, null, BH, Tq, Tk, D, stride);
+      return out;
+    });
+    close('attention with a KV window', outs[0], outs[1]);
+  });
+
+  test(`[${mode}] layerNorm forward and backward (rows=37, C=24), with and without bias`, () => {
+    const [rows, C] = [37, 24];
+    for (const withBias of [true, false]) {
+      const x = rand(rows * C, 3);
+      const w = rand(C);
+      const b = withBias ? rand(C) : null;
+      const dout = rand(rows * C);
+      const run = (kern: Kernels) => {
+        const out = new Float32Array(rows * C);
+        const mean = new Float32Array(rows);
+        const rstd = new Float32Array(rows);
+        kern.layerNormForward(x, w, b, out, mean, rstd, rows, C, 1e-5);
+        const dx = Float32Array.from({ length: rows * C }, (_, i) => (i % 5) * 0.1);
+        const dw = Float32Array.from({ length: C }, (_, i) => (i % 3) * 0.2);
+        const db = withBias ? Float32Array.from({ length: C }, (_, i) => (i % 4) * 0.3) : null;
+        kern.layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, C);
+        return { out, mean, rstd, dx, dw, db };
+      };
+      const got = run(gpu);
+      const want = run(cpuKernels);
+      for (const key of ['out', 'mean', 'rstd', 'dx', 'dw'] as const) close(`layerNorm ${key} (bias ${withBias})`, got[key], want[key]);
+      if (withBias) close('layerNorm db', got.db!, want.db!);
+    }
+  });
+
+  test(`[${mode}] unscale + finite check in one pass`, () => {
+    const g = rand(1001, 1000);
+    const want = new Float32Array(g);
+    const got = new Float32Array(g);
+    assert.is(gpu.unscaleGradients(got, 1 / 65536), false);
+    assert.is(cpuKernels.unscaleGradients(want, 1 / 65536), false);
+    close('unscaled gradients', got, want, 1e-6);
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const h = rand(37);
+      h[20] = bad;
+      assert.is(gpu.unscaleGradients(h, 0.5), true, `found ${bad}`);
+    }
+  });
+}
+
+test.run();
