@@ -1,4 +1,6 @@
-// npm run bench [-- --quick] [--suites=matmul,attention,memory,train,precision,decode]
+// npm run bench [-- --quick] [--suites=matmul,attention,memory,gpu,train,precision,decode]
+// GPU.js's headlessgl mode needs a GL context: on a machine without a display, run it under
+// xvfb-run -a -s "-screen 0 1x1x24" npm run bench. Without one, the gpu suite runs the WebAssembly mode.
 // Prints markdown tables and writes bench/results/<date>-<host>.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
@@ -6,11 +8,12 @@ import { join } from 'node:path';
 import { parseArgs, runMain } from './cli.ts';
 import { matmulRows, attentionRows, memoryBoundRows } from '../bench/kernels.ts';
 import type { BenchRow } from '../bench/kernels.ts';
+import { gpuRows } from '../bench/gpu.ts';
 import { trainStepRow, decodeRow, REFERENCE, WALKTHROUGH } from '../bench/train_step.ts';
 import type { StepRow } from '../bench/train_step.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
 
-const defaults = { quick: false, suites: 'matmul,attention,memory,train,precision,decode', out_dir: 'bench/results', workers: 2 };
+const defaults = { quick: false, suites: 'matmul,attention,memory,gpu,train,precision,decode', out_dir: 'bench/results', workers: 2 };
 
 function fmt(x: number | undefined, digits = 2): string {
   return x === undefined || !Number.isFinite(x) ? '' : x.toFixed(digits);
@@ -25,6 +28,7 @@ runMain(async () => {
   if (suites.has('matmul')) kernelRows.push(...(await matmulRows(cfg.quick)));
   if (suites.has('attention')) kernelRows.push(...(await attentionRows(cfg.quick)));
   if (suites.has('memory')) kernelRows.push(...(await memoryBoundRows(cfg.quick)));
+  if (suites.has('gpu')) kernelRows.push(...(await gpuRows(cfg.quick)));
   if (kernelRows.length > 0) {
     console.log('| suite | kernel | backend | shape | median ms | GFLOP/s | GB/s | x naive |\n|---|---|---|---|---:|---:|---:|---:|');
     for (const r of kernelRows) console.log(`| ${r.suite} | ${r.name} | ${r.backend} | ${r.shape} | ${fmt(r.median_ms, 3)} | ${fmt(r.gflops)} | ${fmt(r.gbps)} | ${fmt(r.speedup_vs_naive, 1)} |`);

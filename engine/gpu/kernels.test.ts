@@ -33,6 +33,10 @@ if (GPU.isWebAssemblySupported) modes.push('webasm');
 if (GPU.isHeadlessGLSupported) modes.push('headlessgl');
 console.log(`GPU.js modes tested here: ${modes.join(', ')}${GPU.isHeadlessGLSupported ? '' : ' (headlessgl: no GL context; CI runs these under xvfb-run)'}`);
 
+test('headlessgl opens when CI requires it (REQUIRE_HEADLESSGL=1: .ci/run runs the tests under xvfb-run)', () => {
+  if (process.env.REQUIRE_HEADLESSGL === '1') assert.ok(GPU.isHeadlessGLSupported, 'headless-gl did not open a GL context: is gl built (npm ci after the apt packages) and is there an X display?');
+});
+
 for (const mode of modes) {
   const { kernels: gpu, device } = createGpuKernels(mode);
 
