@@ -10,7 +10,6 @@
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
 import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes, getKernels, setKernels } from '../engine/index.ts';
-import { createGpuKernels } from '../engine/gpu/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype, GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
@@ -153,6 +152,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   // the kernels this run uses (restored when training ends): engine/cpu, or GPU.js's
   const previousKernels = getKernels();
   if (cfg.device === 'gpu') {
+    const { createGpuKernels } = await import('../engine/gpu/index.ts'); // loaded only when asked for
     const { kernels, device } = createGpuKernels(cfg.gpu_mode as GpuMode);
     setKernels(kernels);
     log(`device gpu: GPU.js runs its kernels in ${device.mode} mode${device.note === '' ? '' : ` (${device.note})`}`);

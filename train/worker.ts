@@ -2,7 +2,6 @@
 // parameter buffer, and a shared buffer of its own for the gradients it computes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { manualSeed, resetSavedPeak, savedBytes, setDtype, setKernels } from '../engine/index.ts';
-import { createGpuKernels } from '../engine/gpu/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
@@ -23,7 +22,11 @@ const { config, lora, params, paramBuffer, gradBuffer, seed, dtype, gpuMode } = 
 
 manualSeed(seed); // this thread's dropout stream
 setDtype(dtype); // the main thread's storage dtype (mixed precision)
-if (gpuMode !== null) setKernels(createGpuKernels(gpuMode).kernels); // device=gpu: a GPU.js context of this thread's own
+if (gpuMode !== null) {
+  // device=gpu: a GPU.js context of this thread's own (gpu.js is loaded only when asked for)
+  const { createGpuKernels } = await import('../engine/gpu/index.ts');
+  setKernels(createGpuKernels(gpuMode).kernels);
+}
 const model = new GPT(config);
 if (lora !== null) model.applyLora(lora);
 const shared = new Float32Array(paramBuffer);
