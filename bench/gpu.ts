@@ -1,24 +1,19 @@
 // GPU.js kernels beside their CPU twins, in every GPU.js mode that opens here (headlessgl needs a
 // GL context: run the bench under xvfb-run on a machine without a display). Each GPU.js time
 // includes uploading the inputs and reading the result back, as the engine uses them.
-import { Bench } from 'tinybench';
 import { GPU } from 'gpu.js';
 import { createGpuKernels, openGpu } from '../engine/gpu/index.ts';
 import { makeKernel, runKernel } from '../engine/gpu/device.ts';
 import { cpuKernels } from '../engine/cpu/index.ts';
 import { makeRng } from '../engine/random.ts';
 import type { Kernels } from '../engine/kernels.ts';
+import { median as medianOf } from './kernels.ts';
 import type { BenchRow } from './kernels.ts';
 
 const rng = makeRng('bench-gpu');
 const random = (n: number) => new Float32Array(n).map(() => rng() * 2 - 1);
 
-async function median(fn: () => void, quick: boolean): Promise<number> {
-  const bench = new Bench({ time: quick ? 20 : 300, iterations: quick ? 1 : 3, warmupTime: 0, warmupIterations: 1 });
-  bench.add('x', fn);
-  await bench.run();
-  return (bench.tasks[0].result as { latency: { p50: number } }).latency.p50;
-}
+const median = (fn: () => void, quick: boolean) => medianOf(fn, quick, true);
 
 /** The GPU.js modes that work here, fastest first. */
 export function gpuModes(): Array<'headlessgl' | 'webasm'> {

@@ -21,8 +21,11 @@ export interface BenchRow {
 const rng = makeRng('bench');
 const random = (n: number) => new Float32Array(n).map(() => rng() * 2 - 1);
 
-async function median(fn: () => void, quick: boolean): Promise<number> {
-  const bench = new Bench({ time: quick ? 40 : 400, iterations: quick ? 2 : 5, warmupTime: quick ? 10 : 100, warmupIterations: 1 });
+/** Median ms per call. `slow` gives kernels that take many ms per call (GPU.js here) a smaller budget. */
+export async function median(fn: () => void, quick: boolean, slow = false): Promise<number> {
+  const bench = slow
+    ? new Bench({ time: quick ? 20 : 300, iterations: quick ? 1 : 3, warmupTime: 0, warmupIterations: 1 })
+    : new Bench({ time: quick ? 40 : 400, iterations: quick ? 2 : 5, warmupTime: quick ? 10 : 100, warmupIterations: 1 });
   bench.add('x', fn);
   await bench.run();
   const r = bench.tasks[0].result as { latency?: { p50: number } };

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { GPT } from './gpt.ts';
 import { readSafetensors } from './safetensors.ts';
 import { loadWeights } from './checkpoint.ts';
+import { relError } from '../engine/ops/testing.ts';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'parity');
 const batch = JSON.parse(readFileSync(join(dir, 'batch.json'), 'utf8'));
@@ -16,17 +17,6 @@ function build(): GPT {
   const model = new GPT(batch.config);
   loadWeights(model, readSafetensors(join(dir, 'weights.safetensors')).tensors, 'weights.safetensors');
   return model;
-}
-
-/** max |a - b| / max |b| */
-function relError(a: Float32Array, b: Float32Array): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
 }
 
 test('logits and loss match PyTorch within 1e-5 relative, every gradient within 1e-4', () => {

@@ -12,7 +12,7 @@
 // Each kernel's result is read back to a Float32Array and passed to the next one; out and
 // probs must come back anyway (the engine keeps probs for backward on the host).
 import type { GPU } from 'gpu.js';
-import { makeKernel, runKernel } from './device.ts';
+import { flatPairs, makeKernel, runKernel } from './device.ts';
 
 type This = { thread: { x: number } };
 // thread = (h, i, j) of S; masked scores are -1e30 (a literal: kernels see nothing outside their own body)
@@ -102,9 +102,7 @@ export function makeAttention(gpu: GPU) {
     BH: number, Tq: number, Tk: number, D: number, kvStride: number): void {
     const scale = 1 / Math.sqrt(D);
     const s = runKernel(k.scores, BH * Tq * Tk, q, kk, Tq, Tk, D, kvStride, scale);
-    const pairs = runKernel<Float32Array[]>(k.rowStats, BH * Tq, s, Tk);
-    const stats = new Float32Array(BH * Tq * 2);
-    for (let r = 0; r < pairs.length; r++) stats.set(pairs[r], r * 2);
+    const stats = flatPairs(runKernel<Float32Array[]>(k.rowStats, BH * Tq, s, Tk));
     const p = runKernel(k.softmax, BH * Tq * Tk, s, stats, Tk);
     out.set(runKernel(k.weighted, BH * Tq * D, p, v, Tq, Tk, D, kvStride));
     if (probs !== null) probs.set(p);

@@ -64,3 +64,10 @@ export function runKernel<T = Float32Array>(kernel: IKernelRunShortcut, n: numbe
   kernel.setOutput([n]);
   return (kernel as unknown as (...a: unknown[]) => T)(...args);
 }
+
+/** Interleave per-element pairs (GPU.js returns one small array per element) into [a0, b0, a1, b1, ...]. */
+export function flatPairs(pairs: Float32Array[]): Float32Array {
+  const out = new Float32Array(pairs.length * 2);
+  for (let r = 0; r < pairs.length; r++) out.set(pairs[r], r * 2);
+  return out;
+}

@@ -6,21 +6,11 @@ import { GPU } from 'gpu.js';
 import { createGpuKernels } from './index.ts';
 import { cpuKernels } from '../cpu/index.ts';
 import { makeRng } from '../random.ts';
+import { relError } from '../ops/testing.ts';
 import type { Kernels } from '../kernels.ts';
 
 const rng = makeRng('gpu-kernels');
 const rand = (n: number, scale = 1) => Float32Array.from({ length: n }, () => (rng() - 0.5) * 2 * scale);
-
-/** max |got - want| / max |want|: relative to the array's scale, so values near 0 do not dominate. */
-function relError(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let size = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    size = Math.max(size, Math.abs(want[i]));
-  }
-  return diff / Math.max(size, 1e-30);
-}
 
 function close(name: string, got: Float32Array, want: Float32Array, tol = 1e-4): void {
   assert.is(got.length, want.length, name);

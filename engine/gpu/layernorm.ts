@@ -7,7 +7,7 @@
 //              per column: dw += sum_rows dy*xhat, db += sum_rows dy                      paramGrads
 // A row's sums run in one thread; the column sums run down the rows in one thread per column.
 import type { GPU } from 'gpu.js';
-import { makeKernel, runKernel } from './device.ts';
+import { flatPairs, makeKernel, runKernel } from './device.ts';
 
 type This = { thread: { x: number } };
 
@@ -62,13 +62,6 @@ function paramGrads(this: This, dw: number[], db: number[], dout: number[], x: n
   return [dw[c] + sw, db[c] + sb];
 }
 
-/** Interleave per-row pairs (GPU.js returns one small array per element) into [a0, b0, a1, b1, ...]. */
-function flatPairs(pairs: Float32Array[]): Float32Array {
-  const out = new Float32Array(pairs.length * 2);
-  for (let r = 0; r < pairs.length; r++) out.set(pairs[r], r * 2);
-  return out;
-}
-
 export function makeLayerNorm(gpu: GPU) {
   const k = {
     rowMoments: makeKernel(gpu, rowMoments, 'Array(2)'), normalize: makeKernel(gpu, normalize),
@@ -102,5 +95,5 @@ export function makeLayerNorm(gpu: GPU) {
     }
   }
 
-  return { layerNormForward, layerNormBackward, flatPairs };
+  return { layerNormForward, layerNormBackward };
 }

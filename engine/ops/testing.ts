@@ -25,3 +25,14 @@ export function spreadParam(shape: number[], low: number, high: number): Tensor 
 export function randomInts(n: number, high: number): Int32Array {
   return new Int32Array(n).map(() => Math.floor(rng() * high));
 }
+
+/** max |got - want| / max |want|: an error relative to the array's scale, so values near 0 do not dominate. */
+export function relError(got: Float32Array, want: Float32Array): number {
+  let diff = 0;
+  let size = 0;
+  for (let i = 0; i < want.length; i++) {
+    diff = Math.max(diff, Math.abs(got[i] - want[i]));
+    size = Math.max(size, Math.abs(want[i]));
+  }
+  return diff / Math.max(size, 1e-30);
+}
