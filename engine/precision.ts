@@ -71,27 +71,22 @@ export function resetSavedPeak(): void {
 export class Saved {
   private readonly full: Float32Array | null;
   private readonly half: Uint16Array | null;
-  private readonly halfDtype: HalfDtype;
+  private readonly storedAs: Dtype;
   readonly bytes: number;
   private released = false;
   private readonly epoch = epoch;
 
-  constructor(data: Float32Array, counted: boolean) {
-    this.halfDtype = dtype === 'float32' ? 'float16' : dtype;
-    if (dtype === 'float32') {
-      this.full = data;
-      this.half = null;
-    } else {
-      this.full = null;
-      this.half = narrow(data, dtype);
-    }
+  constructor(data: Float32Array, counted: boolean, storedAs: Dtype = dtype) {
+    this.storedAs = storedAs;
+    this.full = storedAs === 'float32' ? data : null;
+    this.half = storedAs === 'float32' ? null : narrow(data, storedAs);
     this.bytes = counted ? (this.half !== null ? this.half.byteLength : data.byteLength) : 0;
     savedBytes.live += this.bytes;
     savedBytes.peak = Math.max(savedBytes.peak, savedBytes.live);
   }
 
   get(): Float32Array {
-    return this.full ?? widen(this.half!, this.halfDtype);
+    return this.half === null ? this.full! : widen(this.half, this.storedAs as HalfDtype);
   }
 
   /** Called by the backward once it has read the values: they stop counting. */
@@ -103,8 +98,9 @@ export class Saved {
 }
 
 /**
- * Keep t's values for backward (or `data`, t's values already rounded to the storage dtype). Parameters (leaf tensors) are not counted: in float32 they are
- * not copies, and in 16 bits they are a copy of the weights, not an activation.
+ * Keep t's values for backward (or `data`, t's values already rounded to the storage dtype).
+ * Parameters (leaf tensors) are not counted: in float32 they are not copies, and in 16 bits they
+ * are a copy of the weights, not an activation.
  */
 export function saveForBackward(t: Tensor, data: Float32Array = t.data): Saved {
   return new Saved(data, t.op !== 'leaf');
@@ -117,5 +113,5 @@ export function saveActivation(data: Float32Array): Saved {
 
 /** Keep a float32 array an op made for its backward (e.g. layerNorm's mean and rstd) at full precision. */
 export function saveFloat32(data: Float32Array): Saved {
-  return withDtype('float32', () => new Saved(data, true));
+  return new Saved(data, true, 'float32');
 }
