@@ -2,17 +2,21 @@
 // (the same maths as engine/cpu/attention.ts):
 //
 //   forward:   S = Q K^T / sqrt(D), masked to j <= i + (Tk - Tq)       scores     (BH, Tq, Tk)
-//              m, l = row max and sum of exp(S - m)                    rowStats   (BH, Tq) x 2
+//              m = row max of S                                        rowMax     (BH, Tq)
+//              l = row sum of exp(S - m)                               rowSum     (BH, Tq)
 //              P = exp(S - m) / l  (0 where masked)                    softmax    (BH, Tq, Tk)
 //              O = P V                                                 weighted   (BH, Tq, D)
-//   backward:  dP = dO V^T,  r = rowsum(P * dP),  dS = P (dP - r) / sqrt(D)
+//   backward:  dP = dO V^T                                             probGrad   (BH, T, T)
+//              r = rowsum(P * dP)                                      rowDot     (BH, T)
+//              dS = P (dP - r) / sqrt(D)                               scoreGrad  (BH, T, T)
 //              dQ += dS K,   dK += dS^T Q,   dV += P^T dO
 //
-// (GPU.js hoists loop variables: two loops in one kernel need two names.)
-// Each kernel's result is read back to a Float32Array and passed to the next one; out and
-// probs must come back anyway (the engine keeps probs for backward on the host).
+// What stays on the device and what is read back: S, m, l, P, dP, r and dS are pipeline stages
+// (textures in headlessgl) that go straight into the next kernel. Read back to the host: O, and
+// P once when the engine keeps it for backward; in backward only dQ, dK and dV. The inputs
+// (Q, K, V, dO, and P in backward) are uploaded by each kernel that reads them.
 import type { GPU } from 'gpu.js';
-import { flatPairs, makeKernel, runKernel } from './device.ts';
+import { makeKernel, makeStage, readBack, release, runKernel } from './device.ts';
 
 type This = { thread: { x: number } };
 // thread = (h, i, j) of S; masked scores are -1e30 (a literal: kernels see nothing outside their own body)
@@ -27,24 +31,30 @@ function scores(this: This, q: number[], k: number[], Tq: number, Tk: number, D:
   return s * scale;
 }
 
-// thread = one row (h, i): [max, sum of exp(s - max)] over its unmasked keys
-function rowStats(this: This, s: number[], Tk: number): number[] {
+// thread = one row (h, i): m = the max of its scores
+function rowMax(this: This, s: number[], Tk: number): number {
   const o = this.thread.x * Tk;
   let m = -1e30;
   for (let j = 0; j < Tk; j++) m = Math.max(m, s[o + j]);
+  return m;
+}
+
+// thread = one row (h, i): l = sum of exp(s - m) over its unmasked keys
+function rowSum(this: This, s: number[], m: number[], Tk: number): number {
+  const o = this.thread.x * Tk;
   let l = 0;
-  for (let j2 = 0; j2 < Tk; j2++) {
-    if (s[o + j2] > -1e29) l += Math.exp(s[o + j2] - m);
+  for (let j = 0; j < Tk; j++) {
+    if (s[o + j] > -1e29) l += Math.exp(s[o + j] - m[this.thread.x]);
   }
-  return [m, l];
+  return l;
 }
 
 // thread = (row, j) of P
-function softmax(this: This, s: number[], stats: number[], Tk: number): number {
+function softmax(this: This, s: number[], m: number[], l: number[], Tk: number): number {
   const row = Math.floor((this.thread.x + 0.5) / Tk);
   const v = s[this.thread.x];
   if (v < -1e29) return 0;
-  return Math.exp(v - stats[row * 2]) / stats[row * 2 + 1];
+  return Math.exp(v - m[row]) / l[row];
 }
 
 // thread = (h, i, d) of O = P V
@@ -68,12 +78,18 @@ function probGrad(this: This, dout: number[], v: number[], T: number, D: number)
   return s;
 }
 
-// thread = (h, i, j): dS = P (dP - sum_j' P dP) * scale; the row sum is recomputed per thread (T is small)
-function scoreGrad(this: This, p: number[], dp: number[], T: number, scale: number): number {
-  const row = Math.floor((this.thread.x + 0.5) / T);
+// thread = one row (h, i): r = sum_j P dP
+function rowDot(this: This, p: number[], dp: number[], T: number): number {
+  const o = this.thread.x * T;
   let r = 0;
-  for (let j = 0; j < T; j++) r += p[row * T + j] * dp[row * T + j];
-  return p[this.thread.x] * (dp[this.thread.x] - r) * scale;
+  for (let j = 0; j < T; j++) r += p[o + j] * dp[o + j];
+  return r;
+}
+
+// thread = (h, i, j): dS = P (dP - r) * scale
+function scoreGrad(this: This, p: number[], dp: number[], r: number[], T: number, scale: number): number {
+  const row = Math.floor((this.thread.x + 0.5) / T);
+  return p[this.thread.x] * (dp[this.thread.x] - r[row]) * scale;
 }
 
 // thread = (h, i, d): dQ = acc + dS K  (with K -> Q, dS^T for dK: transposed = 1)
@@ -94,18 +110,24 @@ function headProduct(this: This, acc: number[], ds: number[], x: number[], T: nu
 
 export function makeAttention(gpu: GPU) {
   const k = {
-    scores: makeKernel(gpu, scores), rowStats: makeKernel(gpu, rowStats, 'Array(2)'), softmax: makeKernel(gpu, softmax), weighted: makeKernel(gpu, weighted),
-    probGrad: makeKernel(gpu, probGrad), scoreGrad: makeKernel(gpu, scoreGrad), headProduct: makeKernel(gpu, headProduct),
+    scores: makeStage(gpu, scores), rowMax: makeStage(gpu, rowMax), rowSum: makeStage(gpu, rowSum), softmax: makeStage(gpu, softmax),
+    weighted: makeKernel(gpu, weighted),
+    probGrad: makeStage(gpu, probGrad), rowDot: makeStage(gpu, rowDot), scoreGrad: makeStage(gpu, scoreGrad), headProduct: makeKernel(gpu, headProduct),
+    // dV runs headProduct on P from the host: its own kernel, because a GPU.js kernel must not see
+    // one argument change between a texture (dS) and a host array (it corrupts memory in headlessgl)
+    valueGrad: makeKernel(gpu, headProduct),
   };
 
   function attentionForward(q: Float32Array, kk: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
     BH: number, Tq: number, Tk: number, D: number, kvStride: number): void {
     const scale = 1 / Math.sqrt(D);
     const s = runKernel(k.scores, BH * Tq * Tk, q, kk, Tq, Tk, D, kvStride, scale);
-    const stats = flatPairs(runKernel<Float32Array[]>(k.rowStats, BH * Tq, s, Tk));
-    const p = runKernel(k.softmax, BH * Tq * Tk, s, stats, Tk);
-    out.set(runKernel(k.weighted, BH * Tq * D, p, v, Tq, Tk, D, kvStride));
-    if (probs !== null) probs.set(p);
+    const m = runKernel(k.rowMax, BH * Tq, s, Tk);
+    const l = runKernel(k.rowSum, BH * Tq, s, m, Tk);
+    const p = runKernel(k.softmax, BH * Tq * Tk, s, m, l, Tk);
+    out.set(readBack(runKernel(k.weighted, BH * Tq * D, p, v, Tq, Tk, D, kvStride)));
+    if (probs !== null) probs.set(readBack(p));
+    release(s, m, l, p);
   }
 
   function attentionBackward(dout: Float32Array, q: Float32Array, kk: Float32Array, v: Float32Array, probs: Float32Array,
@@ -113,10 +135,12 @@ export function makeAttention(gpu: GPU) {
     const scale = 1 / Math.sqrt(D);
     const n = BH * T * D;
     const dp = runKernel(k.probGrad, BH * T * T, dout, v, T, D);
-    const ds = runKernel(k.scoreGrad, BH * T * T, probs, dp, T, scale);
-    dq.set(runKernel(k.headProduct, n, dq, ds, kk, T, D, 0));
-    dk.set(runKernel(k.headProduct, n, dk, ds, q, T, D, 1));
-    dv.set(runKernel(k.headProduct, n, dv, probs, dout, T, D, 1)); // dV = P^T dO: the same product with P for dS
+    const r = runKernel(k.rowDot, BH * T, probs, dp, T);
+    const ds = runKernel(k.scoreGrad, BH * T * T, probs, dp, r, T, scale);
+    dq.set(readBack(runKernel(k.headProduct, n, dq, ds, kk, T, D, 0)));
+    dk.set(readBack(runKernel(k.headProduct, n, dk, ds, q, T, D, 1)));
+    dv.set(readBack(runKernel(k.valueGrad, n, dv, probs, dout, T, D, 1))); // dV = P^T dO: the same product with P for dS
+    release(dp, r, ds);
   }
 
   return { attentionForward, attentionBackward };

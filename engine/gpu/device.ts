@@ -52,6 +52,7 @@ function actualMode(gpu: GPU): string {
 /**
  * A kernel whose output length and argument sizes may change from call to call (so one compiled
  * shader serves every shape), in single precision, with loops as long as our largest sums.
+ * Its result is read back to the host: a Float32Array (or one small array per element for Array(k)).
  */
 export function makeKernel(gpu: GPU, fn: (...args: never[]) => number | number[], returnType: 'Number' | 'Array(2)' | 'Array(4)' = 'Number', constants: Record<string, number> = {}): IKernelRunShortcut {
   return gpu.createKernel(fn as unknown as KernelFunction, {
@@ -59,15 +60,34 @@ export function makeKernel(gpu: GPU, fn: (...args: never[]) => number | number[]
   } as Parameters<GPU['createKernel']>[1]);
 }
 
-/** Run a kernel over n output elements; the result as a Float32Array (or one small array per element for Array(k) kernels). */
-export function runKernel<T = Float32Array>(kernel: IKernelRunShortcut, n: number, ...args: Array<Float32Array | number>): T {
+/**
+ * A pipeline stage: a kernel whose result stays on the device (a texture in headlessgl; webasm and
+ * cpu have no device memory and hand back a typed array) and goes straight into the next kernel,
+ * with no readback. Each call gets a fresh output ("immutable": GPU.js's reused outputs keep their
+ * first size when a later call's output is larger), so release() it when done.
+ */
+export function makeStage(gpu: GPU, fn: (...args: never[]) => number): IKernelRunShortcut {
+  const kernel = makeKernel(gpu, fn);
+  kernel.setPipeline(true);
+  kernel.setImmutable(true);
+  return kernel;
+}
+
+/** What a kernel or a stage returns: host arrays, or a texture that only the GPU holds. */
+export type KernelResult = Float32Array | { toArray(): Float32Array };
+
+/** Run a kernel over n output elements. */
+export function runKernel<T = KernelResult>(kernel: IKernelRunShortcut, n: number, ...args: Array<KernelResult | number>): T {
   kernel.setOutput([n]);
   return (kernel as unknown as (...a: unknown[]) => T)(...args);
 }
 
-/** Interleave per-element pairs (GPU.js returns one small array per element) into [a0, b0, a1, b1, ...]. */
-export function flatPairs(pairs: Float32Array[]): Float32Array {
-  const out = new Float32Array(pairs.length * 2);
-  for (let r = 0; r < pairs.length; r++) out.set(pairs[r], r * 2);
-  return out;
+/** A kernel's result on the host: a texture is read back here, and only here. */
+export function readBack(result: KernelResult): Float32Array {
+  return result instanceof Float32Array ? result : result.toArray();
+}
+
+/** Free the device memory of stage outputs that are no longer needed (host arrays are left to the GC). */
+export function release(...results: KernelResult[]): void {
+  for (const r of results) if (!(r instanceof Float32Array)) (r as { delete?: () => void }).delete?.();
 }

@@ -54,26 +54,27 @@ for (const mode of modes) {
     }
   });
 
-  test(`[${mode}] causal attention forward and backward (BH=3, T=37, D=24), and decoding with a KV window`, () => {
-    const [BH, T, D] = [3, 37, 24];
-    const q = rand(BH * T * D);
-    const k = rand(BH * T * D);
-    const v = rand(BH * T * D);
-    const run = (kern: Kernels) => {
-      const out = new Float32Array(BH * T * D);
-      const probs = new Float32Array(BH * T * T);
-      kern.attentionForward(q, k, v, out, probs, BH, T, T, D, T);
-      const dout = makeRng('dout')  ;
-      const g = Float32Array.from({ length: BH * T * D }, () => dout() - 0.5);
-      const grads = [0, 1, 2].map((s) => Float32Array.from({ length: BH * T * D }, (_, i) => ((i * (s + 3)) % 7) / 7 - 0.4)); // accumulated into
-      kern.attentionBackward(g, q, k, v, probs, grads[0], grads[1], grads[2], BH, T, D);
-      return { out, probs, grads };
-    };
-    const got = run(gpu);
-    const want = run(cpuKernels);
-    close('attention out', got.out, want.out);
-    close('attention probs', got.probs, want.probs);
-    ['dq', 'dk', 'dv'].forEach((name, i) => close(`attention ${name}`, got.grads[i], want.grads[i]));
+  test(`[${mode}] causal attention forward and backward (BH=3, D=24, T=37 then 5 then 41: stage outputs shrink and grow), and decoding with a KV window`, () => {
+    const [BH, D] = [3, 24];
+    for (const T of [37, 5, 41]) {
+      const q = rand(BH * T * D);
+      const k = rand(BH * T * D);
+      const v = rand(BH * T * D);
+      const dout = rand(BH * T * D);
+      const run = (kern: Kernels) => {
+        const out = new Float32Array(BH * T * D);
+        const probs = new Float32Array(BH * T * T);
+        kern.attentionForward(q, k, v, out, probs, BH, T, T, D, T);
+        const grads = [0, 1, 2].map((s) => Float32Array.from({ length: BH * T * D }, (_, i) => ((i * (s + 3)) % 7) / 7 - 0.4)); // accumulated into
+        kern.attentionBackward(dout, q, k, v, probs, grads[0], grads[1], grads[2], BH, T, D);
+        return { out, probs, grads };
+      };
+      const got = run(gpu);
+      const want = run(cpuKernels);
+      close(`attention out T=${T}`, got.out, want.out);
+      close(`attention probs T=${T}`, got.probs, want.probs);
+      ['dq', 'dk', 'dv'].forEach((name, i) => close(`attention ${name} T=${T}`, got.grads[i], want.grads[i]));
+    }
     // 3 new queries against a cache window of 11 of 16 rows: query i sees keys j <= i + 8
     const [Tq, Tk, stride] = [3, 11, 16];
     const q2 = rand(BH * Tq * D);
@@ -87,9 +88,9 @@ for (const mode of modes) {
     close('attention with a KV window', outs[0], outs[1]);
   });
 
-  test(`[${mode}] layerNorm forward and backward (rows=37, C=24), with and without bias`, () => {
-    const [rows, C] = [37, 24];
-    for (const withBias of [true, false]) {
+  test(`[${mode}] layerNorm forward and backward (C=24, rows 37, 6, 45, 37), with and without bias`, () => {
+    const C = 24;
+    for (const [rows, withBias] of [[37, true], [6, false], [45, true], [37, false]] as const) {
       const x = rand(rows * C, 3);
       const w = rand(C);
       const b = withBias ? rand(C) : null;
@@ -107,7 +108,7 @@ for (const mode of modes) {
       };
       const got = run(gpu);
       const want = run(cpuKernels);
-      for (const key of ['out', 'mean', 'rstd', 'dx', 'dw'] as const) close(`layerNorm ${key} (bias ${withBias})`, got[key], want[key]);
+      for (const key of ['out', 'mean', 'rstd', 'dx', 'dw'] as const) close(`layerNorm ${key} (rows ${rows}, bias ${withBias})`, got[key], want[key]);
       if (withBias) close('layerNorm db', got.db!, want.db!);
     }
   });
