@@ -21,18 +21,22 @@ export interface StepRow {
   mfu_percent: number;
 }
 
-export const REFERENCE: GPTConfig & { batch: number } = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
-export const WALKTHROUGH: GPTConfig & { batch: number } = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 16 };
+export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
+export type StepModel = GPTConfig & { batch: number; counted?: number };
+export const WALKTHROUGH: StepModel = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 16 };
+/** fine-tuning batches: only the answer's targets count (about the last 30% of a padded row) */
+export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, counted: 0.3 };
 
-function randomBatch(cfg: GPTConfig, B: number, seed: number): Batch {
+function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
   const T = cfg.block_size;
+  const masked = Math.round(T * (1 - (cfg.counted ?? 1)));
   const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size);
-  const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size);
+  const targets = Int32Array.from({ length: B * T }, (_, i) => (i % T < masked ? -1 : (i * 6151 + seed) % cfg.vocab_size));
   return { idx, targets, B, T };
 }
 
 /** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW. */
-export async function trainStepRow(name: string, cfg: GPTConfig & { batch: number }, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
+export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
   manualSeed(0);
   const previous = getDtype();
   setDtype(dtype);
@@ -63,7 +67,7 @@ export async function trainStepRow(name: string, cfg: GPTConfig & { batch: numbe
     const dt = (performance.now() - t0) / 1000 / steps;
     const tokens = cfg.batch * cfg.block_size;
     return {
-      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}`,
+      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.counted === undefined ? "" : `, ${Math.round(cfg.counted * 100)}% of targets count`}`,
       tokens_per_s: tokens / dt, ms_per_step: dt * 1000, mfu_percent: 100 * model.estimateMfu(cfg.batch, dt, estimateCpuPeakFlops().flops),
     };
   } finally {

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { manualSeed } from '../engine/index.ts';
+import { manualSeed, ops } from '../engine/index.ts';
+import type { Tensor } from '../engine/index.ts';
+import { relError } from '../engine/ops/testing.ts';
 import { GPT } from './gpt.ts';
 import { generate } from './generate.ts';
 import type { GPTConfig } from './config.ts';
@@ -39,6 +41,20 @@ test('forward: (B,T,V) logits with targets, only the last position without; too 
   const noT = model.forward(idx, 2, 5);
   assert.equal(noT.logits.shape, [2, 1, 37]);
   assert.ok(Math.abs(noT.logits.data[40] - withT.logits.data[(5 + 4) * 37 + 3]) < 1e-5);
+  // masked targets: logits only where a target counts, and the same loss and gradients as the full product
+  const masked = Int32Array.from(idx, (t, i) => (i % 5 < 2 ? -1 : t));
+  const gathered = model.forward(idx, 2, 5, masked);
+  assert.equal(gathered.logits.shape, [6, 37]);
+  const want = ops.crossEntropy(model.forward(idx, 2, 5, idx).logits, masked); // every row's logits, then the mask
+  assert.ok(Math.abs(gathered.loss!.item() - want.item()) < 1e-6);
+  const grads = (loss: Tensor) => {
+    model.parameters().forEach((p) => p.zeroGrad());
+    loss.backward();
+    return model.parameters().map((p) => Float32Array.from(p.grad!));
+  };
+  const g1 = grads(gathered.loss!);
+  const g2 = grads(want);
+  g1.forEach((g, i) => assert.ok(relError(g, g2[i]) < 1e-5, `gradient ${i}`));
   assert.throws(() => model.forward(new Int32Array(17), 1, 17), /sequence of length 17 exceeds block_size 16/);
   assert.throws(() => new GPT({ ...tiny, n_head: 5 }), /n_embd \(24\) must be divisible by n_head \(5\)/);
 });

@@ -122,9 +122,21 @@ export class Block {
 }
 
 export interface ForwardResult {
-  /** (B, T, V) with targets; (B, 1, V) without (only the last position, as nanoGPT). */
+  /**
+   * With targets: (B, T, V) when every position has a target, else (K, V) for the K positions that
+   * have one, in order. Without targets: (B, 1, V), only the last position, as nanoGPT.
+   */
   logits: Tensor;
   loss: Tensor | null;
+}
+
+/** Indices of the targets that count (not -1). */
+function keptPositions(targets: Int32Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < targets.length; i++) if (targets[i] !== -1) n++;
+  const kept = new Int32Array(n);
+  for (let i = 0, k = 0; i < targets.length; i++) if (targets[i] !== -1) kept[k++] = i;
+  return kept;
 }
 
 export class GPT {
@@ -169,8 +181,18 @@ export class GPT {
     for (const block of this.h) x = block.forward(x, this.training);
     x = this.ln_f.forward(x);
     if (targets !== undefined) {
-      const logits = ops.linear(x, this.wte);
-      return { logits, loss: ops.crossEntropy(logits, targets) };
+      // Only positions with a target need logits. Fine-tuning masks the prompt and the padding
+      // (about 2/3 of the positions): gathering the kept rows first (embedding is a row gather,
+      // and its backward scatters the gradient back) skips their lm_head product and softmax.
+      // The loss and every gradient are the same: a masked position contributes nothing.
+      const kept = keptPositions(targets);
+      if (kept.length === B * T || kept.length === 0) {
+        const logits = ops.linear(x, this.wte);
+        return { logits, loss: ops.crossEntropy(logits, targets) };
+      }
+      const rows = ops.embedding(ops.reshape(x, [B * T, this.config.n_embd]), kept);
+      const logits = ops.linear(rows, this.wte);
+      return { logits, loss: ops.crossEntropy(logits, kept.map((i) => targets[i])) };
     }
     // inference: only the last position's logits are needed
     const last = ops.slice(x, 1, T - 1, T);

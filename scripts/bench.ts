@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs, runMain } from './cli.ts';
 import { matmulRows, attentionRows, memoryBoundRows } from '../bench/kernels.ts';
 import type { BenchRow } from '../bench/kernels.ts';
-import { trainStepRow, decodeRow, REFERENCE, WALKTHROUGH } from '../bench/train_step.ts';
+import { trainStepRow, decodeRow, REFERENCE, WALKTHROUGH, WALKTHROUGH_FINETUNE } from '../bench/train_step.ts';
 import type { StepRow } from '../bench/train_step.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
 
@@ -34,8 +34,8 @@ runMain(async () => {
   const stepRows: StepRow[] = [];
   if (suites.has('train')) {
     const steps = cfg.quick ? 1 : 5;
-    for (const [name, model] of [['reference', REFERENCE], ['walkthrough', WALKTHROUGH]] as const) {
-      if (cfg.quick && name === 'walkthrough') continue;
+    for (const [name, model] of [['reference', REFERENCE], ['walkthrough', WALKTHROUGH], ['walkthrough fine-tune', WALKTHROUGH_FINETUNE]] as const) {
+      if (cfg.quick && name !== 'reference') continue;
       for (const w of cfg.quick ? [1] : [1, cfg.workers]) stepRows.push(await trainStepRow(name, model, w, steps));
     }
   }
