@@ -84,11 +84,25 @@ const PLACE_KINDS = ['street', 'avenue', 'road', 'boulevard', 'lane', 'drive', '
 const COMMON_PLACES = ['the airport', 'home', 'work', 'the office', 'the nearest gas station', 'the closest charging station', 'the beach', 'downtown',
   'the city center', 'the train station', 'the hospital', 'the mall', 'the supermarket', 'the gym', 'the nearest coffee shop', 'the school', 'the park'];
 
+// Made-up names ("velmaro", "quistan"): a name the model has never seen can only be copied from
+// the command, never recalled, so these teach it to copy destinations and titles letter by letter.
+const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'ch', 'cl', 'dr', 'gr', 'qu', 'sh', 'st', 'tr'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u', 'a', 'e', 'o', 'ai', 'ou', 'ee', 'y'];
+const CODAS = ['', '', '', 'n', 'r', 's', 'l', 'x', 'th', 'nd', 'rt', 'ck'];
+
+export function inventedName(rng: Rng): string {
+  let word = '';
+  const syllables = randInt(rng, 2, 3);
+  for (let i = 0; i < syllables; i++) word += pick(rng, ONSETS) + pick(rng, VOWELS) + (i === syllables - 1 ? pick(rng, CODAS) : '');
+  return word;
+}
+
 export function samplePlace(rng: Rng): string {
   const r = rng();
   if (r < 0.15) return pick(rng, COMMON_PLACES);
-  if (r < 0.35) return `${randInt(rng, 1, 999)} ${pick(rng, PLACE_NAMES)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
-  if (r < 0.55) return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
+  if (r < 0.3) return chance(rng, 0.5) ? `${inventedName(rng)} ${pick(rng, PLACE_KINDS)}` : `${randInt(rng, 1, 999)} ${inventedName(rng)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive'])}`;
+  if (r < 0.45) return `${randInt(rng, 1, 999)} ${pick(rng, PLACE_NAMES)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
+  if (r < 0.6) return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
   return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
 }
 
@@ -105,7 +119,7 @@ const SONG_SHAPES: ReadonlyArray<(w: () => string) => string> = [
 ];
 
 export function sampleTrack(rng: Rng): string {
-  return pick(rng, SONG_SHAPES)(() => pick(rng, SONG_WORDS));
+  return pick(rng, SONG_SHAPES)(() => (chance(rng, 0.2) ? inventedName(rng) : pick(rng, SONG_WORDS)));
 }
 
 /** Words or ways to open and close a request. */
