@@ -1,6 +1,6 @@
 // End to end: a training step (forward + backward + clip + AdamW) on a GPT, in tokens/s and MFU,
 // with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
-import { manualSeed, clipGradNorm, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import { manualSeed, clipGradNorm, GradScaler, getDtype, setDtype } from '../engine/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
@@ -21,8 +21,8 @@ export interface StepRow {
   mfu_percent: number;
 }
 
-export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
 export type StepModel = GPTConfig & { batch: number; counted?: number };
+export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
 export const WALKTHROUGH: StepModel = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 16 };
 /** fine-tuning batches: only the answer's targets count (about the last 30% of a padded row) */
 export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, counted: 0.3 };
@@ -48,13 +48,10 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
   const step = async (s: number) => {
     const batch = randomBatch(cfg, cfg.batch, s);
     opt.zeroGrad();
-    if (parallel === null) {
-      resetSavedPeak();
-      runItems(model, [{ batch, weight: 1 }], scaler.scale);
-      savedPeak = savedBytes.peak;
-    } else {
-      savedPeak = (await parallel.step(splitWork([batch], parallel.threads), scaler.scale)).savedPeak;
-    }
+    const result = parallel === null
+      ? runItems(model, [{ batch, weight: 1 }], scaler.scale)
+      : await parallel.step(splitWork([batch], parallel.threads), scaler.scale);
+    savedPeak = result.savedPeak;
     scaler.unscale(opt.params());
     clipGradNorm(opt.params(), 1);
     scaler.step(() => opt.step());

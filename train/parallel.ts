@@ -48,18 +48,27 @@ function countTargets(t: Int32Array): number {
   return n;
 }
 
+/** What one thread's share of a step gives back. */
+export interface ItemsResult {
+  /** the weighted loss (unscaled) */
+  loss: number;
+  /** peak bytes of activations kept for backward during these items (engine/precision.ts) */
+  savedPeak: number;
+}
+
 /**
- * Forward + backward of weighted shards on one model; gradients accumulate. Returns the weighted
- * loss (unscaled). lossScale multiplies the gradients (mixed precision's loss scaling).
+ * Forward + backward of weighted shards on one model; gradients accumulate. lossScale multiplies
+ * the gradients (mixed precision's loss scaling).
  */
-export function runItems(model: GPT, items: WorkItem[], lossScale = 1): number {
+export function runItems(model: GPT, items: WorkItem[], lossScale = 1): ItemsResult {
+  resetSavedPeak();
   let loss = 0;
   for (const { batch, weight } of items) {
     const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
     out.loss!.backward(Float32Array.of(weight * lossScale));
     loss += out.loss!.item() * weight;
   }
-  return loss;
+  return { loss, savedPeak: savedBytes.peak };
 }
 
 export class DataParallel {
@@ -102,11 +111,11 @@ export class DataParallel {
    * Gradients of the weighted shards into the main model's .grad (summed over threads).
    * Shards are dealt round-robin: thread k takes items k, k + threads, ...
    */
-  async step(items: WorkItem[], lossScale = 1): Promise<{ loss: number; savedPeak: number }> {
+  async step(items: WorkItem[], lossScale = 1): Promise<ItemsResult> {
     const mine = items.filter((_, i) => i % this.threads === 0);
     const replies = this.workers.map((w, k) => {
       const theirs = items.filter((_, i) => i % this.threads === k + 1);
-      return new Promise<{ loss: number; savedPeak: number }>((resolve, reject) => {
+      return new Promise<ItemsResult>((resolve, reject) => {
         const onMessage = (m: { loss?: number; savedPeak?: number; error?: string }) => {
           w.off('error', onError);
           if (m.error !== undefined) reject(new Error(`worker ${k + 1}: ${m.error}`));
@@ -121,10 +130,8 @@ export class DataParallel {
         w.postMessage({ items: theirs, training: this.model.training, lossScale });
       });
     });
-    resetSavedPeak();
-    let loss = runItems(this.model, mine, lossScale);
     // threads run at once, so the step's peak of saved activations is the sum of their peaks
-    let savedPeak = savedBytes.peak;
+    let { loss, savedPeak } = runItems(this.model, mine, lossScale);
     for (const r of await Promise.all(replies)) {
       loss += r.loss;
       savedPeak += r.savedPeak;

@@ -9,7 +9,7 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, resetSavedPeak, savedBytes, getKernels, setKernels } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, getKernels, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype, GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
@@ -226,15 +226,9 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       opt.zeroGrad();
       const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
       const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
-      let loss: number;
-      let savedPeak: number;
-      if (parallel === null) {
-        resetSavedPeak();
-        loss = runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale);
-        savedPeak = savedBytes.peak;
-      } else {
-        ({ loss, savedPeak } = await parallel.step(splitWork(batches, parallel.threads), scaler.scale));
-      }
+      const { loss, savedPeak } = parallel === null
+        ? runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale)
+        : await parallel.step(splitWork(batches, parallel.threads), scaler.scale);
       // the gradients were computed for loss * scale: divide it out before clipping; an inf or
       // NaN among them skips this step (and halves the scale) when loss scaling is on
       scaler.unscale(opt.params());

@@ -1,7 +1,7 @@
 // A data-parallel worker (see parallel.ts): a model whose weights are views of the shared
 // parameter buffer, and a shared buffer of its own for the gradients it computes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { manualSeed, resetSavedPeak, savedBytes, setDtype, setKernels } from '../engine/index.ts';
+import { manualSeed, setDtype, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
@@ -38,14 +38,13 @@ parentPort!.on('message', (msg: { items: WorkItem[]; training: boolean; lossScal
   try {
     model.training = msg.training;
     for (const p of named.values()) p.zeroGrad();
-    resetSavedPeak();
-    const loss = runItems(model, msg.items, msg.lossScale);
+    const { loss, savedPeak } = runItems(model, msg.items, msg.lossScale);
     for (const { name, offset, size } of params) {
       const g = named.get(name)!.grad;
       if (g === null) grads.fill(0, offset, offset + size);
       else grads.set(g, offset);
     }
-    parentPort!.postMessage({ loss, savedPeak: savedBytes.peak });
+    parentPort!.postMessage({ loss, savedPeak });
   } catch (e) {
     parentPort!.postMessage({ error: (e as Error).message });
   }
