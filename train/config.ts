@@ -2,6 +2,7 @@
 // `--key=value` on the command line overrides. Values are checked against the default's type,
 // and an unknown key is an error that lists the valid ones.
 import { DTYPES } from '../engine/precision.ts';
+import { GPU_MODES } from '../engine/gpu/modes.ts';
 
 export interface TrainConfig {
   // I/O
@@ -168,7 +169,7 @@ export function validateTrainConfig(c: TrainConfig): void {
     if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
   }
   if (!['cpu', 'gpu'].includes(c.device)) throw new Error(`config: device must be cpu or gpu, got '${c.device}'`);
-  if (!['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'].includes(c.gpu_mode)) throw new Error(`config: gpu_mode must be auto, headlessgl, webgpu, webasm or cpu, got '${c.gpu_mode}'`);
+  if (!(GPU_MODES as readonly string[]).includes(c.gpu_mode)) throw new Error(`config: gpu_mode must be one of ${GPU_MODES.join(', ')}, got '${c.gpu_mode}'`);
   if (!(DTYPES as readonly string[]).includes(c.dtype)) throw new Error(`config: dtype must be one of ${DTYPES.join(', ')}, got '${c.dtype}'`);
   if (!['auto', 'true', 'false'].includes(c.loss_scaling)) throw new Error(`config: loss_scaling must be auto, true or false, got '${c.loss_scaling}'`);
   if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);

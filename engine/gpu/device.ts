@@ -7,9 +7,11 @@
 // our Kernels interface is synchronous, so it falls back to auto and says so.
 import { GPU } from 'gpu.js';
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
+import { GPU_MODES } from './modes.ts';
+import type { GpuMode } from './modes.ts';
 
-export const GPU_MODES = ['auto', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
-export type GpuMode = (typeof GPU_MODES)[number];
+export { GPU_MODES };
+export type { GpuMode };
 
 export interface GpuDevice {
   gpu: GPU;
