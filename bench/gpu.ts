@@ -40,7 +40,7 @@ export async function gpuRows(quick: boolean): Promise<BenchRow[]> {
     const mm = await median(() => kern.matmul(a, b, c, M, N, K), quick);
     rows.push({ suite: 'gpu vs cpu', name: 'matmul A@B', backend, shape: `${M}x${K} @ ${K}x${N}`, median_ms: mm, gflops: (2 * M * N * K) / mm / 1e6 });
     const af = await median(() => kern.attentionForward(q, k, v, out, probs, B * H, T, T, D, T), quick);
-    const ab = await median(() => kern.attentionBackward(dout, q, k, v, probs, dq, dk, dv, B * H, T, D), quick);
+    const ab = await median(() => kern.attentionBackward(dout, q, k, v, probs, dq, dk, dv, B * H, T, T, D), quick);
     const f = 2 * B * H * T * T * D;
     rows.push({ suite: 'gpu vs cpu', name: 'causal attention forward', backend, shape: `B${B} H${H} T${T} D${D}`, median_ms: af, gflops: (2 * f) / af / 1e6 });
     rows.push({ suite: 'gpu vs cpu', name: 'causal attention backward', backend, shape: `B${B} H${H} T${T} D${D}`, median_ms: ab, gflops: (4 * f) / ab / 1e6 });

@@ -68,7 +68,7 @@ export async function attentionRows(quick: boolean): Promise<BenchRow[]> {
     const naive = await median(() => attentionForwardNaive(q, k, v, out, B * H, T, D), quick);
     const fwd = await median(() => cpuKernels.attentionForward(q, k, v, out, probs, B * H, T, T, D, T), quick);
     const [dq, dk, dv] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-    const bwd = await median(() => cpuKernels.attentionBackward(dout, q, k, v, probs, dq, dk, dv, B * H, T, D), quick);
+    const bwd = await median(() => cpuKernels.attentionBackward(dout, q, k, v, probs, dq, dk, dv, B * H, T, T, D), quick);
     // FLOPs the kernels perform: forward 2 products of T x T x D, backward 4
     const f = 2 * B * H * T * T * D;
     rows.push({ suite: 'attention', name: 'causal attention forward', backend: 'cpu', shape, median_ms: fwd, gflops: (2 * f) / fwd / 1e6, speedup_vs_naive: naive / fwd });

@@ -26,9 +26,12 @@ export interface Kernels {
   attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
     BH: number, Tq: number, Tk: number, D: number, kvStride: number): void;
 
-  /** Gradients of attentionForward (Tq = Tk = T), accumulated into dq, dk, dv. */
+  /**
+   * Gradients of attentionForward, accumulated into dq (BH, Tq, D), dk and dv (BH, Tk, D). Here
+   * k and v are contiguous (kvStride = Tk).
+   */
   attentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
-    dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, T: number, D: number): void;
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, Tq: number, Tk: number, D: number): void;
 
   /** out = (x - mean) * rstd * weight + bias over rows of C; saves mean and rstd per row. */
   layerNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array,

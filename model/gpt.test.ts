@@ -59,6 +59,40 @@ test('forward: (B,T,V) logits with targets, only the last position without; too 
   assert.throws(() => new GPT({ ...tiny, n_head: 5 }), /n_embd \(24\) must be divisible by n_head \(5\)/);
 });
 
+test('forward packs a masked batch (shared prefix, padding, a row with nothing to learn): same loss and gradients as the padded batch', () => {
+  manualSeed(4);
+  const model = new GPT(tiny);
+  const [B, T] = [4, 9];
+  const prefix = [3, 9, 27];
+  const pad = 36;
+  // row: the shared prefix, its own prompt, an answer (counted), then padding
+  const rows = [[5, 6], [7], [8, 10, 11], [12]].map((own, b) => {
+    const answer = [20 + b, 21 + b, 2];
+    const ids = [...prefix, ...own, ...answer];
+    const targets = [...ids.slice(1).map((t, i) => (i + 1 >= prefix.length + own.length ? t : -1)), -1];
+    while (ids.length < T) {
+      ids.push(pad);
+      targets.push(-1);
+    }
+    return { ids, targets: b === 3 ? targets.map(() => -1) : targets };
+  });
+  const idx = Int32Array.from(rows.flatMap((r) => r.ids));
+  const targets = Int32Array.from(rows.flatMap((r) => r.targets));
+  const grads = (loss: Tensor) => {
+    model.parameters().forEach((p) => p.zeroGrad());
+    loss.backward();
+    return model.parameters().map((p) => Float32Array.from(p.grad!));
+  };
+  const packed = model.forward(idx, B, T, targets);
+  const padded = model.forward(idx, B, T, targets, false);
+  assert.ok(Math.abs(packed.loss!.item() - padded.loss!.item()) < 1e-6, `${packed.loss!.item()} vs ${padded.loss!.item()}`);
+  assert.equal(packed.logits.shape, padded.logits.shape);
+  assert.ok(relError(packed.logits.data, padded.logits.data) < 1e-5);
+  const g1 = grads(packed.loss!);
+  const g2 = grads(padded.loss!);
+  g1.forEach((g, i) => assert.ok(relError(g, g2[i]) < 1e-5, `gradient of ${model.parameters()[i].name}: ${relError(g, g2[i])}`));
+});
+
 test('a 2-layer model overfits one fixed batch to loss < 0.05', () => {
   manualSeed(3);
   const model = new GPT(tiny);

@@ -9,6 +9,9 @@ import type { GPTConfig } from './config.ts';
 import { validateGPTConfig } from './config.ts';
 import { LoraAdapter } from './lora.ts';
 import type { LoraConfig } from './lora.ts';
+import { packBatch } from './packing.ts';
+import type { PackedBatch } from './packing.ts';
+import type { PackedLayout } from '../engine/ops/packed_attention.ts';
 
 export class Linear {
   weight: Tensor;
@@ -67,7 +70,13 @@ export class CausalSelfAttention {
     this.dropout = config.dropout;
   }
 
-  forward(x: Tensor, training: boolean): Tensor {
+  /** x: (B, T, C), or the (R, C) rows of a packed batch with its layout (model/packing.ts). */
+  forward(x: Tensor, training: boolean, layout?: PackedLayout): Tensor {
+    if (layout !== undefined) {
+      // packed rows: the op splits the columns into heads and keeps each sequence to itself
+      const [q, k, v] = ops.split(this.c_attn.forward(x, training), this.nEmbd, 1);
+      return ops.dropout(this.c_proj.forward(ops.packedAttention(q, k, v, this.nHead, layout), training), this.dropout, training);
+    }
     const [B, T, C] = x.shape;
     const [q, k, v] = this.headsQKV(x, training);
     // causal self-attention: (B, H, T, D) x (B, H, T, D) -> (B, H, T, D), fused, mask inside
@@ -115,8 +124,8 @@ export class Block {
   }
 
   // pre-norm residual block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))
-  forward(x: Tensor, training: boolean): Tensor {
-    x = ops.add(x, this.attn.forward(this.ln_1.forward(x), training));
+  forward(x: Tensor, training: boolean, layout?: PackedLayout): Tensor {
+    x = ops.add(x, this.attn.forward(this.ln_1.forward(x), training, layout));
     return ops.add(x, this.mlp.forward(this.ln_2.forward(x), training));
   }
 }
@@ -128,6 +137,8 @@ export interface ForwardResult {
    */
   logits: Tensor;
   loss: Tensor | null;
+  /** positions the transformer computed: B*T, or fewer for a packed batch (model/packing.ts) */
+  rows: number;
 }
 
 /** Indices of the targets that count (not -1). */
@@ -171,32 +182,50 @@ export class GPT {
   /**
    * idx: token ids (B*T, row-major) of a (B, T) batch. targets: the same shape, -1 = ignore.
    * Returns logits and, given targets, the mean cross-entropy over the kept positions.
+   * With targets the batch is packed first (model/packing.ts) unless `pack` is false; the loss
+   * and every gradient are the same either way.
    */
-  forward(idx: Int32Array, B: number, T: number, targets?: Int32Array): ForwardResult {
+  forward(idx: Int32Array, B: number, T: number, targets?: Int32Array, pack = true): ForwardResult {
     if (T > this.config.block_size) throw new Error(`GPT.forward: sequence of length ${T} exceeds block_size ${this.config.block_size}`);
     if (idx.length !== B * T) throw new Error(`GPT.forward: ${idx.length} ids do not form a (${B}, ${T}) batch`);
+    if (targets !== undefined && pack) {
+      const packed = packBatch(idx, targets, B, T);
+      if (packed !== null) return this.forwardPacked(packed);
+    }
     const positions = new Int32Array(B * T).map((_, i) => i % T);
     let x = ops.add(ops.embedding(this.wte, idx, [B, T]), ops.embedding(this.wpe, positions, [B, T]));
     x = ops.dropout(x, this.config.dropout, this.training);
     for (const block of this.h) x = block.forward(x, this.training);
     x = this.ln_f.forward(x);
-    if (targets !== undefined) {
-      // Only positions with a target need logits. Fine-tuning masks the prompt and the padding
-      // (about 2/3 of the positions): gathering the kept rows first (embedding is a row gather,
-      // and its backward scatters the gradient back) skips their lm_head product and softmax.
-      // The loss and every gradient are the same: a masked position contributes nothing.
-      const kept = keptPositions(targets);
-      if (kept.length === B * T || kept.length === 0) {
-        const logits = ops.linear(x, this.wte);
-        return { logits, loss: ops.crossEntropy(logits, targets) };
-      }
-      const rows = ops.embedding(ops.reshape(x, [B * T, this.config.n_embd]), kept);
-      const logits = ops.linear(rows, this.wte);
-      return { logits, loss: ops.crossEntropy(logits, kept.map((i) => targets[i])) };
-    }
+    if (targets !== undefined) return this.headAndLoss(x, targets);
     // inference: only the last position's logits are needed
     const last = ops.slice(x, 1, T - 1, T);
-    return { logits: ops.linear(last, this.wte), loss: null };
+    return { logits: ops.linear(last, this.wte), loss: null, rows: B * T };
+  }
+
+  /** The same transformer over the rows of a packed batch: (R, C) all the way to the head. */
+  private forwardPacked(p: PackedBatch): ForwardResult {
+    let x = ops.add(ops.embedding(this.wte, p.ids), ops.embedding(this.wpe, p.positions));
+    x = ops.dropout(x, this.config.dropout, this.training);
+    for (const block of this.h) x = block.forward(x, this.training, p.layout);
+    return this.headAndLoss(this.ln_f.forward(x), p.targets);
+  }
+
+  /**
+   * lm_head and cross-entropy for x (..., C), one row per target. Only rows with a target need logits: fine-tuning
+   * masks the prompt, so gathering the kept rows first (embedding is a row gather, and its
+   * backward scatters the gradient back) skips their lm_head product and softmax. The loss and
+   * every gradient are the same: a masked row contributes nothing.
+   */
+  private headAndLoss(x: Tensor, targets: Int32Array): ForwardResult {
+    const kept = keptPositions(targets);
+    const rows = targets.length;
+    if (kept.length === rows || kept.length === 0) {
+      const logits = ops.linear(x, this.wte);
+      return { logits, loss: ops.crossEntropy(logits, targets), rows };
+    }
+    const logits = ops.linear(ops.embedding(ops.reshape(x, [rows, this.config.n_embd]), kept), this.wte);
+    return { logits, loss: ops.crossEntropy(logits, kept.map((i) => targets[i])), rows };
   }
 
   /** Every parameter under its GPT-2 name (lm_head.weight is wte, so it is not listed twice). */

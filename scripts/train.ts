@@ -91,6 +91,8 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
 
   stage(5, 'fine-tune for function calling', `
   Now from the pretrained weights, on the masked examples: the loss only counts the answer.
+  So only what the answer depends on is computed: every example starts with the same system
+  prompt, which is computed once per batch, and padding is skipped (model/packing.ts).
   Every ${finetuneCfg.sample_interval} iterations the model answers a few validation commands and writes them to
   ${finetuneCfg.out_dir}/samples/val_sample.txt (Input / Actual / Predicted): open it to watch it learn.`);
   const { report, train: ft } = await runFinetune({ ...finetuneCfg, eval_examples: Math.max(finetuneCfg.eval_examples, 1) }, console.log);

@@ -54,6 +54,8 @@ export interface ItemsResult {
   loss: number;
   /** peak bytes of activations kept for backward during these items (engine/precision.ts) */
   savedPeak: number;
+  /** positions the model computed (fewer than B*T when a batch is packed, model/packing.ts) */
+  rows: number;
 }
 
 /**
@@ -63,12 +65,14 @@ export interface ItemsResult {
 export function runItems(model: GPT, items: WorkItem[], lossScale = 1): ItemsResult {
   resetSavedPeak();
   let loss = 0;
+  let rows = 0;
   for (const { batch, weight } of items) {
     const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
     out.loss!.backward(Float32Array.of(weight * lossScale));
     loss += out.loss!.item() * weight;
+    rows += out.rows;
   }
-  return { loss, savedPeak: savedBytes.peak };
+  return { loss, savedPeak: savedBytes.peak, rows };
 }
 
 export class DataParallel {
@@ -116,10 +120,10 @@ export class DataParallel {
     const replies = this.workers.map((w, k) => {
       const theirs = items.filter((_, i) => i % this.threads === k + 1);
       return new Promise<ItemsResult>((resolve, reject) => {
-        const onMessage = (m: { loss?: number; savedPeak?: number; error?: string }) => {
+        const onMessage = (m: Partial<ItemsResult> & { error?: string }) => {
           w.off('error', onError);
           if (m.error !== undefined) reject(new Error(`worker ${k + 1}: ${m.error}`));
-          else resolve({ loss: m.loss!, savedPeak: m.savedPeak! });
+          else resolve({ loss: m.loss!, savedPeak: m.savedPeak!, rows: m.rows! });
         };
         const onError = (e: Error) => {
           w.off('message', onMessage);
@@ -131,10 +135,11 @@ export class DataParallel {
       });
     });
     // threads run at once, so the step's peak of saved activations is the sum of their peaks
-    let { loss, savedPeak } = runItems(this.model, mine, lossScale);
+    let { loss, savedPeak, rows } = runItems(this.model, mine, lossScale);
     for (const r of await Promise.all(replies)) {
       loss += r.loss;
       savedPeak += r.savedPeak;
+      rows += r.rows;
     }
     // add every worker's gradients into the main model's
     const named = this.model.allNamedTensors();
@@ -146,7 +151,7 @@ export class DataParallel {
         for (let i = 0; i < size; i++) g[i] += view[offset + i];
       }
     }
-    return { loss, savedPeak };
+    return { loss, savedPeak, rows };
   }
 
   async close(): Promise<void> {

@@ -226,7 +226,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       opt.zeroGrad();
       const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
       const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
-      const { loss, savedPeak } = parallel === null
+      const { loss, savedPeak, rows } = parallel === null
         ? runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale)
         : await parallel.step(splitWork(batches, parallel.threads), scaler.scale);
       // the gradients were computed for loss * scale: divide it out before clipping; an inf or
@@ -240,8 +240,9 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       lastLoss = loss;
 
       if (iter % cfg.log_interval === 0) {
-        // FLOPs of the tokens actually processed (fine-tuning batches are often shorter than block_size)
-        const mfu = (model.flopsPerToken(batches[0].T) * tokens) / dt / peak.flops;
+        // tok/s counts the batch's tokens; MFU counts the FLOPs of the positions actually computed
+        // (fine-tuning batches are shorter than block_size, and packing computes fewer still)
+        const mfu = (model.flopsPerToken(batches[0].T) * rows) / dt / peak.flops;
         runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
         const scaling = scaler.enabled ? `, scale ${scaler.scale}, skipped ${scaler.skipped}` : '';
         log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%, ` +

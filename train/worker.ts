@@ -38,13 +38,13 @@ parentPort!.on('message', (msg: { items: WorkItem[]; training: boolean; lossScal
   try {
     model.training = msg.training;
     for (const p of named.values()) p.zeroGrad();
-    const { loss, savedPeak } = runItems(model, msg.items, msg.lossScale);
+    const result = runItems(model, msg.items, msg.lossScale);
     for (const { name, offset, size } of params) {
       const g = named.get(name)!.grad;
       if (g === null) grads.fill(0, offset, offset + size);
       else grads.set(g, offset);
     }
-    parentPort!.postMessage({ loss, savedPeak });
+    parentPort!.postMessage(result);
   } catch (e) {
     parentPort!.postMessage({ error: (e as Error).message });
   }

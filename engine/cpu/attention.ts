@@ -41,23 +41,26 @@ function softmaxCausalRow(p: Float32Array, row: number, last: number, Tk: number
 }
 
 export function attentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
-  dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, T: number, D: number): void {
+  dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, Tq: number, Tk: number, D: number): void {
   const scale = 1 / Math.sqrt(D);
-  const ds = new Float32Array(T * T);
+  const offset = Tk - Tq; // query i sits at absolute position i + offset
+  const ds = new Float32Array(Tq * Tk);
   for (let h = 0; h < BH; h++) {
-    const head = (x: Float32Array) => x.subarray(h * T * D, (h + 1) * T * D);
-    const p = probs.subarray(h * T * T, (h + 1) * T * T);
-    matmul(p, head(dout), head(dv), T, D, T, { transA: true, accumulate: true }); // dV += P^T dO
-    matmul(head(dout), head(v), ds, T, T, D, { transB: true }); // dP = dO V^T (into ds)
-    for (let i = 0; i < T; i++) {
-      // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale, for j <= i; P is 0 beyond
-      const row = i * T;
+    const queries = (x: Float32Array) => x.subarray(h * Tq * D, (h + 1) * Tq * D);
+    const keys = (x: Float32Array) => x.subarray(h * Tk * D, (h + 1) * Tk * D);
+    const p = probs.subarray(h * Tq * Tk, (h + 1) * Tq * Tk);
+    matmul(p, queries(dout), keys(dv), Tk, D, Tq, { transA: true, accumulate: true }); // dV += P^T dO
+    matmul(queries(dout), keys(v), ds, Tq, Tk, D, { transB: true }); // dP = dO V^T (into ds)
+    for (let i = 0; i < Tq; i++) {
+      // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale, for j <= i + offset; P is 0 beyond
+      const row = i * Tk;
+      const last = i + offset;
       let dot = 0;
-      for (let j = 0; j <= i; j++) dot += p[row + j] * ds[row + j];
-      for (let j = 0; j <= i; j++) ds[row + j] = p[row + j] * (ds[row + j] - dot) * scale;
-      ds.fill(0, row + i + 1, row + T);
+      for (let j = 0; j <= last; j++) dot += p[row + j] * ds[row + j];
+      for (let j = 0; j <= last; j++) ds[row + j] = p[row + j] * (ds[row + j] - dot) * scale;
+      ds.fill(0, row + last + 1, row + Tk);
     }
-    matmul(ds, head(k), head(dq), T, D, T, { accumulate: true }); // dQ += dS K
-    matmul(ds, head(q), head(dk), T, D, T, { transA: true, accumulate: true }); // dK += dS^T Q
+    matmul(ds, keys(k), queries(dq), Tq, D, Tk, { accumulate: true }); // dQ += dS K
+    matmul(ds, queries(q), keys(dk), Tk, D, Tq, { transA: true, accumulate: true }); // dK += dS^T Q
   }
 }

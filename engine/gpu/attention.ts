@@ -6,9 +6,9 @@
 //              l = row sum of exp(S - m)                               rowSum     (BH, Tq)
 //              P = exp(S - m) / l  (0 where masked)                    softmax    (BH, Tq, Tk)
 //              O = P V                                                 weighted   (BH, Tq, D)
-//   backward:  dP = dO V^T                                             probGrad   (BH, T, T)
-//              r = rowsum(P * dP)                                      rowDot     (BH, T)
-//              dS = P (dP - r) / sqrt(D)                               scoreGrad  (BH, T, T)
+//   backward:  dP = dO V^T                                             probGrad   (BH, Tq, Tk)
+//              r = rowsum(P * dP)                                      rowDot     (BH, Tq)
+//              dS = P (dP - r) / sqrt(D)                               scoreGrad  (BH, Tq, Tk)
 //              dQ += dS K,   dK += dS^T Q,   dV += P^T dO
 //
 // What stays on the device and what is read back: S, m, l, P, dP, r and dS are pipeline stages
@@ -68,42 +68,49 @@ function weighted(this: This, p: number[], v: number[], Tq: number, Tk: number, 
 }
 
 // thread = (h, i, j): dP = dO V^T
-function probGrad(this: This, dout: number[], v: number[], T: number, D: number): number {
-  const h = Math.floor((this.thread.x + 0.5) / (T * T));
-  const rest = this.thread.x - h * T * T;
-  const i = Math.floor((rest + 0.5) / T);
-  const j = rest - i * T;
+function probGrad(this: This, dout: number[], v: number[], Tq: number, Tk: number, D: number): number {
+  const h = Math.floor((this.thread.x + 0.5) / (Tq * Tk));
+  const rest = this.thread.x - h * Tq * Tk;
+  const i = Math.floor((rest + 0.5) / Tk);
+  const j = rest - i * Tk;
   let s = 0;
-  for (let d = 0; d < D; d++) s += dout[(h * T + i) * D + d] * v[(h * T + j) * D + d];
+  for (let d = 0; d < D; d++) s += dout[(h * Tq + i) * D + d] * v[(h * Tk + j) * D + d];
   return s;
 }
 
 // thread = one row (h, i): r = sum_j P dP
-function rowDot(this: This, p: number[], dp: number[], T: number): number {
-  const o = this.thread.x * T;
+function rowDot(this: This, p: number[], dp: number[], Tk: number): number {
+  const o = this.thread.x * Tk;
   let r = 0;
-  for (let j = 0; j < T; j++) r += p[o + j] * dp[o + j];
+  for (let j = 0; j < Tk; j++) r += p[o + j] * dp[o + j];
   return r;
 }
 
 // thread = (h, i, j): dS = P (dP - r) * scale
-function scoreGrad(this: This, p: number[], dp: number[], r: number[], T: number, scale: number): number {
-  const row = Math.floor((this.thread.x + 0.5) / T);
+function scoreGrad(this: This, p: number[], dp: number[], r: number[], Tk: number, scale: number): number {
+  const row = Math.floor((this.thread.x + 0.5) / Tk);
   return p[this.thread.x] * (dp[this.thread.x] - r[row]) * scale;
 }
 
-// thread = (h, i, d): dQ = acc + dS K  (with K -> Q, dS^T for dK: transposed = 1)
-function headProduct(this: This, acc: number[], ds: number[], x: number[], T: number, D: number, transposed: number): number {
+// dQ = acc + dS K: thread = (h, i, d) over Tq query rows, summing over the Tk keys j.
+// transposed = 1 gives dK = acc + dS^T Q (and dV = acc + P^T dO): thread = (h, j, d) over Tk
+// key rows, summing over the Tq queries i.
+function headProduct(this: This, acc: number[], ds: number[], x: number[], Tq: number, Tk: number, D: number, transposed: number): number {
   const row = Math.floor((this.thread.x + 0.5) / D);
   const d = this.thread.x - row * D;
-  const h = Math.floor((row + 0.5) / T);
-  const i = row - h * T;
+  let rows = Tq;
+  let inner = Tk;
+  if (transposed === 1) {
+    rows = Tk;
+    inner = Tq;
+  }
+  const h = Math.floor((row + 0.5) / rows);
+  const i = row - h * rows;
   let s = 0;
-  for (let j = 0; j < T; j++) {
-    // transposed: sum over queries j of dS[h, j, i] x[h, j, d]; else sum over keys j of dS[h, i, j] x[h, j, d]
-    let w = ds[(h * T + i) * T + j];
-    if (transposed === 1) w = ds[(h * T + j) * T + i];
-    s += w * x[(h * T + j) * D + d];
+  for (let j = 0; j < inner; j++) {
+    let w = ds[(h * Tq + i) * Tk + j];
+    if (transposed === 1) w = ds[(h * Tq + j) * Tk + i];
+    s += w * x[(h * inner + j) * D + d];
   }
   return acc[this.thread.x] + s;
 }
@@ -131,15 +138,14 @@ export function makeAttention(gpu: GPU) {
   }
 
   function attentionBackward(dout: Float32Array, q: Float32Array, kk: Float32Array, v: Float32Array, probs: Float32Array,
-    dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, T: number, D: number): void {
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, Tq: number, Tk: number, D: number): void {
     const scale = 1 / Math.sqrt(D);
-    const n = BH * T * D;
-    const dp = runKernel(k.probGrad, BH * T * T, dout, v, T, D);
-    const r = runKernel(k.rowDot, BH * T, probs, dp, T);
-    const ds = runKernel(k.scoreGrad, BH * T * T, probs, dp, r, T, scale);
-    dq.set(readBack(runKernel(k.headProduct, n, dq, ds, kk, T, D, 0)));
-    dk.set(readBack(runKernel(k.headProduct, n, dk, ds, q, T, D, 1)));
-    dv.set(readBack(runKernel(k.valueGrad, n, dv, probs, dout, T, D, 1))); // dV = P^T dO: the same product with P for dS
+    const dp = runKernel(k.probGrad, BH * Tq * Tk, dout, v, Tq, Tk, D);
+    const r = runKernel(k.rowDot, BH * Tq, probs, dp, Tk);
+    const ds = runKernel(k.scoreGrad, BH * Tq * Tk, probs, dp, r, Tk, scale);
+    dq.set(readBack(runKernel(k.headProduct, BH * Tq * D, dq, ds, kk, Tq, Tk, D, 0)));
+    dk.set(readBack(runKernel(k.headProduct, BH * Tk * D, dk, ds, q, Tq, Tk, D, 1)));
+    dv.set(readBack(runKernel(k.valueGrad, BH * Tk * D, dv, probs, dout, Tq, Tk, D, 1))); // dV = P^T dO: the same product with P for dS
     release(dp, r, ds);
   }
 

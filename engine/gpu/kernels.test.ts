@@ -54,26 +54,28 @@ for (const mode of modes) {
     }
   });
 
-  test(`[${mode}] causal attention forward and backward (BH=3, D=24, T=37 then 5 then 41: stage outputs shrink and grow), and decoding with a KV window`, () => {
+  test(`[${mode}] causal attention forward and backward (BH=3, D=24; Tq x Tk = 37x37, 5x5, 9x30 (queries after a 21-row prefix), 41x41: stage outputs shrink and grow), and decoding with a KV window`, () => {
     const [BH, D] = [3, 24];
-    for (const T of [37, 5, 41]) {
-      const q = rand(BH * T * D);
-      const k = rand(BH * T * D);
-      const v = rand(BH * T * D);
-      const dout = rand(BH * T * D);
+    for (const [Tq, Tk] of [[37, 37], [5, 5], [9, 30], [41, 41]]) {
+      const q = rand(BH * Tq * D);
+      const k = rand(BH * Tk * D);
+      const v = rand(BH * Tk * D);
+      const dout = rand(BH * Tq * D);
       const run = (kern: Kernels) => {
-        const out = new Float32Array(BH * T * D);
-        const probs = new Float32Array(BH * T * T);
-        kern.attentionForward(q, k, v, out, probs, BH, T, T, D, T);
-        const grads = [0, 1, 2].map((s) => Float32Array.from({ length: BH * T * D }, (_, i) => ((i * (s + 3)) % 7) / 7 - 0.4)); // accumulated into
-        kern.attentionBackward(dout, q, k, v, probs, grads[0], grads[1], grads[2], BH, T, D);
+        const out = new Float32Array(BH * Tq * D);
+        const probs = new Float32Array(BH * Tq * Tk);
+        kern.attentionForward(q, k, v, out, probs, BH, Tq, Tk, D, Tk);
+        // accumulated into: dq (BH, Tq, D), dk and dv (BH, Tk, D)
+        const grads = [Tq, Tk, Tk].map((T, s) => Float32Array.from({ length: BH * T * D }, (_, i) => ((i * (s + 3)) % 7) / 7 - 0.4));
+        kern.attentionBackward(dout, q, k, v, probs, grads[0], grads[1], grads[2], BH, Tq, Tk, D);
         return { out, probs, grads };
       };
       const got = run(gpu);
       const want = run(cpuKernels);
-      close(`attention out T=${T}`, got.out, want.out);
-      close(`attention probs T=${T}`, got.probs, want.probs);
-      ['dq', 'dk', 'dv'].forEach((name, i) => close(`attention ${name} T=${T}`, got.grads[i], want.grads[i]));
+      const at = `Tq=${Tq} Tk=${Tk}`;
+      close(`attention out ${at}`, got.out, want.out);
+      close(`attention probs ${at}`, got.probs, want.probs);
+      ['dq', 'dk', 'dv'].forEach((name, i) => close(`attention ${name} ${at}`, got.grads[i], want.grads[i]));
     }
     // 3 new queries against a cache window of 11 of 16 rows: query i sees keys j <= i + 8
     const [Tq, Tk, stride] = [3, 11, 16];

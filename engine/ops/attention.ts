@@ -25,7 +25,7 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
     const [qs, ks, vs, ps] = saved.map((s) => s.get());
     kern.attentionBackward(toStorage(out.grad!), qs, ks, vs, ps,
       q.requiresGrad ? q.gradBuffer() : scratch(), k.requiresGrad ? k.gradBuffer() : scratch(), v.requiresGrad ? v.gradBuffer() : scratch(),
-      B * H, T, D);
+      B * H, T, T, D);
     for (const s of saved) s.release();
   });
 }

@@ -8,3 +8,5 @@ export { layerNorm } from './layernorm.ts';
 export { embedding } from './embedding.ts';
 export { dropout } from './dropout.ts';
 export { causalAttention } from './attention.ts';
+export { packedAttention } from './packed_attention.ts';
+export type { PackedLayout } from './packed_attention.ts';
