@@ -7,6 +7,11 @@ import type { GPTConfig } from '../model/config.ts';
 import { generate } from '../model/generate.ts';
 import { DataParallel, runItems, splitWork } from '../train/parallel.ts';
 import type { Batch } from '../train/trainer.ts';
+import { generateRecords } from '../data/generator.ts';
+import { Tokenizer } from '../data/tokenizer.ts';
+import { FcDataset } from '../data/dataset.ts';
+import { SPECIAL_TOKENS, fullText } from '../data/format.ts';
+import { makeRng } from '../engine/random.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
 
 export interface StepRow {
@@ -21,18 +26,25 @@ export interface StepRow {
   mfu_percent: number;
 }
 
-export type StepModel = GPTConfig & { batch: number; counted?: number };
+/** finetune: batches of generated function-calling examples, masked and packed as in `npm run finetune` */
+export type StepModel = GPTConfig & { batch: number; finetune?: boolean };
 export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
-export const WALKTHROUGH: StepModel = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 16 };
-/** fine-tuning batches: only the answer's targets count (about the last 30% of a padded row) */
-export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, counted: 0.3 };
+export const WALKTHROUGH: StepModel = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 64, dropout: 0, bias: true, batch: 16 };
+export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true };
 
 function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
   const T = cfg.block_size;
-  const masked = Math.round(T * (1 - (cfg.counted ?? 1)));
   const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size);
-  const targets = Int32Array.from({ length: B * T }, (_, i) => (i % T < masked ? -1 : (i * 6151 + seed) % cfg.vocab_size));
+  const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size);
   return { idx, targets, B, T };
+}
+
+/** Batches of the walkthrough's fine-tuning: 2,000 generated examples and a tokenizer trained on them. */
+function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
+  const records = generateRecords(2000, 'bench');
+  const tok = Tokenizer.train(records.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS);
+  const data = new FcDataset(tok, records, records.slice(0, 10), cfg.block_size);
+  return (B, seed) => data.getBatch('train', B, makeRng(`bench/${seed}`));
 }
 
 /** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW. */
@@ -44,14 +56,17 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]);
   const scaler = new GradScaler({ enabled: dtype === 'float16' });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
-  let savedPeak = 0;
+  const nextBatch = cfg.finetune ? finetuneBatches(cfg) : (B: number, seed: number) => randomBatch(cfg, B, seed);
+  let [savedPeak, tokens, rows] = [0, 0, 0];
   const step = async (s: number) => {
-    const batch = randomBatch(cfg, cfg.batch, s);
+    const batch = nextBatch(cfg.batch, s);
     opt.zeroGrad();
     const result = parallel === null
       ? runItems(model, [{ batch, weight: 1 }], scaler.scale)
       : await parallel.step(splitWork([batch], parallel.threads), scaler.scale);
     savedPeak = result.savedPeak;
+    tokens += batch.B * batch.T;
+    rows += result.rows;
     scaler.unscale(opt.params());
     clipGradNorm(opt.params(), 1);
     scaler.step(() => opt.step());
@@ -59,13 +74,15 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
   };
   try {
     await step(0); // warm up (JIT, worker start)
+    [tokens, rows] = [0, 0];
     const t0 = performance.now();
     for (let s = 1; s <= steps; s++) await step(s);
-    const dt = (performance.now() - t0) / 1000 / steps;
-    const tokens = cfg.batch * cfg.block_size;
+    const seconds = (performance.now() - t0) / 1000;
+    // tokens: the batches' B x T (padding included, as the trainer logs them); MFU: the FLOPs of
+    // the positions computed (fewer when a fine-tuning batch is packed)
     return {
-      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.counted === undefined ? "" : `, ${Math.round(cfg.counted * 100)}% of targets count`}`,
-      tokens_per_s: tokens / dt, ms_per_step: dt * 1000, mfu_percent: 100 * model.estimateMfu(cfg.batch, dt, estimateCpuPeakFlops().flops),
+      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.finetune ? ', generated examples' : ''}`,
+      tokens_per_s: tokens / seconds, ms_per_step: (seconds / steps) * 1000, mfu_percent: (100 * model.flopsPerToken(cfg.block_size) * rows) / seconds / estimateCpuPeakFlops().flops,
     };
   } finally {
     await parallel?.close();
