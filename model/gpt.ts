@@ -10,7 +10,6 @@ import { validateGPTConfig } from './config.ts';
 import { LoraAdapter } from './lora.ts';
 import type { LoraConfig } from './lora.ts';
 import { packBatch } from './packing.ts';
-import type { PackedBatch } from './packing.ts';
 import type { PackedLayout } from '../engine/ops/packed_attention.ts';
 
 export class Linear {
@@ -190,25 +189,25 @@ export class GPT {
     if (idx.length !== B * T) throw new Error(`GPT.forward: ${idx.length} ids do not form a (${B}, ${T}) batch`);
     if (targets !== undefined && pack) {
       const packed = packBatch(idx, targets, B, T);
-      if (packed !== null) return this.forwardPacked(packed);
+      if (packed !== null) return this.headAndLoss(this.trunk(packed.ids, packed.positions, [packed.ids.length], packed.layout), packed.targets);
     }
     const positions = new Int32Array(B * T).map((_, i) => i % T);
-    let x = ops.add(ops.embedding(this.wte, idx, [B, T]), ops.embedding(this.wpe, positions, [B, T]));
-    x = ops.dropout(x, this.config.dropout, this.training);
-    for (const block of this.h) x = block.forward(x, this.training);
-    x = this.ln_f.forward(x);
+    const x = this.trunk(idx, positions, [B, T]);
     if (targets !== undefined) return this.headAndLoss(x, targets);
     // inference: only the last position's logits are needed
     const last = ops.slice(x, 1, T - 1, T);
     return { logits: ops.linear(last, this.wte), loss: null, rows: B * T };
   }
 
-  /** The same transformer over the rows of a packed batch: (R, C) all the way to the head. */
-  private forwardPacked(p: PackedBatch): ForwardResult {
-    let x = ops.add(ops.embedding(this.wte, p.ids), ops.embedding(this.wpe, p.positions));
+  /**
+   * Token + position embeddings, the blocks and the final LayerNorm: (...shape, C) for the ids at
+   * their positions. shape is (B, T), or (R) for the rows of a packed batch with its layout.
+   */
+  private trunk(ids: Int32Array, positions: Int32Array, shape: number[], layout?: PackedLayout): Tensor {
+    let x = ops.add(ops.embedding(this.wte, ids, shape), ops.embedding(this.wpe, positions, shape));
     x = ops.dropout(x, this.config.dropout, this.training);
-    for (const block of this.h) x = block.forward(x, this.training, p.layout);
-    return this.headAndLoss(this.ln_f.forward(x), p.targets);
+    for (const block of this.h) x = block.forward(x, this.training, layout);
+    return this.ln_f.forward(x);
   }
 
   /**

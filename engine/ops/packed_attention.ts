@@ -25,9 +25,10 @@ export interface PackedLayout {
   lengths: number[];
 }
 
-/** One attention call: Tq query rows from `queryStart` against the key rows of `keyRanges`. */
+/** One attention call: the Tq rows of `queries` against the Tk key rows of `keyRanges`. */
 interface Part {
-  queryStart: number;
+  /** the one [start, end) range of this part's query rows */
+  queries: Array<[number, number]>;
   Tq: number;
   /** [start, end) row ranges whose rows, in order, are the keys and values */
   keyRanges: Array<[number, number]>;
@@ -37,10 +38,10 @@ interface Part {
 function partsOf(layout: PackedLayout): Part[] {
   const P = layout.prefix;
   const parts: Part[] = [];
-  if (P > 0) parts.push({ queryStart: 0, Tq: P, keyRanges: [[0, P]], Tk: P });
+  if (P > 0) parts.push({ queries: [[0, P]], Tq: P, keyRanges: [[0, P]], Tk: P });
   let start = P;
   for (const n of layout.lengths) {
-    parts.push({ queryStart: start, Tq: n, keyRanges: P > 0 ? [[0, P], [start, start + n]] : [[start, start + n]], Tk: P + n });
+    parts.push({ queries: [[start, start + n]], Tq: n, keyRanges: P > 0 ? [[0, P], [start, start + n]] : [[start, start + n]], Tk: P + n });
     start += n;
   }
   return parts;
@@ -101,12 +102,11 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
   }
   const probs = record ? new Float32Array(probSize) : null;
   parts.forEach((p, i) => {
-    const queries: Array<[number, number]> = [[p.queryStart, p.queryStart + p.Tq]];
     const out = new Float32Array(H * p.Tq * D);
     const pr = probs === null ? null : probs.subarray(probOffsets[i], probOffsets[i] + H * p.Tq * p.Tk);
-    kern.attentionForward(gatherHeads(qd, queries, p.Tq, H, D), gatherHeads(kd, p.keyRanges, p.Tk, H, D), gatherHeads(vd, p.keyRanges, p.Tk, H, D),
+    kern.attentionForward(gatherHeads(qd, p.queries, p.Tq, H, D), gatherHeads(kd, p.keyRanges, p.Tk, H, D), gatherHeads(vd, p.keyRanges, p.Tk, H, D),
       out, pr, H, p.Tq, p.Tk, D, p.Tk);
-    scatterAddHeads(out, data, queries, p.Tq, H, D);
+    scatterAddHeads(out, data, p.queries, p.Tq, H, D);
   });
   toStorage(data);
   const saved = record ? [saveForBackward(q, qd), saveForBackward(k, kd), saveForBackward(v, vd), saveActivation(probs!)] : [];
@@ -115,12 +115,11 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
     const dout = toStorage(out.grad!);
     const [dq, dk, dv] = [q, k, v].map((t) => (t.requiresGrad ? t.gradBuffer() : new Float32Array(t.size)));
     parts.forEach((p, i) => {
-      const queries: Array<[number, number]> = [[p.queryStart, p.queryStart + p.Tq]];
       const [gq, gk, gv] = [new Float32Array(H * p.Tq * D), new Float32Array(H * p.Tk * D), new Float32Array(H * p.Tk * D)];
-      kern.attentionBackward(gatherHeads(dout, queries, p.Tq, H, D), gatherHeads(qs, queries, p.Tq, H, D),
+      kern.attentionBackward(gatherHeads(dout, p.queries, p.Tq, H, D), gatherHeads(qs, p.queries, p.Tq, H, D),
         gatherHeads(ks, p.keyRanges, p.Tk, H, D), gatherHeads(vs, p.keyRanges, p.Tk, H, D),
         ps.subarray(probOffsets[i], probOffsets[i] + H * p.Tq * p.Tk), gq, gk, gv, H, p.Tq, p.Tk, D);
-      scatterAddHeads(gq, dq, queries, p.Tq, H, D);
+      scatterAddHeads(gq, dq, p.queries, p.Tq, H, D);
       scatterAddHeads(gk, dk, p.keyRanges, p.Tk, H, D);
       scatterAddHeads(gv, dv, p.keyRanges, p.Tk, H, D);
     });
