@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { generateRecords } from './generator.ts';
+import { generateRecords, COPY_FUNCTIONS } from './generator.ts';
 import { parseFunctionCall, userText } from './format.ts';
 import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX } from './vehicle_api.ts';
 
@@ -39,6 +39,14 @@ test('numbers in a command are the ones in its call', () => {
     const t = call.arguments.temperature;
     if (call.name === 'set_temperature' && typeof t === 'number' && /\d/.test(userText(r))) assert.ok(userText(r).includes(String(t)), userText(r));
   }
+});
+
+test('copyBoost asks more often for the functions whose values are copied word by word', () => {
+  const share = (recs: typeof records) => recs.filter((r) => COPY_FUNCTIONS.includes(parseFunctionCall(r.assistant)!.name.replace(INCOMPLETE_PREFIX, ''))).length / recs.length;
+  const usual = share(records);
+  const boosted = share(generateRecords(6000, 'test', { copyBoost: 4 }));
+  assert.ok(usual > 0.04 && usual < 0.09, `usual share ${usual}`);
+  assert.ok(boosted > 3 * usual, `boosted share ${boosted} vs ${usual}`);
 });
 
 test('validateCall catches unknown functions, missing or out-of-range values', () => {

@@ -431,6 +431,11 @@ export interface GeneratedExample {
 export interface GeneratorOptions {
   /** share of commands that leave a required value out (default 0.06) */
   incompleteRate?: number;
+  /**
+   * How many times more often than usual to ask for the functions whose values are free text copied
+   * word by word from the command (destination, track); default 1. Copying is learned from these.
+   */
+  copyBoost?: number;
 }
 
 /** How often each function is asked for: the climate controls most, like the original data. */
@@ -439,10 +444,14 @@ const WEIGHTS: Record<string, number> = {
 };
 const OTHER_WEIGHT = (1 - 0.56) / (FUNCTIONS.length - 4);
 
-function pickFunction(rng: Rng): string {
-  let r = rng();
+/** Functions with a free-text value (destination, track) that can only be copied from the command. */
+export const COPY_FUNCTIONS = ['set_navigation_destination', 'play_music'];
+
+function pickFunction(rng: Rng, copyBoost: number): string {
+  const weight = (name: string) => (WEIGHTS[name] ?? OTHER_WEIGHT) * (COPY_FUNCTIONS.includes(name) ? copyBoost : 1);
+  let r = rng() * FUNCTIONS.reduce((sum, f) => sum + weight(f.name), 0);
   for (const f of FUNCTIONS) {
-    r -= WEIGHTS[f.name] ?? OTHER_WEIGHT;
+    r -= weight(f.name);
     if (r < 0) return f.name;
   }
   return FUNCTIONS[FUNCTIONS.length - 1].name;
@@ -450,7 +459,7 @@ function pickFunction(rng: Rng): string {
 
 /** One example from a seeded stream. */
 export function generateExample(rng: Rng, opts: GeneratorOptions = {}): GeneratedExample {
-  const name = pickFunction(rng);
+  const name = pickFunction(rng, opts.copyBoost ?? 1);
   const g = GRAMMARS[name];
   const { args, slots } = g.sample(rng);
   if (g.incomplete && chance(rng, opts.incompleteRate ?? 0.06)) {

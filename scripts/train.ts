@@ -57,7 +57,9 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   windows, wipers, navigation, music...) and says it the way a driver might: many phrasings,
   numbers as digits or words, zones like "the back" or "my side", the odd typo. Each example is
   written in the original project's format: system prompt, user command, and the answer
-  <functioncall> {"name": ..., "arguments": ...}.`);
+  <functioncall> {"name": ..., "arguments": ...}. The training set asks for navigation and music
+  more often than the validation set does: a destination or a song title can only be copied word
+  by word out of the command, and a small model needs many examples to learn to copy.`);
   const prepared = prepareData(prepareCfg, console.log);
   console.log('\nthree examples:');
   for (const r of prepared.train.slice(0, 3)) console.log(`  user:      ${userText(r)}\n  assistant: ${r.assistant.split('\n')[1]}`);
