@@ -47,6 +47,7 @@ test('copyBoost asks more often for the functions whose values are copied word b
   const boosted = share(generateRecords(6000, 'test', { copyBoost: 4 }));
   assert.ok(usual > 0.04 && usual < 0.09, `usual share ${usual}`);
   assert.ok(boosted > 3 * usual, `boosted share ${boosted} vs ${usual}`);
+  assert.throws(() => generateRecords(10, 'test', { copyBoost: -1 }), /copyBoost/);
 });
 
 test('validateCall catches unknown functions, missing or out-of-range values', () => {

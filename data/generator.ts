@@ -474,6 +474,7 @@ export function generateExample(rng: Rng, opts: GeneratorOptions = {}): Generate
 
 /** n examples as records of the original format, from a seed. Every call is checked against the schema. */
 export function generateRecords(n: number, seed: number | string, opts: GeneratorOptions = {}): FcRecord[] {
+  if (!((opts.copyBoost ?? 1) >= 0)) throw new Error(`generator: copyBoost must be a number >= 0, got ${opts.copyBoost}`);
   const rng = makeRng(`generator/${seed}`);
   const out: FcRecord[] = [];
   for (let i = 0; i < n; i++) {
