@@ -41,6 +41,25 @@ test('numbers in a command are the ones in its call', () => {
   }
 });
 
+test('zone lists: no zone twice, pairs said as one piece among single zones, every size', () => {
+  const lists = records.map((r) => [userText(r), parseFunctionCall(r.assistant)!.arguments.area] as const).filter(([, a]) => Array.isArray(a)) as Array<[string, string[]]>;
+  for (const [u, a] of lists) assert.is(new Set(a).size, a.length, u);
+  for (const n of [1, 2, 3, 4]) assert.ok(lists.filter(([, a]) => a.length === n).length > 100, `lists of ${n}`);
+  // "the driver and both rear seats": three zones, one of them named by a pair phrase
+  assert.ok(lists.some(([u, a]) => a.length === 3 && /(rear|back) seats|both rear|rear left and right/.test(u)), 'a pair inside a longer list');
+  // "front passenger, rear left and driver areas": bare names closed by one noun
+  assert.ok(lists.some(([u, a]) => a.length >= 3 && /(areas|zones|sections)\b/.test(u)), 'bare names with one noun');
+});
+
+test('destinations and track titles are in the call exactly as said (capitals too), so they can be copied', () => {
+  const copied = records.map((r) => [userText(r), parseFunctionCall(r.assistant)!] as const)
+    .map(([u, c]) => [u, c.arguments.destination ?? c.arguments.track] as const).filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>;
+  assert.ok(copied.length > 150, `${copied.length} values to copy`);
+  const verbatim = copied.filter(([u, v]) => u.includes(v)).length;
+  assert.ok(verbatim > 0.9 * copied.length, `${verbatim}/${copied.length} verbatim (only a typo may change one)`);
+  assert.ok(copied.some(([, v]) => /[A-Z]/.test(v)), 'some said in title case');
+});
+
 test('copyBoost asks more often for the functions whose values are copied word by word', () => {
   const share = (recs: typeof records) => recs.filter((r) => COPY_FUNCTIONS.includes(parseFunctionCall(r.assistant)!.name.replace(INCOMPLETE_PREFIX, ''))).length / recs.length;
   const usual = share(records);

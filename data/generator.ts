@@ -12,7 +12,7 @@ import { makeRecord } from './format.ts';
 import type { FcRecord } from './format.ts';
 import {
   pick, chance, randInt, sayNumber, samplePlace, sampleTrack, ZONE_NAMES, ZONE_ALONE, ALL_ZONES_PHRASES, REAR_PHRASES, FRONT_PHRASES,
-  SEAT_NAMES, WINDOW_NAMES, OPENERS, CLOSERS,
+  ZONE_BARE, REAR_BARE, FRONT_BARE, ZONE_NOUNS_PLURAL, ZONE_NOUNS_SINGULAR, REAR_NAMED, FRONT_NAMED, DRIVER_PERSONAL, SEAT_NAMES, WINDOW_NAMES, OPENERS, CLOSERS,
 } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { makeRng } from '../engine/random.ts';
@@ -30,31 +30,72 @@ interface Grammar {
 
 // ------------------------------------------------------------------ shared pieces
 
-/** Sample a zone list together with the words that name it; the list follows the order of mention. */
+/**
+ * Sample a zone list together with the words that name it; the list follows the order of mention.
+ * Sizes as in the real data: one zone, a pair, three, or all four.
+ */
 function sampleZones(rng: Rng): { zones: string[]; phrase: string } {
   const r = rng();
   if (r < 0.2) {
-    if (chance(rng, 0.8)) return { zones: [...ZONES], phrase: pick(rng, ALL_ZONES_PHRASES) };
-    return { zones: ['driver', 'front-passenger', 'rear-left', 'rear-right'], phrase: `for the ${enumerate(rng, ['driver', 'front-passenger', 'rear-left', 'rear-right'])}` };
+    if (chance(rng, 0.45)) return { zones: [...ZONES], phrase: pick(rng, ALL_ZONES_PHRASES) };
+    return sayZoneList(rng, shuffle(rng, [...ZONES]));
   }
-  if (r < 0.37) return { zones: ['rear-left', 'rear-right'], phrase: pick(rng, REAR_PHRASES) };
-  if (r < 0.47) return { zones: ['driver', 'front-passenger'], phrase: pick(rng, FRONT_PHRASES) };
-  if (r < 0.78) {
+  if (r < 0.3) return chance(rng, 0.5) ? { zones: ['rear-left', 'rear-right'], phrase: pick(rng, REAR_PHRASES) } : sayZoneList(rng, ['rear-left', 'rear-right']);
+  if (r < 0.37) return chance(rng, 0.5) ? { zones: ['driver', 'front-passenger'], phrase: pick(rng, FRONT_PHRASES) } : sayZoneList(rng, ['driver', 'front-passenger']);
+  if (r < 0.67) {
     const z = pick(rng, ZONES);
-    return { zones: [z], phrase: pick(rng, ZONE_ALONE[z]) };
+    return chance(rng, 0.5) ? { zones: [z], phrase: pick(rng, ZONE_ALONE[z]) } : sayZoneList(rng, [z]);
   }
-  const shuffled = shuffle(rng, [...ZONES]);
-  const zones = shuffled.slice(0, randInt(rng, 2, 3));
-  const prep = pick(rng, ['for the', 'in the', 'for the', 'on the']);
-  return { zones, phrase: `${prep} ${enumerate(rng, zones)}${chance(rng, 0.2) ? ' zones' : ''}` };
+  return sayZoneList(rng, shuffle(rng, [...ZONES]).slice(0, chance(rng, 0.45) ? 2 : 3));
 }
 
-/** "driver and rear left", "driver, passenger and back right" */
-function enumerate(rng: Rng, zones: string[]): string {
-  const names = zones.map((z) => pick(rng, ZONE_NAMES[z]));
+const REAR_PAIR = ['rear-left', 'rear-right'];
+const FRONT_PAIR = ['driver', 'front-passenger'];
+
+/**
+ * Name a set of zones piece by piece: "the driver and both rear seats" -> [driver, rear-left, rear-right].
+ * Both rear (or both front) zones may be named as one piece; the pieces are said in random order.
+ */
+function sayZoneList(rng: Rng, zones: string[]): { zones: string[]; phrase: string } {
+  const has = (pair: string[]) => pair.every((z) => zones.includes(z));
+  const pieces: string[][] = [];
+  let rest = zones;
+  for (const pair of [REAR_PAIR, FRONT_PAIR]) {
+    if (has(pair) && chance(rng, 0.5)) {
+      pieces.push(pair);
+      rest = rest.filter((z) => !pair.includes(z));
+    }
+  }
+  pieces.push(...rest.map((z) => [z]));
+  shuffle(rng, pieces);
+  const prep = pick(rng, ['for', 'for', 'in', 'on', 'at']);
+  const the = (name: string) => (chance(rng, 0.75) && !name.startsWith('both') ? `the ${name}` : name);
+  let phrase: string;
+  if (chance(rng, 0.45)) {
+    // bare names, one noun at the end: "for the driver, rear left and front passenger areas"
+    const names = pieces.map((p) => (p.length === 2 ? pick(rng, p[0] === 'rear-left' ? REAR_BARE : FRONT_BARE) : pick(rng, ZONE_BARE[p[0]])));
+    const plural = pieces.length > 1 || pieces[0].length > 1;
+    // "the driver passenger" is not said
+    const nouns = plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => zones[0] !== 'driver' || n !== 'passenger');
+    phrase = `${prep} ${the(joinList(rng, names))} ${pick(rng, nouns)}`;
+  } else {
+    // each piece with its own noun: "for my side and the back seats"
+    const names = pieces.map((p) => {
+      if (p.length === 2) return the(pick(rng, p[0] === 'rear-left' ? REAR_NAMED : FRONT_NAMED));
+      if (p[0] === 'driver' && prep === 'for' && chance(rng, 0.2)) return pick(rng, DRIVER_PERSONAL);
+      return the(pick(rng, ZONE_NAMES[p[0]]));
+    });
+    phrase = `${prep} ${joinList(rng, names)}`;
+  }
+  return { zones: pieces.flat(), phrase };
+}
+
+/** "a", "a and b", "a, b and c", "a, b, and c", "both a and b" */
+function joinList(rng: Rng, names: string[]): string {
   if (names.length === 1) return names[0];
-  const last = names.pop()!;
-  return `${names.join(', ')}${chance(rng, 0.3) && names.length > 1 ? ',' : ''} and ${chance(rng, 0.3) ? 'the ' : ''}${last}`;
+  if (names.length === 2) return `${chance(rng, 0.1) && !names[0].startsWith('both') ? 'both ' : ''}${names[0]} ${chance(rng, 0.1) ? 'as well as' : 'and'} ${names[1]}`;
+  const head = names.slice(0, -1).join(', ');
+  return `${head}${chance(rng, 0.4) ? ',' : ''} and ${names[names.length - 1]}`;
 }
 
 function shuffle<T>(rng: Rng, items: T[]): T[] {
@@ -67,7 +108,8 @@ function shuffle<T>(rng: Rng, items: T[]): T[] {
 
 /** Optional zones: present with probability p. */
 function maybeZones(rng: Rng, p: number): { args: Args; slots: Slots } {
-  if (!chance(rng, p)) return { args: {}, slots: { a: '' } };
+  // no zone named; now and then the place is said anyway ("in the car" is no zone list, "in the whole car" is)
+  if (!chance(rng, p)) return { args: {}, slots: { a: chance(rng, 0.15) ? pick(rng, ['in the car', 'in the vehicle', 'inside the car', 'in the cabin', 'in here']) : '' } };
   const { zones, phrase } = sampleZones(rng);
   return { args: { area: zones }, slots: { a: phrase } };
 }
@@ -92,10 +134,11 @@ const LEVELS: Record<string, readonly string[]> = {
 const GRAMMARS: Record<string, Grammar> = {
   set_temperature: {
     sample(rng) {
-      const temperature = chance(rng, 0.7) ? randInt(rng, 16, 30) : randInt(rng, 1, 80);
+      const whole = chance(rng, 0.7) ? randInt(rng, 16, 30) : randInt(rng, 1, 79);
+      const temperature = chance(rng, 0.08) ? whole + 0.5 : whole;
       const z = maybeZones(rng, 0.5);
       const args: Args = { temperature, ...z.args };
-      let t = sayNumber(rng, temperature);
+      let t = Number.isInteger(temperature) ? sayNumber(rng, temperature) : String(temperature);
       if (chance(rng, 0.35)) {
         args.unit = chance(rng, 0.5) ? 'celsius' : 'fahrenheit';
         const u = sayUnit(rng, args.unit as string);
@@ -111,6 +154,8 @@ const GRAMMARS: Record<string, Grammar> = {
       "it's too cold, ^set it to {t} {a}", "it's too hot, ^set it to {t} {a}", '^warm it up to {t} {a}', '^cool it down to {t} {a}',
       'the temperature {a} should be {t}', '^keep the temperature at {t} {a}', '^change the temperature {a} to {t}', 'set temp {t} {a}',
       'could the temperature {a} be {t}?', '^make the cabin {t} {a}', '^set the thermostat to {t} {a}', '^go to {t} {a}', '{a,} make it {t}',
+      '^modify the temperature {a} to {t}', '^alter the temperature to {t} {a}', '^update the temperature to {t} {a}', '^adjust the climate {a} to {t}',
+      '^change the climate control to {t} {a}', '^set the air temperature to {t} {a}',
     ],
     incomplete: (args) => args.unit
       ? ['^set the temperature in {u} {a}', '^use {u} for the temperature {a}', '^switch the temperature to {u} {a}']
@@ -128,12 +173,18 @@ const GRAMMARS: Record<string, Grammar> = {
         '^heat things up {a}', '^bump up the temperature {a}', '^crank up the heat {a}', '^turn the temperature up {a}', '^make it a bit warmer {a}',
         '^increase the heat {a}', '^warm up the cabin {a}', "it's cold {a}", "i'm freezing {a}", "it's chilly {a}", "it's too cold {a}, ^warm it up",
         '{a,} ^make it warmer', 'warmer {a} please', 'more heat {a}', 'temperature up {a}', '^heat up {a}', '^make it hotter {a}', '^up the temperature {a}',
-        "we're cold {a}", 'can you make it warmer {a}?', '^raise the heat {a}', '^turn up the temperature {a}', '^increase the warmth {a}']
+        "we're cold {a}", 'can you make it warmer {a}?', '^raise the heat {a}', '^turn up the temperature {a}', '^increase the warmth {a}',
+        '^set the temperature higher {a}', '^adjust the temperature upward {a}', '^make the temperature higher {a}', '^increase the climate control {a}',
+        '^adjust the temperature to be warmer {a}', '^modify the temperature to increase it {a}', '^adjust the temperature to increase {a}',
+        'temperature: increase {a}', '^increase the heat setting {a}']
       : ['^turn down the heat {a}', '^lower the temperature {a}', '^decrease the temperature {a}', '^make it cooler {a}', '^cool it down {a}',
         '^cool things off {a}', '^bring the temperature down {a}', '^turn the temperature down {a}', '^make it a bit cooler {a}', '^reduce the heat {a}',
         '^cool down the cabin {a}', '^make it colder {a}', "it's too hot {a}", "i'm sweating {a}", "it's boiling {a}", "it's too warm {a}, ^cool it down",
         '{a,} ^make it cooler', 'cooler {a} please', 'less heat {a}', 'temperature down {a}', '^chill it {a}', '^reduce the temperature {a}',
-        "we're too hot {a}", 'can you make it cooler {a}?', '^lower the heat {a}', '^turn down the temperature {a}', '^drop the temperature {a}'],
+        "we're too hot {a}", 'can you make it cooler {a}?', '^lower the heat {a}', '^turn down the temperature {a}', '^drop the temperature {a}',
+        '^set the temperature lower {a}', '^adjust the temperature downward {a}', '^make the temperature lower {a}', '^decrease the climate control {a}',
+        '^adjust the temperature to be cooler {a}', '^modify the temperature to decrease it {a}', '^adjust the temperature to decrease {a}',
+        'temperature: decrease {a}', '^decrease the heat setting {a}'],
     incomplete: () => ['^adjust the temperature {a}', '^tweak the heat {a}', '^modify the climate {a}', '^change how warm it is {a}', '^adjust the climate {a}'],
   },
 
@@ -147,11 +198,17 @@ const GRAMMARS: Record<string, Grammar> = {
       ? ['^turn up the fan {a}', '^increase the fan speed {a}', '^speed up the fan {a}', 'more air {a}', '^boost the airflow {a}', '^raise the fan speed {a}',
         '^make the fan faster {a}', '^blow more air {a}', 'fan up {a}', '^crank up the fan {a}', '^increase the airflow {a}', '^turn the fan up {a}',
         '{a,} ^turn up the fan', '^bump up the fan {a}', 'i need more airflow {a}', 'stronger fan {a} please', '^up the fan speed {a}', '^increase the blower {a}',
-        'can you turn the fan up {a}?', '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}']
+        'can you turn the fan up {a}?', '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}',
+        '^set the fan speed higher {a}', '^set the fan to a higher speed {a}', '^adjust the fan speed upward {a}', '^make the fan speed higher {a}',
+        'higher fan speed {a}', '^increase the air circulation {a}', '^adjust the airflow to increase {a}', '^adjust the fan speed to increase {a}',
+        'fan speed: increase {a}', '^change the fan speed to increase {a}']
       : ['^turn down the fan {a}', '^decrease the fan speed {a}', '^slow down the fan {a}', 'less air {a}', '^reduce the airflow {a}', '^lower the fan speed {a}',
         '^make the fan slower {a}', 'fan down {a}', 'the fan is too strong {a}, ^turn it down', '^quiet the fan {a}', '^turn the fan down {a}',
         '^ease off the fan {a}', '{a,} ^turn down the fan', '^reduce the fan speed {a}', 'weaker fan {a} please', '^lower the blower {a}',
-        'can you turn the fan down {a}?', '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}'],
+        'can you turn the fan down {a}?', '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}',
+        '^set the fan speed lower {a}', '^set the fan to a lower speed {a}', '^adjust the fan speed downward {a}', '^make the fan speed lower {a}',
+        'lower fan speed {a}', '^decrease the air circulation {a}', '^adjust the airflow to decrease {a}', '^adjust the fan speed to decrease {a}',
+        'fan speed: decrease {a}', '^change the fan speed to decrease {a}'],
     incomplete: () => ['^adjust the fan {a}', '^change the fan {a}', '^modify the airflow {a}', '^adjust the fan speed {a}', '^tweak the fan {a}'],
   },
 
@@ -164,7 +221,11 @@ const GRAMMARS: Record<string, Grammar> = {
     templates: () => ['^set the fan speed to {l} {a}', '^set the fan to {l} {a}', '^put the fan on {l} {a}', 'fan on {l} {a}', '^switch the blower to {l} {a}',
       '^run the fan at {l} {a}', '^change the fan speed to {l} {a}', '{l} fan {a}', '^make the fan speed {l} {a}', 'can you set the ventilation to {l} {a}?',
       'i want the fan on {l} {a}', '^turn the fan to {l} {a}', 'airflow {l} {a}', '^set the air to {l} {a}', '{a,} ^set the fan to {l}',
-      'fan speed {l} {a}', '^put the ventilation on {l} {a}', '^set the blower to {l} {a}', '^switch the fan to {l} {a}'],
+      'fan speed {l} {a}', '^put the ventilation on {l} {a}', '^set the blower to {l} {a}', '^switch the fan to {l} {a}',
+      '^adjust the fan speed to {l} {a}', '^change the airflow to {l} {a}', '^modify the fan speed {a} to {l}', '^update the fan setting to {l} {a}',
+      '^set the air circulation to {l} {a}', '^alter the fan speed to {l} {a}', '^adjust the airflow {a} to {l}', '^set the fan speed {a} to {l}',
+      '^increase the fan speed to {l} {a}', '^turn the fan up to {l} {a}', '^reduce the fan speed to {l} {a}', '^turn the fan down to {l} {a}',
+      '^raise the fan {a} to {l}', '^lower the airflow to {l} {a}', 'fan speed: {l} {a}'],
     incomplete: () => ['^set the fan speed {a}', '^choose a fan level {a}', '^pick a fan setting {a}', '^set the fan level {a}', '^select a fan speed {a}'],
   },
 
@@ -184,7 +245,14 @@ const GRAMMARS: Record<string, Grammar> = {
       'down': ['^lower {s}', '^move {s} down', '^drop {s}', '{s} down', '^make {s} lower', '^bring {s} down', '^lower {s} a little'],
       'tilt-forward': ['^tilt {s} forward', '^tilt the backrest of {s} forward', '^bring the backrest of {s} upright', '^lean {s} forward', '^tilt {s} forwards'],
       'tilt-backward': ['^tilt {s} back', '^recline {s}', '^lean {s} back', '^tilt the backrest of {s} backward', '^tilt {s} backward', '^recline {s} a bit'],
-    } as Record<string, string[]>)[args.position as string],
+    } as Record<string, string[]>)[args.position as string].concat(({
+      'forward': ['^adjust {s} forward', '^move {s} toward the front', '^slide {s} closer to the wheel', '^adjust {s} to move forward'],
+      'backward': ['^adjust {s} backward', '^move {s} toward the back', '^give me more legroom by moving {s} back', '^adjust {s} to move back'],
+      'up': ['^adjust {s} upward', '^raise the height of {s}', '^move {s} higher', '^adjust {s} to go up', '^shift {s} upward'],
+      'down': ['^adjust {s} downward', '^lower the height of {s}', '^move {s} lower', '^adjust {s} to go down', '^shift {s} downward'],
+      'tilt-forward': ['^adjust {s} to tilt forward', '^tilt the back of {s} forward', '^make {s} more upright', '^incline {s} forward'],
+      'tilt-backward': ['^adjust {s} to tilt backward', '^tilt the back of {s} backward', '^lean the backrest of {s} back', '^incline {s} backward'],
+    } as Record<string, string[]>)[args.position as string]),
     incomplete: () => ['^adjust {s}', '^move {s}', '^reposition {s}', '^change the position of {s}', '^adjust the position of {s}'],
   },
 
@@ -198,8 +266,10 @@ const GRAMMARS: Record<string, Grammar> = {
       return { args: { window_position: windowPosition } as Args, slots: { w: pick(rng, ['the windows', 'all the windows', 'the window', 'all windows']) } };
     },
     templates: (args) => args.window_position === 'open'
-      ? ['^open {w}', '^roll down {w}', '^lower {w}', '^crack {w} open', '^put {w} down', '^open up {w}', '{w} down', '^let some air in through {w}']
-      : ['^close {w}', '^roll up {w}', '^raise {w}', '^shut {w}', '^put {w} up', '{w} up', '^close up {w}', '^seal {w}'],
+      ? ['^open {w}', '^roll down {w}', '^lower {w}', '^crack {w} open', '^put {w} down', '^open up {w}', '{w} down', '^let some air in through {w}',
+        '^slide {w} open', '^wind down {w}', '^bring {w} down']
+      : ['^close {w}', '^roll up {w}', '^raise {w}', '^shut {w}', '^put {w} up', '{w} up', '^close up {w}', '^seal {w}', '^wind up {w}', '^bring {w} up',
+        '^slide {w} shut'],
     incomplete: () => ['^operate {w}', '^control {w}', '^adjust {w}', '^do something with {w}', '^change {w}'],
   },
 
@@ -209,20 +279,30 @@ const GRAMMARS: Record<string, Grammar> = {
     },
     templates: (args) => args.speed === 'increase'
       ? ['^speed up the wipers', '^make the wipers faster', '^increase the wiper speed', 'wipers faster', '^turn up the wipers', 'faster wipers',
-        '^raise the wiper speed', 'the wipers are too slow', '^bump up the wipers', '^increase the wipers']
+        '^raise the wiper speed', 'the wipers are too slow', '^bump up the wipers', '^increase the wipers', '^increase the speed of the wipers',
+        '^increase the windshield wiper speed', '^make the windshield wipers go faster', '^speed up the front wipers', '^adjust the wipers to a faster speed',
+        '^turn up the windshield wipers', '^set the wipers faster']
       : ['^slow down the wipers', '^make the wipers slower', '^decrease the wiper speed', 'wipers slower', '^turn down the wipers', 'slower wipers',
-        '^reduce the wiper speed', 'the wipers are too fast', '^lower the wiper speed', '^decrease the wipers'],
+        '^reduce the wiper speed', 'the wipers are too fast', '^lower the wiper speed', '^decrease the wipers', '^decrease the speed of the wipers',
+        '^decrease the windshield wiper speed', '^make the windshield wipers go slower', '^slow the front wipers', '^adjust the wipers to a slower speed',
+        '^turn down the windshield wipers', '^set the wipers slower'],
     incomplete: () => ['^adjust the wipers', '^change the wiper speed', '^modify the wipers', '^adjust the wiper speed', '^tweak the wipers'],
   },
 
   set_wiper_speed: {
     sample(rng) {
       const speed = pick(rng, ['high', 'medium', 'low']);
-      const words: Record<string, readonly string[]> = { high: ['high', 'high', 'max', 'the highest speed', 'full speed'], medium: ['medium', 'medium', 'the middle speed', 'moderate'], low: ['low', 'low', 'the lowest speed', 'minimum'] };
+      const words: Record<string, readonly string[]> = {
+        high: ['high', 'high', 'max', 'the highest speed', 'full speed', 'high speed', 'the high setting'],
+        medium: ['medium', 'medium', 'the middle speed', 'moderate', 'medium speed', 'the medium setting'],
+        low: ['low', 'low', 'the lowest speed', 'minimum', 'low speed', 'the low setting'],
+      };
       return { args: { speed }, slots: { l: pick(rng, words[speed]) } };
     },
     templates: () => ['^set the wipers to {l}', 'wipers on {l}', '^put the wipers on {l}', '{l} wiper speed', '^run the wipers at {l}', '^change the wiper speed to {l}',
-      'wiper speed {l}', '^set the wiper speed to {l}', '^switch the wipers to {l}', 'i want the wipers on {l}'],
+      'wiper speed {l}', '^set the wiper speed to {l}', '^switch the wipers to {l}', 'i want the wipers on {l}', '^set the windshield wipers to {l}',
+      '^turn the wipers on {l}', '^activate the wipers at {l}', '^activate the windshield wipers on {l}', '^switch the front wipers to {l}',
+      '^start the wipers on {l}', '^turn on the windshield wipers at {l}', '^increase the wipers to {l}', '^lower the wipers to {l}'],
     incomplete: () => ['^set the wiper speed', '^pick a wiper setting', '^choose a wiper level', '^set the wipers', '^select a wiper speed'],
   },
 
@@ -258,10 +338,13 @@ const GRAMMARS: Record<string, Grammar> = {
     },
     templates: (args) => ({
       none: ['^start the engine', '^start the car', '^turn on the engine', '^fire up the engine', '^get the engine running', '^crank the engine', '^start her up',
-        'ignition on', "^let's start the car", '^turn the car on'],
-      remote: ['^start the engine remotely', '^remote start the car', '^use remote start', '^start the car from here', '^start the engine with the remote'],
-      keyless: ['^start the engine keyless', '^use keyless start', '^start the car without the key', '^start the engine with the push button', '^do a keyless start'],
-      keyed: ['^start the engine with the key', '^use the key to start the car', '^do a key start', '^start the car with my key', '^start it with the key'],
+        'ignition on', "^let's start the car", '^turn the car on', '^start the vehicle', '^power on the car', '^ignite the engine', '^get the car going'],
+      remote: ['^start the engine remotely', '^remote start the car', '^use remote start', '^start the car from here', '^start the engine with the remote',
+        '^start the vehicle remotely', '^start the engine using the remote starter', '^use the remote to start the engine', '^start the car via remote'],
+      keyless: ['^start the engine keyless', '^use keyless start', '^start the car without the key', '^start the engine with the push button', '^do a keyless start',
+        '^start the vehicle using keyless ignition', '^use push-button start', '^start the engine with keyless entry', '^start the car keylessly'],
+      keyed: ['^start the engine with the key', '^use the key to start the car', '^do a key start', '^start the car with my key', '^start it with the key',
+        '^start the vehicle with the ignition key', '^use the physical key to start the engine', '^turn the key to start the car', '^start the engine using a key'],
     } as Record<string, string[]>)[(args.method as string | undefined) ?? 'none'],
   },
 
@@ -270,8 +353,10 @@ const GRAMMARS: Record<string, Grammar> = {
       return { args: { lock_state: pick(rng, ['lock', 'unlock']) }, slots: {} };
     },
     templates: (args) => args.lock_state === 'lock'
-      ? ['^lock the doors', '^lock the car', '^lock up', '^lock all doors', '^secure the doors', 'doors locked', '^lock all the doors', '^make sure the doors are locked']
-      : ['^unlock the doors', '^unlock the car', '^open the locks', '^unlock all doors', '^let me in', '^release the door locks', '^unlock all the doors', 'doors unlocked'],
+      ? ['^lock the doors', '^lock the car', '^lock up', '^lock all doors', '^secure the doors', 'doors locked', '^lock all the doors', '^make sure the doors are locked',
+        '^lock the vehicle', '^engage the door locks', '^lock every door', '^activate the door locks', '^secure the car', '^lock the car doors']
+      : ['^unlock the doors', '^unlock the car', '^open the locks', '^unlock all doors', '^let me in', '^release the door locks', '^unlock all the doors', 'doors unlocked',
+        '^unlock the vehicle', '^disengage the door locks', '^unlock every door', '^deactivate the door locks', '^unlock the car doors', '^unlock the doors for me'],
     incomplete: () => ['^do something with the door locks', '^change the lock state', '^operate the door locks', '^toggle the locks'],
   },
 
@@ -280,19 +365,21 @@ const GRAMMARS: Record<string, Grammar> = {
       const args: Args = {};
       const slots: Slots = { v: '', k: '' };
       if (chance(rng, 0.6)) {
-        args.track = sampleTrack(rng);
-        const said = chance(rng, 0.25) ? titleCase(args.track as string) : (args.track as string);
-        slots.k = chance(rng, 0.2) ? `"${said}"` : said;
+        // the call keeps the title as said (capitals too): copying is easier to learn than copying and lowercasing
+        const track = sampleTrack(rng);
+        args.track = chance(rng, 0.45) ? titleCase(track) : track;
+        slots.k = chance(rng, 0.3) ? `"${args.track}"` : (args.track as string);
       }
       if (chance(rng, 0.5)) {
         args.volume = randInt(rng, 1, 10);
-        slots.v = `${pick(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level'])} ${sayNumber(rng, args.volume as number)}`;
+        slots.v = `${pick(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level', 'with the volume at', 'at a volume of', 'with volume set to'])} ${sayNumber(rng, args.volume as number)}`;
       }
       return { args, slots };
     },
     templates: (args) => args.track
       ? ['^play {k} {v}', '^put on {k} {v}', 'i want to hear {k} {v}', '^play the song {k} {v}', '^queue up {k} {v}', 'can you play {k} {v}?', '^start playing {k} {v}',
-        '{v,} ^play {k}', '^play {k} for me {v}', 'music: {k} {v}']
+        '{v,} ^play {k}', '^play {k} for me {v}', 'music: {k} {v}', '^play the track {k} {v}', '^play the song titled {k} {v}', '^put on the song {k} {v}',
+        '^start the song {k} {v}', "i'd like to listen to {k} {v}"]
       : ['^play some music {v}', '^play music {v}', '^turn on the music {v}', '^put some music on {v}', '^start the music {v}', 'i want some music {v}',
         '^play something {v}', 'music {v} please'],
   },
@@ -303,20 +390,24 @@ const GRAMMARS: Record<string, Grammar> = {
     },
     templates: (args) => args.light_state === 'on'
       ? ['^turn on the headlights', 'headlights on', '^switch on the headlights', 'lights on', '^turn the headlights on', '^put the headlights on', 'i need the headlights',
-        "it's dark, ^turn on the lights", '^switch the lights on']
+        "it's dark, ^turn on the lights", '^switch the lights on', '^activate the headlights', '^turn on the headlamps', '^switch the headlights on',
+        '^turn the car lights on', '^turn on the front lights', '^put the lights on']
       : ['^turn off the headlights', 'headlights off', '^switch off the headlights', 'lights off', '^kill the headlights', '^turn the headlights off',
-        '^switch the lights off', '^shut off the headlights'],
+        '^switch the lights off', '^shut off the headlights', '^deactivate the headlights', '^turn off the headlamps', '^switch the headlights off',
+        '^turn the car lights off', '^turn off the front lights', '^put the lights off'],
     incomplete: () => ['^toggle the headlights', '^do something with the headlights', '^switch the headlights', '^flip the headlights'],
   },
 
   set_navigation_destination: {
     sample(rng) {
-      const destination = samplePlace(rng);
-      return { args: { destination }, slots: { p: chance(rng, 0.25) ? titleCase(destination) : destination } };
+      const place = samplePlace(rng);
+      const destination = chance(rng, 0.45) ? titleCase(place) : place; // kept as said, as the track is
+      return { args: { destination }, slots: { p: destination } };
     },
     templates: () => ['^navigate to {p}', '^take me to {p}', 'directions to {p}', '^set the destination to {p}', 'how do i get to {p}?', '^drive me to {p}',
       'route to {p}', "let's go to {p}", '^find the way to {p}', '^set navigation to {p}', 'i need to get to {p}', '^go to {p}', '^plot a course to {p}',
-      '^guide me to {p}', 'navigate {p}', '^get me to {p}'],
+      '^guide me to {p}', 'navigate {p}', '^get me to {p}', '^set the navigation destination to {p}', '^set the gps to {p}', '^navigate me to {p}',
+      '^start navigation to {p}', '^find a route to {p}', '^program the navigation for {p}', 'i want to go to {p}'],
     incomplete: () => ['^start navigation', '^set a destination', 'i need directions', '^open the navigation', '^start the navigation system'],
   },
 
@@ -327,13 +418,15 @@ const GRAMMARS: Record<string, Grammar> = {
       const slots: Slots = { i: '' };
       if (chance(rng, 0.55)) {
         args.intensity = randInt(rng, 1, 10);
-        slots.i = `${pick(rng, ['with intensity', 'at level', 'at brightness', 'intensity', 'at', 'at intensity'])} ${sayNumber(rng, args.intensity as number)}`;
+        slots.i = `${pick(rng, ['with intensity', 'at level', 'at brightness', 'intensity', 'at', 'at intensity', 'with an intensity of', 'at an intensity of',
+          'at brightness level', 'with brightness', 'at a level of', 'intensity level'])} ${sayNumber(rng, args.intensity as number)}`;
       }
       return { args, slots: { ...slots, c: color } };
     },
     templates: () => ['^set the ambient lighting to {c} {i}', '^make the cabin lights {c} {i}', '^change the interior light color to {c} {i}', '{c} ambient light {i}',
       '^switch the mood lighting to {c} {i}', 'i want {c} lighting {i}', '^turn the ambient lights {c} {i}', '^set the interior lights to {c} {i}',
-      '^make the ambient light {c} {i}', 'ambient lighting {c} {i}'],
+      '^make the ambient light {c} {i}', 'ambient lighting {c} {i}', '^set the ambient lighting color to {c} {i}', '^adjust the ambient lighting to {c} {i}',
+      '^switch the interior ambient lights to {c} {i}', "i'd like {c} ambient lighting {i}", '^change the cabin lighting to {c} {i}', '^set the mood lighting to {c} {i}'],
     incomplete: (args) => ['^change the ambient lighting {i}', '^set the mood lights {i}', '^adjust the cabin light color {i}', '^change the interior lighting {i}']
       .map((t) => (args.intensity ? t : t.replace(' {i}', ''))),
   },
@@ -355,11 +448,15 @@ const GRAMMARS: Record<string, Grammar> = {
     },
     templates: (args) => args.include_history === undefined
       ? ['^check the battery', 'how is the battery?', 'battery health', '^check the battery health', "what's the battery status?", 'is the battery ok?', '^run a battery check',
-        '^show me the battery health']
+        '^show me the battery health', '^check the battery status', '^run a battery health check', '^give me a battery health report', '^check the health of the battery',
+        '^check the car battery']
       : args.include_history
         ? ['^check the battery health with history', '^show me the battery history', 'battery health including history', '^check the battery and include the history',
-          "^give me the battery's health history"]
-        : ['^check the battery health without history', 'battery status, no history', 'just the current battery health, no history', '^check the battery but skip the history'],
+          "^give me the battery's health history", '^check the battery health and include historical data', '^show the battery health along with its history',
+          '^run a battery health check including past data', '^check the battery, including history']
+        : ['^check the battery health without history', 'battery status, no history', 'just the current battery health, no history', '^check the battery but skip the history',
+          '^check the battery health, no history needed', '^run a battery check without the history', '^check the battery health excluding history',
+          "^check the battery health but don't include the history"],
   },
 
   toggle_sport_mode: {
@@ -374,7 +471,7 @@ const GRAMMARS: Record<string, Grammar> = {
 };
 
 function titleCase(s: string): string {
-  return s.replace(/\b[a-z]/g, (c) => c.toUpperCase());
+  return s.replace(/(^|\s)[a-z]/g, (c) => c.toUpperCase()); // "don't stop" -> "Don't Stop"
 }
 
 // ------------------------------------------------------------------ rendering

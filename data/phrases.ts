@@ -49,11 +49,35 @@ export const ZONE_ALONE: Record<string, readonly string[]> = {
 };
 
 export const ALL_ZONES_PHRASES = ['for everyone', 'everywhere', 'in the whole car', 'for all passengers', 'in all zones', 'for every seat', 'throughout the cabin',
-  'for all four zones', 'front and back', 'for all seats', 'in every zone', 'for the entire car', 'all around'];
+  'for all four zones', 'front and back', 'for all seats', 'in every zone', 'for the entire car', 'all around', 'for the driver and all passengers',
+  'for both the front and rear passengers', 'for every seat in the car', 'for all occupants', 'for the front and back seats', 'in all four seats'];
 export const REAR_PHRASES = ['in the back', 'in the rear', 'for the back seats', 'for the rear passengers', 'in the back row', 'for the rear seats',
   'for the kids in the back', 'in the second row', 'for the back', 'in the rear zones', 'for the people in the back'];
 export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the driver and passenger', 'in the front row', 'up front', 'for both front seats',
   'for the front', 'for me and my passenger'];
+
+// Zone lists are also built piece by piece (generator.ts, sayZoneList): each piece is one zone or
+// a pair (both rear seats, both front seats), named either with its own noun ("the back seats")
+// or bare, with one noun closing the whole list ("the driver, rear left and front passenger areas").
+
+/** A zone's name with no noun after it. */
+export const ZONE_BARE: Record<string, readonly string[]> = {
+  'driver': ['driver', 'driver', 'front left', 'driver-side'],
+  'front-passenger': ['front passenger', 'front passenger', 'passenger', 'front right', 'front-passenger', 'front-seat passenger'],
+  'rear-left': ['rear left', 'rear left', 'back left', 'left rear', 'rear-left', 'back-left', 'left back'],
+  'rear-right': ['rear right', 'rear right', 'back right', 'right rear', 'rear-right', 'back-right', 'right back'],
+};
+export const REAR_BARE = ['rear', 'back', 'both rear', 'both back', 'rear left and right', 'back left and right', 'left and right rear'];
+export const FRONT_BARE = ['front', 'both front', 'front left and right'];
+/** Nouns that close a bare list (plural) or name one bare zone (singular). */
+export const ZONE_NOUNS_PLURAL = ['seats', 'zones', 'areas', 'sides', 'sections', 'seat areas', 'passengers', 'positions'];
+export const ZONE_NOUNS_SINGULAR = ['seat', 'zone', 'area', 'side', 'section', 'seat area', 'passenger', 'position'];
+/** A pair named with its own noun. */
+export const REAR_NAMED = ['rear seats', 'back seats', 'both rear seats', 'rear passengers', 'back row', 'rear left and right seats', 'people in the back',
+  'back seats on both sides', 'rear zones', 'both rear sides', 'rear area', 'back passengers'];
+export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area'];
+/** The driver said without an article. */
+export const DRIVER_PERSONAL = ['me', 'my side', 'my seat', 'myself'];
 
 /** Seats and windows (underscored zone names). */
 export const SEAT_NAMES: Record<string, readonly string[]> = {
@@ -97,7 +121,20 @@ export function inventedName(rng: Rng): string {
   return word;
 }
 
+const STREET_ABBREVIATIONS = ['st', 'st.', 'ave', 'ave.', 'rd', 'rd.', 'blvd', 'dr', 'ln', 'way', 'ct', 'pkwy'];
+const STATES = ['ca', 'ny', 'tx', 'wa', 'il', 'fl', 'ma', 'co', 'or', 'ga', 'az', 'nj'];
+
+/** A postal address: "42 birch st, quistan, ca 90210" (parts after the street are optional). */
+function sampleAddress(rng: Rng): string {
+  const street = `${randInt(rng, 1, 9999)} ${chance(rng, 0.3) ? inventedName(rng) : pick(rng, PLACE_NAMES)} ${pick(rng, STREET_ABBREVIATIONS)}`;
+  if (chance(rng, 0.3)) return street;
+  const city = chance(rng, 0.5) ? inventedName(rng) : `${pick(rng, PLACE_NAMES)}${chance(rng, 0.4) ? ` ${pick(rng, ['city', 'falls', 'springs', 'heights', 'beach'])}` : ''}`;
+  const state = chance(rng, 0.6) ? `, ${pick(rng, STATES)}${chance(rng, 0.5) ? ` ${randInt(rng, 10000, 99999)}` : ''}` : '';
+  return `${street}, ${city}${state}`;
+}
+
 export function samplePlace(rng: Rng): string {
+  if (chance(rng, 0.15)) return sampleAddress(rng);
   const r = rng();
   if (r < 0.15) return pick(rng, COMMON_PLACES);
   if (r < 0.3) return chance(rng, 0.5) ? `${inventedName(rng)} ${pick(rng, PLACE_KINDS)}` : `${randInt(rng, 1, 999)} ${inventedName(rng)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive'])}`;
@@ -124,5 +161,6 @@ export function sampleTrack(rng: Rng): string {
 
 /** Words or ways to open and close a request. */
 export const OPENERS = ['', '', '', '', '', 'please ', 'can you ', 'could you ', 'could you please ', 'would you ', 'hey, ', 'hey car, ', 'i want you to ',
-  "i'd like you to ", 'go ahead and ', 'quickly ', 'kindly ', 'ok, ', 'car, ', 'assistant, ', 'i need you to ', 'will you '];
+  "i'd like you to ", 'go ahead and ', 'quickly ', 'kindly ', 'ok, ', 'car, ', 'assistant, ', 'i need you to ', 'will you ',
+  'i would like to ', "i'd like to ", 'please go ahead and '];
 export const CLOSERS = ['', '', '', '', '', '', ' please', ' thanks', ' thank you', ' now', ' right now', ' for me', ', please', ' asap'];
