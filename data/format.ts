@@ -52,6 +52,12 @@ export function answerText(call: FunctionCall): string {
 
 const SYSTEM_FIELD = `${SPECIAL.imStart}system\n${SYSTEM_PROMPT}\n${SPECIAL.imEnd}\n`;
 
+/**
+ * The fixed strings of the format, the same in every example: the tokenizer keeps each whole so it
+ * becomes a token or two (data/tokenizer.ts). The system prompt alone is 30 word tokens otherwise.
+ */
+export const FORMAT_PHRASES = [`system\n${SYSTEM_PROMPT}\n`, 'user\n', 'assistant\n', ' {"name": "', `", "arguments": "{'`];
+
 function userField(command: string): string {
   return `${SPECIAL.imStart}user\n${command}${SPECIAL.imEnd}\n`;
 }

@@ -47,6 +47,20 @@ test('save and load give the same encodings', () => {
   assert.throws(() => Tokenizer.load(join(tmpdir(), 'missing-tokenizer.json')), /tokenizer: cannot read/);
 });
 
+test('a phrase is cut out whole, so its merges cross spaces; round trip and save/load keep it', () => {
+  const phrase = 'You are a helpful assistant.';
+  const text = Array.from({ length: 100 }, (_, i) => `${phrase} turn up the fan ${i}<|endoftext|>`).join('');
+  const withPhrase = Tokenizer.train(text, 320, SPECIAL_TOKENS, [phrase]);
+  const without = Tokenizer.train(text, 320, SPECIAL_TOKENS);
+  assert.is(withPhrase.encode(phrase).length, 1, 'a frequent phrase becomes one token');
+  assert.ok(without.encode(phrase).length >= 5, 'without it, merges stop at each word');
+  for (const s of [`${phrase} and ${phrase}`, `x${phrase}y`, 'You are a helpful', '']) assert.is(withPhrase.decode(withPhrase.encode(s)), s);
+  const path = join(mkdtempSync(join(tmpdir(), 'tok-')), 'tok.json');
+  withPhrase.save(path);
+  assert.equal(Tokenizer.load(path).encode(`${phrase} now`), withPhrase.encode(`${phrase} now`));
+  assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, ['']), /phrase must not be empty/);
+});
+
 test("loads GPT-2's vocab.json + merges.txt (a tiny hand-made pair)", () => {
   const A = gpt2ByteAlphabet();
   assert.is(A[32], 'Ġ'); // space

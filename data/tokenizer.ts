@@ -9,6 +9,11 @@
 // "72" is always "7","2", so the model copies numbers digit by digit instead of having to learn
 // one token per number. Special tokens ("<|endoftext|>", ...) are cut out first and each is one
 // id that merges never produce or split.
+//
+// Phrases are the exception to word boundaries: fixed strings of the data format that appear in
+// every example (the system prompt, ' {"name": "'). Each is cut out as one piece, so its merges can
+// cross spaces and it ends up as a token or two instead of thirty: the model computes and predicts
+// fewer positions that carry no information. The text and decode(encode(s)) are unchanged.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /** GPT-2's pre-tokenizer pattern, and ours: the same with digits one at a time. */
@@ -25,9 +30,29 @@ export interface TokenizerJSON {
   /** merges in rank order: [left id, right id, merged id] */
   merges: [number, number, number][];
   special: Record<string, number>;
+  /** strings cut out as whole pieces before the pattern (absent in older files: none) */
+  phrases?: string[];
 }
 
 const utf8 = new TextEncoder();
+
+/** A regex that splits text around any of the phrases (longest first), keeping them; null for none. */
+function phraseRegExp(phrases: string[]): RegExp | null {
+  if (phrases.length === 0) return null;
+  const escaped = [...phrases].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(${escaped.join('|')})`);
+}
+
+/** Text (with no special tokens) cut into pieces: each phrase whole, the rest by the pattern. */
+function cutPieces(text: string, pattern: RegExp, phraseSplit: RegExp | null): string[] {
+  if (phraseSplit === null) return text.match(pattern) ?? [];
+  const pieces: string[] = [];
+  text.split(phraseSplit).forEach((part, i) => {
+    if (i % 2 === 1) pieces.push(part); // split() puts the captured phrases at odd indices
+    else if (part !== '') pieces.push(...(part.match(pattern) ?? []));
+  });
+  return pieces;
+}
 
 export class Tokenizer {
   private readonly tokens: Uint8Array[];
@@ -39,6 +64,8 @@ export class Tokenizer {
   private readonly specialById = new Map<number, string>();
   private readonly specialSplit: RegExp | null;
   private readonly pattern: string;
+  private readonly phrases: string[];
+  private readonly phraseSplit: RegExp | null;
   private readonly cache = new Map<string, number[]>();
 
   constructor(json: TokenizerJSON) {
@@ -54,6 +81,8 @@ export class Tokenizer {
     for (const [s, id] of this.special) this.specialById.set(id, s);
     const escaped = [...this.special.keys()].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.specialSplit = escaped.length > 0 ? new RegExp(`(${escaped.join('|')})`) : null;
+    this.phrases = json.phrases ?? [];
+    this.phraseSplit = phraseRegExp(this.phrases);
   }
 
   get vocabSize(): number {
@@ -77,7 +106,7 @@ export class Tokenizer {
         ids.push(special);
         continue;
       }
-      for (const piece of part.match(PATTERNS[this.pattern]) ?? []) ids.push(...this.encodePiece(piece));
+      for (const piece of cutPieces(part, PATTERNS[this.pattern], this.phraseSplit)) ids.push(...this.encodePiece(piece));
     }
     return ids;
   }
@@ -146,6 +175,7 @@ export class Tokenizer {
   toJSON(): TokenizerJSON {
     return {
       type: 'byte-bpe', pattern: this.pattern, tokens: this.tokens.map((t) => Array.from(t)), merges: this.merges, special: Object.fromEntries(this.special),
+      phrases: this.phrases,
     };
   }
 
@@ -166,15 +196,18 @@ export class Tokenizer {
   /**
    * Learn merges from text until the vocabulary (bytes + merges + special tokens) has vocabSize
    * entries. Ties between equally frequent pairs go to the smaller ids, so training is deterministic.
+   * Phrases are kept whole when cutting the text into pieces (see the top of this file).
    */
-  static train(text: string, vocabSize: number, specialTokens: string[] = []): Tokenizer {
+  static train(text: string, vocabSize: number, specialTokens: string[] = [], phrases: string[] = []): Tokenizer {
+    if (phrases.some((p) => p === '')) throw new Error('tokenizer: a phrase must not be empty');
     const nMerges = vocabSize - 256 - specialTokens.length;
     if (nMerges < 0) throw new Error(`tokenizer: vocab size ${vocabSize} is smaller than 256 bytes + ${specialTokens.length} special tokens`);
     // count each distinct piece once, with its frequency
     const counts = new Map<string, number>();
     const escaped = specialTokens.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const parts = escaped.length > 0 ? text.split(new RegExp(escaped.join('|'))) : [text];
-    for (const part of parts) for (const piece of part.match(PATTERNS.digits) ?? []) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+    const phraseSplit = phraseRegExp(phrases);
+    for (const part of parts) for (const piece of cutPieces(part, PATTERNS.digits, phraseSplit)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
     const words = [...counts.entries()].map(([piece, count]) => ({ ids: Array.from(utf8.encode(piece)), count }));
 
     const tokens: number[][] = Array.from({ length: 256 }, (_, b) => [b]);
@@ -209,7 +242,7 @@ export class Tokenizer {
     }
     const special: Record<string, number> = {};
     specialTokens.forEach((s, i) => (special[s] = tokens.length + i));
-    return new Tokenizer({ type: 'byte-bpe', pattern: 'digits', tokens, merges, special });
+    return new Tokenizer({ type: 'byte-bpe', pattern: 'digits', tokens, merges, special, phrases });
   }
 
   /**

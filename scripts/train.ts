@@ -68,7 +68,9 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   A model reads integers, not text. Byte-level BPE starts from the 256 bytes and keeps merging
   the most frequent neighbouring pair into a new token, so common words become one token while
   any string (emoji, typos) can still be spelled in bytes. Digits stay single tokens, so the
-  model can copy a number digit by digit. Special tokens such as <functioncall> are never split.`);
+  model can copy a number digit by digit. Special tokens such as <functioncall> are never split.
+  The format's fixed strings (the system prompt, ' {"name": "') are kept whole while merging, so
+  each ends up as a single token: fewer positions to compute, none of them informative.`);
   const tok = prepared.tokenizer;
   const example = userText(prepared.train[0]);
   const ids = tok.encode(example);
