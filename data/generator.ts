@@ -218,14 +218,16 @@ const GRAMMARS: Record<string, Grammar> = {
       const z = maybeZones(rng, 0.45);
       return { args: { speed, ...z.args }, slots: { ...z.slots, l: pick(rng, LEVELS[speed]) } };
     },
-    templates: () => ['^set the fan speed to {l} {a}', '^set the fan to {l} {a}', '^put the fan on {l} {a}', 'fan on {l} {a}', '^switch the blower to {l} {a}',
+    templates: (args) => ['^set the fan speed to {l} {a}', '^set the fan to {l} {a}', '^put the fan on {l} {a}', 'fan on {l} {a}', '^switch the blower to {l} {a}',
       '^run the fan at {l} {a}', '^change the fan speed to {l} {a}', '{l} fan {a}', '^make the fan speed {l} {a}', 'can you set the ventilation to {l} {a}?',
       'i want the fan on {l} {a}', '^turn the fan to {l} {a}', 'airflow {l} {a}', '^set the air to {l} {a}', '{a,} ^set the fan to {l}',
       'fan speed {l} {a}', '^put the ventilation on {l} {a}', '^set the blower to {l} {a}', '^switch the fan to {l} {a}',
       '^adjust the fan speed to {l} {a}', '^change the airflow to {l} {a}', '^modify the fan speed {a} to {l}', '^update the fan setting to {l} {a}',
       '^set the air circulation to {l} {a}', '^alter the fan speed to {l} {a}', '^adjust the airflow {a} to {l}', '^set the fan speed {a} to {l}',
-      '^increase the fan speed to {l} {a}', '^turn the fan up to {l} {a}', '^reduce the fan speed to {l} {a}', '^turn the fan down to {l} {a}',
-      '^raise the fan {a} to {l}', '^lower the airflow to {l} {a}', 'fan speed: {l} {a}'],
+      'fan speed: {l} {a}',
+      // a verb of change with a level is still a set: "turn the fan up to high"
+      ...(args.speed === 'low' ? [] : ['^increase the fan speed to {l} {a}', '^turn the fan up to {l} {a}', '^raise the fan {a} to {l}']),
+      ...(args.speed === 'high' ? [] : ['^reduce the fan speed to {l} {a}', '^turn the fan down to {l} {a}', '^lower the airflow to {l} {a}'])],
     incomplete: () => ['^set the fan speed {a}', '^choose a fan level {a}', '^pick a fan setting {a}', '^set the fan level {a}', '^select a fan speed {a}'],
   },
 
@@ -299,10 +301,11 @@ const GRAMMARS: Record<string, Grammar> = {
       };
       return { args: { speed }, slots: { l: pick(rng, words[speed]) } };
     },
-    templates: () => ['^set the wipers to {l}', 'wipers on {l}', '^put the wipers on {l}', '{l} wiper speed', '^run the wipers at {l}', '^change the wiper speed to {l}',
+    templates: (args) => ['^set the wipers to {l}', 'wipers on {l}', '^put the wipers on {l}', '{l} wiper speed', '^run the wipers at {l}', '^change the wiper speed to {l}',
       'wiper speed {l}', '^set the wiper speed to {l}', '^switch the wipers to {l}', 'i want the wipers on {l}', '^set the windshield wipers to {l}',
       '^turn the wipers on {l}', '^activate the wipers at {l}', '^activate the windshield wipers on {l}', '^switch the front wipers to {l}',
-      '^start the wipers on {l}', '^turn on the windshield wipers at {l}', '^increase the wipers to {l}', '^lower the wipers to {l}'],
+      '^start the wipers on {l}', '^turn on the windshield wipers at {l}',
+      ...(args.speed === 'low' ? [] : ['^increase the wipers to {l}']), ...(args.speed === 'high' ? [] : ['^lower the wipers to {l}'])],
     incomplete: () => ['^set the wiper speed', '^pick a wiper setting', '^choose a wiper level', '^set the wipers', '^select a wiper speed'],
   },
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import { Tokenizer } from '../data/tokenizer.ts';
-import { SPECIAL_TOKENS, fullText } from '../data/format.ts';
+import { FORMAT_PHRASES, SPECIAL_TOKENS, fullText } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
 import { loadFcDir } from '../data/loader.ts';
 import { FcDataset, TextStream } from '../data/dataset.ts';
@@ -75,7 +75,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
   log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
   const t1 = performance.now();
-  const tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS);
+  const tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS, FORMAT_PHRASES);
   const tokPath = join(cfg.data_dir, 'tokenizer.json');
   tokenizer.save(tokPath);
   log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
@@ -111,6 +111,8 @@ const fcDefaults = {
 // The model is 64 wide: in the same time, a smaller model that sees more examples wins here
 // (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%). Navigation and
 // music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact at 4400 steps.
+// The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
+// 35% faster: 7000 fine-tuning steps now fit where 5000 did (13m50s in all, bench/RESULTS.md).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
@@ -119,8 +121,8 @@ export const defaultPretrainConfig: FcTrainConfig = {
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 1250, eval_iters: 10, log_interval: 10, sample_interval: 1250, batch_size: 16, block_size: 128, n_embd: 64,
-  max_iters: 5000, warmup_iters: 250, lr_decay_iters: 5000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
+  eval_interval: 1750, eval_iters: 10, log_interval: 10, sample_interval: 1750, batch_size: 16, block_size: 128, n_embd: 64,
+  max_iters: 7000, warmup_iters: 350, lr_decay_iters: 7000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
 };
 
 interface FcData {
@@ -157,7 +159,7 @@ function loadData(cfg: FcTrainConfig, log: Log): FcData {
     tokenizer = Tokenizer.load(tokenizerPath);
     log(`tokenizer: ${tokenizerPath} (${tokenizer.vocabSize} tokens)`);
   } else {
-    tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS);
+    tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS, FORMAT_PHRASES);
     mkdirSync(cfg.out_dir, { recursive: true });
     tokenizerPath = join(cfg.out_dir, 'tokenizer.json');
     tokenizer.save(tokenizerPath);
