@@ -112,8 +112,8 @@ const fcDefaults = {
 // (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%). Navigation and
 // music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact at 4400 steps.
 // The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
-// 35% faster, so 6000 fine-tuning steps fit where 5000 did (7000 measured 13m50s once and 15m43s
-// once on the same machine: steps vary from 0.11 to 0.13 s, bench/RESULTS.md).
+// 35% faster. The step count stays 5000 to leave a margin: on the same machine a step took from
+// 0.11 to 0.14 s on different runs (6000 steps measured 14m34s in all, 7000 15m43s; bench/RESULTS.md).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
@@ -122,8 +122,8 @@ export const defaultPretrainConfig: FcTrainConfig = {
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 1500, eval_iters: 10, log_interval: 10, sample_interval: 1500, batch_size: 16, block_size: 128, n_embd: 64,
-  max_iters: 6000, warmup_iters: 300, lr_decay_iters: 6000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
+  eval_interval: 1250, eval_iters: 10, log_interval: 10, sample_interval: 1250, batch_size: 16, block_size: 128, n_embd: 64,
+  max_iters: 5000, warmup_iters: 250, lr_decay_iters: 5000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
 };
 
 interface FcData {
