@@ -3,7 +3,7 @@
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
 import { loadFcDir, loadFcFile } from '../data/loader.ts';
-import { evaluateRecords, formatReport } from '../train/fc_eval.ts';
+import { evaluateRecords, formatMismatchKinds, formatReport } from '../train/fc_eval.ts';
 import { Progress } from '../train/progress.ts';
 
 const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5 };
@@ -28,6 +28,7 @@ runMain(() => {
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${formatReport(report)}\n`);
   console.log(`exact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%, function name: ${(100 * report.nameAccuracy).toFixed(1)}% (${seconds.toFixed(1)}s, ${(report.n / seconds).toFixed(1)} commands/s)`);
+  if (report.exact < report.n) console.log(`\nmismatches by kind (+key added, -key left out, ~key wrong value):\n${formatMismatchKinds(report.rows)}`);
   const errors = report.rows.filter((r) => !r.ok).slice(0, cfg.show_errors);
   if (errors.length > 0) {
     console.log(`\nfirst ${errors.length} mismatches:`);

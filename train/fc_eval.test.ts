@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, predictionLine, scorePredictions, formatReport } from './fc_eval.ts';
+import { callsMatch, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
 import { parseFunctionCall } from '../data/format.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
@@ -34,6 +34,24 @@ test('scores and the per-function table', () => {
   assert.ok(Math.abs(r.nameAccuracy - 2 / 3) < 1e-12);
   assert.equal(r.perFunction.get('a'), { n: 2, exact: 1, name: 2 });
   assert.match(formatReport(r), /all\s+3\s+33.3%\s+66.7%/);
+});
+
+test('mismatch kinds name the function and the arguments, never a value', () => {
+  const e: FunctionCall = { name: 'set_temperature', arguments: { temperature: 21, area: ['driver', 'rear-left'] } };
+  assert.is(mismatchKind(e, null), 'unparsed');
+  assert.is(mismatchKind(e, { name: 'adjust_temperature', arguments: {} }), 'name -> adjust_temperature');
+  assert.is(mismatchKind(e, { name: 'set_temperature', arguments: { temperature: 22, unit: 'celsius' } }), '-area ~temperature +unit');
+  assert.is(mismatchKind(e, { name: 'set_temperature', arguments: { temperature: 21, area: ['rear-left', 'Driver'] } }), '');
+  const expected: FunctionCall[] = [e, e, e, { name: 'play_music', arguments: { track: 'secret song' } }];
+  const preds: Prediction[] = [
+    { user: 'a', raw: '', call: null },
+    { user: 'b', raw: '', call: { name: 'set_temperature', arguments: { temperature: 20, area: ['driver', 'rear-left'] } } },
+    { user: 'c', raw: '', call: { name: 'set_temperature', arguments: { temperature: 19, area: ['driver', 'rear-left'] } } },
+    { user: 'd', raw: '', call: { name: 'play_music', arguments: { track: 'other song' } } },
+  ];
+  const table = formatMismatchKinds(scorePredictions(expected, preds).rows);
+  assert.is(table, '    2  set_temperature: ~temperature\n    1  play_music: ~track\n    1  set_temperature: unparsed');
+  assert.not.match(table, /secret|other/);
 });
 
 test.run();

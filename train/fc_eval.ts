@@ -122,6 +122,38 @@ export function formatReport(r: EvalReport): string {
   return lines.join('\n');
 }
 
+/**
+ * What kind of mistake a prediction is, in words that name no value from the command:
+ * "unparsed", "name -> other_function", or the arguments that differ: "+key" (added),
+ * "-key" (left out), "~key" (wrong value). Lets a held-out file be studied without reading it.
+ */
+export function mismatchKind(expected: FunctionCall, predicted: FunctionCall | null): string {
+  if (predicted === null) return 'unparsed';
+  if (predicted.name !== expected.name) return `name -> ${predicted.name}`;
+  const keys = [...new Set([...Object.keys(expected.arguments), ...Object.keys(predicted.arguments)])].sort();
+  const diffs: string[] = [];
+  for (const k of keys) {
+    const e = expected.arguments[k];
+    const p = predicted.arguments[k] as ArgValue | undefined;
+    if (e === undefined) diffs.push(`+${k}`);
+    else if (p === undefined) diffs.push(`-${k}`);
+    else if (!valuesEqual(e, p)) diffs.push(`~${k}`);
+  }
+  return diffs.join(' ');
+}
+
+/** Mismatches counted by function and kind, most frequent first. */
+export function formatMismatchKinds(rows: EvalReport['rows']): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    if (r.ok) continue;
+    const key = `${r.expected.name}: ${mismatchKind(r.expected, r.call)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return sorted.map(([k, n]) => `${String(n).padStart(5)}  ${k}`).join('\n');
+}
+
 /** The samples file: Input / Actual / Predicted for each example. */
 export function formatSamples(rows: EvalReport['rows'], header: string): string {
   const blocks = rows.map((r) => `Input: ${r.user}\nActual: ${answerText(r.expected)}\nPredicted: ${r.raw.trim()}\nMatch: ${r.ok ? 'yes' : 'no'}\n`);
