@@ -13,6 +13,7 @@ import { FcDataset } from '../data/dataset.ts';
 import { FORMAT_PHRASES, SPECIAL_TOKENS, fullText } from '../data/format.ts';
 import { makeRng } from '../engine/random.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
+import { defaultFinetuneConfig } from '../train/fc_pipeline.ts';
 
 export interface StepRow {
   name: string;
@@ -29,7 +30,11 @@ export interface StepRow {
 /** finetune: batches of generated function-calling examples, masked and packed as in `npm run finetune` */
 export type StepModel = GPTConfig & { batch: number; finetune?: boolean };
 export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
-export const WALKTHROUGH: StepModel = { vocab_size: 768, block_size: 128, n_layer: 4, n_head: 4, n_embd: 64, dropout: 0, bias: true, batch: 16 };
+/** The model and batch of `npm run train`'s fine-tuning, read from its defaults so the two cannot drift apart. */
+const ft = defaultFinetuneConfig;
+export const WALKTHROUGH: StepModel = {
+  vocab_size: ft.vocab_size, block_size: ft.block_size, n_layer: ft.n_layer, n_head: ft.n_head, n_embd: ft.n_embd, dropout: 0, bias: ft.bias, batch: ft.batch_size,
+};
 export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true };
 
 function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
