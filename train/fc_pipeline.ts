@@ -112,9 +112,9 @@ const fcDefaults = {
 // (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%). Navigation and
 // music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact at 4400 steps.
 // The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
-// 35% faster. The step count, 4500, leaves a margin: on the same machine a fine-tuning step took
-// from 0.11 to 0.17 s on different runs, so 5000 steps measured from 11m55s to 15m20s in all
-// (bench/RESULTS.md); on dev, 5000, 6000 and 7000 steps scored within two points of each other.
+// 35% faster. The step count stays 5000: on the same machine a fine-tuning step took from 0.11 to
+// 0.17 s on different runs, 11m55s to 15m20s in all (6000 steps measured 14m34s, 7000 15m43s), and
+// 4500 steps cost 3-4 points of exact match (bench/RESULTS.md).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
@@ -123,8 +123,8 @@ export const defaultPretrainConfig: FcTrainConfig = {
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 1500, eval_iters: 10, log_interval: 10, sample_interval: 1500, batch_size: 16, block_size: 128, n_embd: 64,
-  max_iters: 4500, warmup_iters: 225, lr_decay_iters: 4500, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
+  eval_interval: 1250, eval_iters: 10, log_interval: 10, sample_interval: 1250, batch_size: 16, block_size: 128, n_embd: 64,
+  max_iters: 5000, warmup_iters: 250, lr_decay_iters: 5000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2,
 };
 
 interface FcData {
