@@ -8,12 +8,10 @@ import { generate } from '../model/generate.ts';
 import { DataParallel, runItems, splitWork } from '../train/parallel.ts';
 import type { Batch } from '../train/trainer.ts';
 import { generateRecords } from '../data/generator.ts';
-import { Tokenizer } from '../data/tokenizer.ts';
 import { FcDataset } from '../data/dataset.ts';
-import { FORMAT_PHRASES, SPECIAL_TOKENS, fullText } from '../data/format.ts';
 import { makeRng } from '../engine/random.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
-import { defaultFinetuneConfig } from '../train/fc_pipeline.ts';
+import { defaultFinetuneConfig, trainFcTokenizer } from '../train/fc_pipeline.ts';
 
 export interface StepRow {
   name: string;
@@ -47,7 +45,7 @@ function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
 /** Batches of the walkthrough's fine-tuning: 2,000 generated examples and a tokenizer trained on them. */
 function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
   const records = generateRecords(2000, 'bench');
-  const tok = Tokenizer.train(records.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS, FORMAT_PHRASES);
+  const tok = trainFcTokenizer(records, cfg.vocab_size);
   const data = new FcDataset(tok, records, records.slice(0, 10), cfg.block_size);
   return (B, seed) => data.getBatch('train', B, makeRng(`bench/${seed}`));
 }

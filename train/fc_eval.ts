@@ -21,12 +21,9 @@ function valuesEqual(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
+/** A call matches when there is nothing wrong with it (see mismatchKind below). */
 export function callsMatch(expected: FunctionCall, predicted: FunctionCall | null): boolean {
-  if (predicted === null || expected.name !== predicted.name) return false;
-  const ka = Object.keys(expected.arguments).sort();
-  const kb = Object.keys(predicted.arguments).sort();
-  if (ka.join('\u0000') !== kb.join('\u0000')) return false;
-  return ka.every((k) => valuesEqual(expected.arguments[k], predicted.arguments[k] as ArgValue));
+  return mismatchKind(expected, predicted) === '';
 }
 
 export interface Prediction {
@@ -125,7 +122,8 @@ export function formatReport(r: EvalReport): string {
 /**
  * What kind of mistake a prediction is, in words that name no value from the command:
  * "unparsed", "name -> other_function", or the arguments that differ: "+key" (added),
- * "-key" (left out), "~key" (wrong value). Lets a held-out file be studied without reading it.
+ * "-key" (left out), "~key" (wrong value); '' for a match. Lets a held-out file be studied
+ * without reading it.
  */
 export function mismatchKind(expected: FunctionCall, predicted: FunctionCall | null): string {
   if (predicted === null) return 'unparsed';

@@ -58,6 +58,12 @@ export interface Prepared {
   files: string[];
 }
 
+/** A tokenizer for data in the function-calling format: trained on the records' full text, with
+ * the special tokens and the format's fixed phrases (one place, so every caller agrees). */
+export function trainFcTokenizer(records: FcRecord[], vocabSize: number): Tokenizer {
+  return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, FORMAT_PHRASES);
+}
+
 export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   mkdirSync(cfg.data_dir, { recursive: true });
   const t0 = performance.now();
@@ -75,7 +81,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
   log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
   const t1 = performance.now();
-  const tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS, FORMAT_PHRASES);
+  const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size);
   const tokPath = join(cfg.data_dir, 'tokenizer.json');
   tokenizer.save(tokPath);
   log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
@@ -161,7 +167,7 @@ function loadData(cfg: FcTrainConfig, log: Log): FcData {
     tokenizer = Tokenizer.load(tokenizerPath);
     log(`tokenizer: ${tokenizerPath} (${tokenizer.vocabSize} tokens)`);
   } else {
-    tokenizer = Tokenizer.train(trainRecords.map(fullText).join(''), cfg.vocab_size, SPECIAL_TOKENS, FORMAT_PHRASES);
+    tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size);
     mkdirSync(cfg.out_dir, { recursive: true });
     tokenizerPath = join(cfg.out_dir, 'tokenizer.json');
     tokenizer.save(tokenizerPath);
