@@ -61,6 +61,27 @@ test('a phrase is cut out whole, so its merges cross spaces; round trip and save
   assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, ['']), /phrase must not be empty/);
 });
 
+/** Whether `run` appears in `ids` as consecutive tokens. */
+function containsRun(ids: number[], run: number[]): boolean {
+  return ids.some((_, i) => run.every((id, j) => ids[i + j] === id));
+}
+
+test("pattern 'trailing': a word keeps the space after it, so a quoted copy of the command's words is the same tokens", () => {
+  const command = 'take me to nedus university';
+  const answer = "{'destination': 'nedus university'}";
+  const text = Array.from({ length: 60 }, () => `${command}<|endoftext|>${answer}<|endoftext|>`).join('');
+  const trailing = Tokenizer.train(text, 300, SPECIAL_TOKENS, [], 'trailing');
+  const value = trailing.encode('nedus university');
+  assert.ok(containsRun(trailing.encode(command), value) && containsRun(trailing.encode(answer), value));
+  // with a word's leading space (GPT-2's way) the first word is " nedus" in the command and "nedus" after the quote
+  const leading = Tokenizer.train(text, 300, SPECIAL_TOKENS);
+  assert.ok(containsRun(leading.encode(answer), leading.encode('nedus university')));
+  assert.not.ok(containsRun(leading.encode(command), leading.encode('nedus university')));
+  for (const s of ["it's 22°C, isn't it?", '  two  spaces\n', 'café 🚗 東京', "['driver', 'rear-left']"]) assert.is(trailing.decode(trailing.encode(s)), s);
+  assert.equal(trailing.encode("isn't 42").map((i) => trailing.tokenText(i)).slice(-2), ['4', '2'], 'digits stay single');
+  assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, [], 'nope'), /unknown pattern 'nope'/);
+});
+
 test("loads GPT-2's vocab.json + merges.txt (a tiny hand-made pair)", () => {
   const A = gpt2ByteAlphabet();
   assert.is(A[32], 'Ġ'); // space

@@ -16,11 +16,24 @@
 // fewer positions that carry no information. The text and decode(encode(s)) are unchanged.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** GPT-2's pre-tokenizer pattern, and ours: the same with digits one at a time. */
+/**
+ * Pre-tokenizer patterns. gpt2: GPT-2's own (a word takes the space before it). digits: the same
+ * with digits one at a time. trailing: a word takes the space after it instead, digits one at a
+ * time. Why trailing: an answer quotes the words it copies from the command, and a quote is not a
+ * space. With leading spaces the first copied word is two different pieces, " nedus" in the
+ * command and "nedus" after the quote, often split into different tokens, so the model cannot
+ * copy it token for token (measured: "Nedus University" came back "Nus University"). With
+ * trailing spaces the words of "take me to nedus university" and "'nedus university'" are the
+ * same tokens, except a last word followed by a space in the command. Measured (bench/RESULTS.md):
+ * destinations copied far better on our val, but zone lists in real commands worse (a zone word
+ * is "driver " or "driver" as the next character is a space or a comma), so digits is the default.
+ */
 const PATTERNS: Record<string, RegExp> = {
   gpt2: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
   digits: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
+  trailing: /(?<=\p{L})'(?:s|t|re|ve|m|ll|d) ?|\p{L}+ ?|\p{N}|[^\s\p{L}\p{N}]+ ?|\s+/gu,
 };
+export const PATTERN_NAMES = Object.keys(PATTERNS);
 
 export interface TokenizerJSON {
   type: 'byte-bpe';
@@ -198,8 +211,9 @@ export class Tokenizer {
    * entries. Ties between equally frequent pairs go to the smaller ids, so training is deterministic.
    * Phrases are kept whole when cutting the text into pieces (see the top of this file).
    */
-  static train(text: string, vocabSize: number, specialTokens: string[] = [], phrases: string[] = []): Tokenizer {
+  static train(text: string, vocabSize: number, specialTokens: string[] = [], phrases: string[] = [], pattern = 'digits'): Tokenizer {
     if (phrases.some((p) => p === '')) throw new Error('tokenizer: a phrase must not be empty');
+    if (!(pattern in PATTERNS)) throw new Error(`tokenizer: unknown pattern '${pattern}'; patterns are ${PATTERN_NAMES.join(', ')}`);
     const nMerges = vocabSize - 256 - specialTokens.length;
     if (nMerges < 0) throw new Error(`tokenizer: vocab size ${vocabSize} is smaller than 256 bytes + ${specialTokens.length} special tokens`);
     // count each distinct piece once, with its frequency
@@ -207,7 +221,7 @@ export class Tokenizer {
     const escaped = specialTokens.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const parts = escaped.length > 0 ? text.split(new RegExp(escaped.join('|'))) : [text];
     const phraseSplit = phraseRegExp(phrases);
-    for (const part of parts) for (const piece of cutPieces(part, PATTERNS.digits, phraseSplit)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+    for (const part of parts) for (const piece of cutPieces(part, PATTERNS[pattern], phraseSplit)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
     const words = [...counts.entries()].map(([piece, count]) => ({ ids: Array.from(utf8.encode(piece)), count }));
 
     const tokens: number[][] = Array.from({ length: 256 }, (_, b) => [b]);
@@ -242,7 +256,7 @@ export class Tokenizer {
     }
     const special: Record<string, number> = {};
     specialTokens.forEach((s, i) => (special[s] = tokens.length + i));
-    return new Tokenizer({ type: 'byte-bpe', pattern: 'digits', tokens, merges, special, phrases });
+    return new Tokenizer({ type: 'byte-bpe', pattern, tokens, merges, special, phrases });
   }
 
   /**

@@ -32,6 +32,8 @@ export interface PrepareConfig {
   num_train: number;
   num_val: number;
   vocab_size: number;
+  /** the tokenizer's pre-tokenizer pattern (data/tokenizer.ts): digits | trailing */
+  tokenizer_pattern: string;
   incomplete_rate: number;
   /** training examples ask this many times more often for navigation and music (free text to copy); val keeps the usual mix */
   copy_boost: number;
@@ -45,6 +47,7 @@ export const defaultPrepareConfig: PrepareConfig = {
   num_train: 40000,
   num_val: 1000,
   vocab_size: 2048,
+  tokenizer_pattern: 'digits',
   incomplete_rate: 0.06,
   copy_boost: 4,
   agent_fraction: 0,
@@ -60,8 +63,8 @@ export interface Prepared {
 
 /** A tokenizer for data in the function-calling format: trained on the records' full text, with
  * the special tokens and the format's fixed phrases (one place, so every caller agrees). */
-export function trainFcTokenizer(records: FcRecord[], vocabSize: number): Tokenizer {
-  return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, FORMAT_PHRASES);
+export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern = 'digits'): Tokenizer {
+  return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, FORMAT_PHRASES, pattern);
 }
 
 export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
@@ -81,7 +84,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
   log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
   const t1 = performance.now();
-  const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size);
+  const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size, cfg.tokenizer_pattern);
   const tokPath = join(cfg.data_dir, 'tokenizer.json');
   tokenizer.save(tokPath);
   log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
