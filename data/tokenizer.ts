@@ -25,8 +25,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
  * copy it token for token (measured: "Nedus University" came back "Nus University"). With
  * trailing spaces the words of "take me to nedus university" and "'nedus university'" are the
  * same tokens, except a last word followed by a space in the command. Measured (bench/RESULTS.md):
- * destinations copied far better on our val, but zone lists in real commands worse (a zone word
- * is "driver " or "driver" as the next character is a space or a comma), so digits is the default.
+ * destinations copied far better on our val, but real commands scored 2-3 points lower (mostly
+ * temperature commands), so digits is the default.
  */
 const PATTERNS: Record<string, RegExp> = {
   gpt2: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
