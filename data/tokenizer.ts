@@ -33,7 +33,6 @@ const PATTERNS: Record<string, RegExp> = {
   digits: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
   trailing: /(?<=\p{L})'(?:s|t|re|ve|m|ll|d) ?|\p{L}+ ?|\p{N}|[^\s\p{L}\p{N}]+ ?|\s+/gu,
 };
-export const PATTERN_NAMES = Object.keys(PATTERNS);
 
 export interface TokenizerJSON {
   type: 'byte-bpe';
@@ -213,7 +212,7 @@ export class Tokenizer {
    */
   static train(text: string, vocabSize: number, specialTokens: string[] = [], phrases: string[] = [], pattern = 'digits'): Tokenizer {
     if (phrases.some((p) => p === '')) throw new Error('tokenizer: a phrase must not be empty');
-    if (!(pattern in PATTERNS)) throw new Error(`tokenizer: unknown pattern '${pattern}'; patterns are ${PATTERN_NAMES.join(', ')}`);
+    if (!(pattern in PATTERNS)) throw new Error(`tokenizer: unknown pattern '${pattern}'; patterns are ${Object.keys(PATTERNS).join(', ')}`);
     const nMerges = vocabSize - 256 - specialTokens.length;
     if (nMerges < 0) throw new Error(`tokenizer: vocab size ${vocabSize} is smaller than 256 bytes + ${specialTokens.length} special tokens`);
     // count each distinct piece once, with its frequency

@@ -32,7 +32,7 @@ export interface PrepareConfig {
   num_train: number;
   num_val: number;
   vocab_size: number;
-  /** the tokenizer's pre-tokenizer pattern (data/tokenizer.ts): digits | trailing */
+  /** the tokenizer's pre-tokenizer pattern (data/tokenizer.ts): digits | trailing | gpt2 */
   tokenizer_pattern: string;
   incomplete_rate: number;
   /** training examples ask this many times more often for navigation and music (free text to copy); val keeps the usual mix */
@@ -63,7 +63,7 @@ export interface Prepared {
 
 /** A tokenizer for data in the function-calling format: trained on the records' full text, with
  * the special tokens and the format's fixed phrases (one place, so every caller agrees). */
-export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern = 'digits'): Tokenizer {
+export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern?: string): Tokenizer {
   return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, FORMAT_PHRASES, pattern);
 }
 
