@@ -41,11 +41,12 @@ export interface Kernels {
   layerNormBackward(dout: Float32Array, x: Float32Array, weight: Float32Array, mean: Float32Array, rstd: Float32Array,
     dx: Float32Array, dweight: Float32Array, dbias: Float32Array | null, rows: number, C: number): void;
 
-  /** Sum over rows of -log softmax(logits)[target], skipping targets of -1; returns [sum, count]. */
-  crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number): [number, number];
+  /** Sum over rows of -log softmax(logits)[target], skipping targets of -1; returns [sum, count].
+   * With probs (rows x V), also writes softmax(logits) of the kept rows there, for the backward. */
+  crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs?: Float32Array | null): [number, number];
 
-  /** dlogits += scale * (softmax(logits) - onehot(target)) for rows whose target is not -1. */
-  crossEntropyBackward(logits: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
+  /** dlogits += scale * (probs - onehot(target)) for rows whose target is not -1 (probs from the forward). */
+  crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
 
   /** grad *= invScale in place; returns true when any value is inf or NaN (GradScaler's unscale + check, one pass). */
   unscaleGradients(grad: Float32Array, invScale: number): boolean;

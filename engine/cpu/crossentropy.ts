@@ -2,37 +2,42 @@
 //
 //   loss_r = logsumexp(x_r) - x_r[t_r]             (max subtracted first: finite for any logits)
 //   dx_r   = softmax(x_r) - onehot(t_r)
+//
+// The forward pass already computes exp(x_r - max) for the sum; when asked, it keeps them as the
+// softmax probabilities, and the backward pass is then one multiply-add per logit instead of a
+// second max, exp and sum over the vocabulary (the exps were half the cost of the loss).
 
-export function crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number): [number, number] {
+export function crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs: Float32Array | null = null): [number, number] {
   let sum = 0;
   let count = 0;
+  const e = probs ?? new Float32Array(V);
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
     if (t < 0 || t >= V) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
     const o = r * V;
+    const p = probs === null ? 0 : o; // where this row's exps go: its row of probs, or the scratch row
     let max = -Infinity;
     for (let j = 0; j < V; j++) if (logits[o + j] > max) max = logits[o + j];
     let s = 0;
-    for (let j = 0; j < V; j++) s += Math.exp(logits[o + j] - max);
+    for (let j = 0; j < V; j++) s += e[p + j] = Math.exp(logits[o + j] - max);
     sum += Math.log(s) + max - logits[o + t];
     count++;
+    if (probs !== null) {
+      const inv = 1 / s;
+      for (let j = 0; j < V; j++) probs[o + j] *= inv;
+    }
   }
   return [sum, count];
 }
 
-export function crossEntropyBackward(logits: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void {
-  const e = new Float64Array(V); // exp(x - max) of one row, computed once
+/** dlogits += scale * (probs - onehot(t)) for the kept rows, probs from crossEntropyForward. */
+export function crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void {
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
     const o = r * V;
-    let max = -Infinity;
-    for (let j = 0; j < V; j++) if (logits[o + j] > max) max = logits[o + j];
-    let s = 0;
-    for (let j = 0; j < V; j++) s += e[j] = Math.exp(logits[o + j] - max);
-    const k = scale / s;
-    for (let j = 0; j < V; j++) dlogits[o + j] += k * e[j];
+    for (let j = 0; j < V; j++) dlogits[o + j] += scale * probs[o + j];
     dlogits[o + t] -= scale;
   }
 }

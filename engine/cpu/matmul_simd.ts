@@ -3,12 +3,17 @@
 // does 16 vector multiply-adds (64 multiply-adds) for 4 broadcast loads of A and 4 vector loads
 // of B. Plain JavaScript cannot vectorise; this is where the speed comes from.
 //
-// Data flow: JavaScript packs the panels of A and B straight into the module's memory, one call
-// runs the whole macro-kernel over the block, and JavaScript adds the block result into `out`.
+// Data flow: JavaScript copies A whole into the module's memory (one memcpy), and the output's
+// column block too (or zeroes it); it packs the panels of B there; one call per block runs the
+// macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
+// columns back into `out`. The kernel reads A where it lies, through two strides, so a transposed
+// A costs nothing: its 4 rows at one k are next to each other in memory instead of a row apart.
+// Measured on the walkthrough's shapes: packing A in JavaScript, and a JavaScript `+=` per block
+// and output, each took about as long as the kernel's own work at K = 64.
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
-import { packA, packB } from './pack.ts';
+import { packB } from './pack.ts';
 
 const MR = 4;
 const NR = 16;
@@ -16,59 +21,63 @@ const KC = 256;
 const MC = 96;
 const NC = 512;
 
-// memory layout (bytes): packed A | packed B | C block
-const A_BASE = 0;
-const B_BASE = A_BASE + MC * KC * 4;
+// memory layout (bytes): packed B | C, the (M x nc) column block of the output | A, all of it.
+// The last two grow with the operands.
+const B_BASE = 0;
 const C_BASE = B_BASE + KC * NC * 4;
 const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
 
 /**
- * gemmBlock(mc, nc, kc, a, b, c): C[mc x nc] = packedA[mc x kc] @ packedB[kc x nc], with mc a
- * multiple of 4 and nc of 16 (the panels are zero-padded), C row-major with row stride nc.
+ * gemmBlock(mc, nc, kc, a, rsA, csA, b, c): C[mc x nc] += A[mc x kc] @ packedB[kc x nc], with mc a
+ * multiple of 4 and nc of 16 (B's panels are zero-padded); element (i, k) of A is at byte
+ * a + i*rsA + k*csA; C is row-major with row stride nc.
  *
  *   for jr in 0..nc step 16:  for ir in 0..mc step 4:
- *     acc[r][v] = 0                          r = 0..3 rows, v = 0..3 vectors of 4 columns
+ *     acc[r][v] = C[ir+r, jr+4v..]           r = 0..3 rows, v = 0..3 vectors of 4 columns
  *     for k in 0..kc:  b[v] = B[k, jr+4v..]; for r: acc[r][v] += splat(A[ir+r, k]) * b[v]
  *     C[ir+r, jr+4v..] = acc[r][v]
  */
 function gemmBlockBody(): number[] {
-  // params 0..5: mc nc kc a b c; i32 locals 6..10: jr ir k pa pb; v128 locals: acc 11..26, b 27..30, splat 31
-  const [mc, nc, kc, a, b, c, jr, ir, k, pa, pb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const acc = (r: number, v: number) => 11 + r * 4 + v;
-  const bv = (v: number) => 27 + v;
-  const splat = 31;
+  // params 0..7: mc nc kc a rsA csA b c; i32 locals 8..15: jr ir k pa pb pc rs2 rs3
+  // (pa walks A's 4 rows along k, pc is the tile's C address, rs2 and rs3 are 2 and 3 rows of A);
+  // v128 locals: acc 16..31, b 32..35, splat 36
+  const [mc, nc, kc, a, rsA, csA, b, c, jr, ir, k, pa, pb, pc, rs2, rs3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const acc = (r: number, v: number) => 16 + r * 4 + v;
+  const bv = (v: number) => 32 + v;
+  const splat = 36;
   const code: number[] = [];
   const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
+  const rowOfA = [[], [op.localGet(rsA), op.i32Add()], [op.localGet(rs2), op.i32Add()], [op.localGet(rs3), op.i32Add()]];
 
+  emit(op.localGet(rsA), op.i32Const(1), op.i32Shl(), op.localSet(rs2));
+  emit(op.localGet(rs2), op.localGet(rsA), op.i32Add(), op.localSet(rs3));
   emit(op.i32Const(0), op.localSet(jr));
   emit(op.loop()); // jr loop
   emit(op.i32Const(0), op.localSet(ir));
   emit(op.loop()); // ir loop
-  for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(op.v128Zero(), op.localSet(acc(r, v)));
-  // pa = a + ir*kc*4 bytes (the A panel of rows ir..ir+3); pb = b + jr*kc*4 bytes (B panel jr..jr+15)
-  emit(op.localGet(a), op.localGet(ir), op.localGet(kc), op.i32Mul(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pa));
+  // pc = c + (ir*nc + jr)*4 bytes; row r of the tile starts at pc + r*nc*4
+  emit(op.localGet(c), op.localGet(ir), op.localGet(nc), op.i32Mul(), op.localGet(jr), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pc));
+  const rowOfC = (r: number) => [op.localGet(pc), op.localGet(nc), op.i32Const(4 * r), op.i32Mul(), op.i32Add()];
+  for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(...rowOfC(r), op.v128Load(16 * v), op.localSet(acc(r, v)));
+  // pa = a + ir*rsA (A's rows ir..ir+3 at k = 0); pb = b + jr*kc*4 bytes (the B panel of columns jr..jr+15)
+  emit(op.localGet(a), op.localGet(ir), op.localGet(rsA), op.i32Mul(), op.i32Add(), op.localSet(pa));
   emit(op.localGet(b), op.localGet(jr), op.localGet(kc), op.i32Mul(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pb));
   emit(op.localGet(kc), op.localSet(k));
   emit(op.loop()); // k loop
   for (let v = 0; v < 4; v++) emit(op.localGet(pb), op.v128Load(16 * v), op.localSet(bv(v)));
   for (let r = 0; r < MR; r++) {
-    emit(op.localGet(pa), op.f32Load(4 * r), op.f32x4Splat(), op.localSet(splat));
+    emit(op.localGet(pa), ...rowOfA[r], op.f32Load(0), op.f32x4Splat(), op.localSet(splat));
     for (let v = 0; v < 4; v++) {
       emit(op.localGet(acc(r, v)), op.localGet(splat), op.localGet(bv(v)), op.f32x4Mul(), op.f32x4Add(), op.localSet(acc(r, v)));
     }
   }
-  emit(op.localGet(pa), op.i32Const(MR * 4), op.i32Add(), op.localSet(pa));
+  emit(op.localGet(pa), op.localGet(csA), op.i32Add(), op.localSet(pa));
   emit(op.localGet(pb), op.i32Const(NR * 4), op.i32Add(), op.localSet(pb));
   emit(op.localGet(k), op.i32Const(1), op.i32Sub(), op.localSet(k));
   emit(op.i32Const(0), op.localGet(k), op.i32LtU(), op.brIf(0)); // while (0 < k)
   emit(op.end());
-  // store the tile: row r at c + ((ir + r) * nc + jr) * 4
-  for (let r = 0; r < MR; r++) {
-    for (let v = 0; v < 4; v++) {
-      emit(op.localGet(c), op.localGet(ir), op.i32Const(r), op.i32Add(), op.localGet(nc), op.i32Mul(), op.localGet(jr), op.i32Add(),
-        op.i32Const(2), op.i32Shl(), op.i32Add(), op.localGet(acc(r, v)), op.v128Store(16 * v));
-    }
-  }
+  // store the tile back where it was loaded from
+  for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(...rowOfC(r), op.localGet(acc(r, v)), op.v128Store(16 * v));
   emit(op.localGet(ir), op.i32Const(MR), op.i32Add(), op.localSet(ir));
   emit(op.localGet(ir), op.localGet(mc), op.i32LtU(), op.brIf(0)); // while (ir < mc)
   emit(op.end());
@@ -79,16 +88,18 @@ function gemmBlockBody(): number[] {
 }
 
 interface SimdModule {
-  gemmBlock: (mc: number, nc: number, kc: number, a: number, b: number, c: number) => void;
+  gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, c: number) => void;
+  memory: WebAssembly.Memory;
   heap: Float32Array;
 }
 
 function instantiate(): SimdModule | null {
   try {
-    const bytes = buildModule([{ exportName: 'gemmBlock', params: [I32, I32, I32, I32, I32, I32], locals: [[5, I32], [21, V128]], body: gemmBlockBody() }], PAGES);
+    const params = [I32, I32, I32, I32, I32, I32, I32, I32];
+    const bytes = buildModule([{ exportName: 'gemmBlock', params, locals: [[8, I32], [21, V128]], body: gemmBlockBody() }], PAGES);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     const memory = instance.exports.memory as WebAssembly.Memory;
-    return { gemmBlock: instance.exports.gemmBlock as SimdModule['gemmBlock'], heap: new Float32Array(memory.buffer) };
+    return { gemmBlock: instance.exports.gemmBlock as SimdModule['gemmBlock'], memory, heap: new Float32Array(memory.buffer) };
   } catch {
     return null; // no WebAssembly SIMD here: callers fall back to the plain kernel
   }
@@ -99,6 +110,13 @@ const simd = instantiate();
 /** Whether this runtime runs the SIMD kernel (Node 16.4+ does). */
 export const simdAvailable = simd !== null;
 
+/** Room for `floats` floats from byte 0; growing the memory replaces its buffer, so the view is remade. */
+function reserve(m: SimdModule, floats: number): void {
+  if (floats * 4 <= m.memory.buffer.byteLength) return;
+  m.memory.grow(Math.ceil((floats * 4 - m.memory.buffer.byteLength) / 65536));
+  m.heap = new Float32Array(m.memory.buffer);
+}
+
 export function matmulSimd(a: Float32Array, b: Float32Array, out: Float32Array, M: number, N: number, K: number, opts: MatmulOptions = {}): void {
   if (simd === null || M < 8) {
     matmulPlain(a, b, out, M, N, K, opts);
@@ -106,28 +124,59 @@ export function matmulSimd(a: Float32Array, b: Float32Array, out: Float32Array, 
   }
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
-  if (!opts.accumulate) out.fill(0, 0, M * N);
-  if (K === 0) return;
+  if (K === 0) {
+    if (!opts.accumulate) out.fill(0, 0, M * N);
+    return;
+  }
+  // A is (M, K) row-major: element (i, k) at i*K + k; or (K, M) when transA: at k*M + i
+  const [rsA, csA] = transA ? [1, M] : [K, 1];
+  const mPad = Math.ceil(M / MR) * MR;
+  const c0 = C_BASE / 4;
+  const a0 = c0 + mPad * Math.ceil(Math.min(N, NC) / NR) * NR;
+  // the padding rows of the last tile read up to 3 rows past A (4 floats past it when transposed):
+  // zeros there, and their sums are never copied out
+  const aEnd = a0 + M * K;
+  const aSlack = (mPad - M) * K + MR;
+  reserve(simd, aEnd + aSlack);
   const heap = simd.heap;
+  heap.set(a.subarray(0, M * K), a0);
+  heap.fill(0, aEnd, aEnd + aSlack);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const ncPad = Math.ceil(nc / NR) * NR;
+    loadC(heap, c0, out, opts.accumulate ?? false, M, mPad, N, jc, nc, ncPad);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
       packB(heap, B_BASE / 4, NR, b, transB, pc, jc, kc, nc, K, N);
       for (let ic = 0; ic < M; ic += MC) {
-        const mc = Math.min(MC, M - ic);
-        const mcPad = Math.ceil(mc / MR) * MR;
-        packA(heap, A_BASE / 4, MR, a, transA, ic, pc, mc, kc, M, K);
-        simd.gemmBlock(mcPad, ncPad, kc, A_BASE, B_BASE, C_BASE);
-        // out[ic.., jc..] += C block (valid part only)
-        const c0 = C_BASE / 4;
-        for (let i = 0; i < mc; i++) {
-          const src = c0 + i * ncPad;
-          const dst = (ic + i) * N + jc;
-          for (let j = 0; j < nc; j++) out[dst + j] += heap[src + j];
-        }
+        const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
+        const aBlock = (a0 + ic * rsA + pc * csA) * 4; // byte address of A(ic, pc)
+        simd.gemmBlock(mcPad, ncPad, kc, aBlock, rsA * 4, csA * 4, B_BASE, C_BASE + ic * ncPad * 4);
       }
     }
+    storeC(heap, c0, out, M, N, jc, nc, ncPad);
   }
+}
+
+/** C (mPad x ncPad, at c0) = out[:, jc..jc+nc] when accumulating, else zeros. Padding rows and
+ * columns keep whatever they held: every output is its own sum, and those are never copied out. */
+function loadC(heap: Float32Array, c0: number, out: Float32Array, accumulate: boolean, M: number, mPad: number, N: number, jc: number, nc: number, ncPad: number): void {
+  if (!accumulate) {
+    heap.fill(0, c0, c0 + mPad * ncPad);
+    return;
+  }
+  if (nc === N && ncPad === N) {
+    heap.set(out.subarray(0, M * N), c0); // the whole output, already in C's layout
+    return;
+  }
+  for (let i = 0; i < M; i++) heap.set(out.subarray(i * N + jc, i * N + jc + nc), c0 + i * ncPad);
+}
+
+/** out[:, jc..jc+nc] = C's valid part. */
+function storeC(heap: Float32Array, c0: number, out: Float32Array, M: number, N: number, jc: number, nc: number, ncPad: number): void {
+  if (nc === N && ncPad === N) {
+    out.set(heap.subarray(c0, c0 + M * N));
+    return;
+  }
+  for (let i = 0; i < M; i++) out.set(heap.subarray(c0 + i * ncPad, c0 + i * ncPad + nc), i * N + jc);
 }

@@ -1,7 +1,7 @@
 // Softmax family over the last axis, all numerically stable (the row max is subtracted first).
 import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
-import { saveForBackward } from '../precision.ts';
+import { saveActivation } from '../precision.ts';
 import { shapeStr } from '../shape.ts';
 
 function lastAxis(op: string, x: Tensor): [number, number] {
@@ -70,9 +70,11 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[]): Te
     throw new Error(`crossEntropy: logits ${shapeStr(logits.shape)} have ${rows} rows but there are ${t.length} targets`);
   }
   const k = getKernels();
-  const [sum, count] = k.crossEntropyForward(logits.data, t, rows, V);
+  const record = Tensor.willRecord([logits]);
+  const probs = record ? new Float32Array(rows * V) : null; // softmax of each kept row, for the backward pass
+  const [sum, count] = k.crossEntropyForward(logits.data, t, rows, V, probs);
   const loss = count === 0 ? 0 : sum / count;
-  const saved = Tensor.willRecord([logits]) ? saveForBackward(logits) : null;
+  const saved = record ? saveActivation(probs!) : null;
   return Tensor.fromOp('crossEntropy', new Float32Array([loss]), [], [logits], (out) => {
     if (count > 0) k.crossEntropyBackward(saved!.get(), t, logits.gradBuffer(), rows, V, out.grad![0] / count);
     saved!.release();
