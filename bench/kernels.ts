@@ -4,6 +4,7 @@ import { Bench } from 'tinybench';
 import { matmul as matmulTs } from '../engine/cpu/matmul.ts';
 import { matmulSimd } from '../engine/cpu/matmul_simd.ts';
 import { cpuKernels } from '../engine/cpu/index.ts';
+import { expInPlace } from '../engine/cpu/exp_simd.ts';
 import { makeRng } from '../engine/random.ts';
 import { matmulNaive, attentionForwardNaive } from './naive.ts';
 
@@ -91,6 +92,15 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
   const bwd = await median(() => cpuKernels.layerNormBackward(out, x, w, mean, rstd, dx, dw, db, R, C), quick);
   rows.push({ suite: 'layerNorm', name: 'layerNorm forward', backend: 'cpu', shape: `${R}x${C}`, median_ms: fwd, gbps: (2 * R * C * 4) / fwd / 1e6 });
   rows.push({ suite: 'layerNorm', name: 'layerNorm backward', backend: 'cpu', shape: `${R}x${C}`, median_ms: bwd, gbps: (3 * R * C * 4) / bwd / 1e6 });
+
+  // exp over an array (the softmax of the loss, GELU): Math.exp one at a time, and the SIMD kernel
+  const E = quick ? 100_000 : 1_000_000;
+  const ex = new Float32Array(E).map(() => rng() * 20 - 10);
+  const ey = new Float32Array(E);
+  const mathExp = await median(() => { for (let i = 0; i < E; i++) ey[i] = Math.exp(ex[i]); }, quick);
+  const simdExp = await median(() => { ey.set(ex); expInPlace(ey); }, quick);
+  rows.push({ suite: 'exp', name: 'exp of an array', backend: 'Math.exp', shape: `${E}`, median_ms: mathExp, gbps: (2 * E * 4) / mathExp / 1e6 });
+  rows.push({ suite: 'exp', name: 'exp of an array', backend: 'cpu-wasm-simd', shape: `${E}`, median_ms: simdExp, gbps: (2 * E * 4) / simdExp / 1e6 });
 
   const [N, V] = quick ? [256, 512] : [1024, 768];
   const logits = random(N * V);

@@ -5,27 +5,31 @@
 //
 // The forward pass already computes exp(x_r - max) for the sum; when asked, it keeps them as the
 // softmax probabilities, and the backward pass is then one multiply-add per logit instead of a
-// second max, exp and sum over the vocabulary (the exps were half the cost of the loss).
+// second max, exp and sum over the vocabulary. The exps themselves run four at a time in
+// WebAssembly (exp_simd.ts): with Math.exp they were most of the cost of the loss.
+import { expInPlace } from './exp_simd.ts';
 
 export function crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs: Float32Array | null = null): [number, number] {
   let sum = 0;
   let count = 0;
-  const e = probs ?? new Float32Array(V);
+  const scratch = probs === null ? new Float32Array(V) : null;
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
     if (t < 0 || t >= V) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
     const o = r * V;
-    const p = probs === null ? 0 : o; // where this row's exps go: its row of probs, or the scratch row
+    const e = scratch ?? probs!.subarray(o, o + V); // this row's exps: its row of probs, or scratch
     let max = -Infinity;
     for (let j = 0; j < V; j++) if (logits[o + j] > max) max = logits[o + j];
+    for (let j = 0; j < V; j++) e[j] = logits[o + j] - max;
+    expInPlace(e);
     let s = 0;
-    for (let j = 0; j < V; j++) s += e[p + j] = Math.exp(logits[o + j] - max);
+    for (let j = 0; j < V; j++) s += e[j];
     sum += Math.log(s) + max - logits[o + t];
     count++;
     if (probs !== null) {
       const inv = 1 / s;
-      for (let j = 0; j < V; j++) probs[o + j] *= inv;
+      for (let j = 0; j < V; j++) e[j] *= inv;
     }
   }
   return [sum, count];

@@ -49,10 +49,22 @@ export const op = {
   f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
   v128Load: (offset: number) => [SIMD, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number) => [SIMD, ...uleb(0x0b), 4, ...uleb(offset)],
-  v128Zero: () => [SIMD, ...uleb(0x0c), ...new Array(16).fill(0)],
+  /** four copies of one float (v128.const with its 16 bytes, little-endian) */
+  f32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)],
+  i32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
   f32x4Splat: () => [SIMD, ...uleb(0x13)],
   f32x4Add: () => [SIMD, ...uleb(0xe4)],
+  f32x4Sub: () => [SIMD, ...uleb(0xe5)],
   f32x4Mul: () => [SIMD, ...uleb(0xe6)],
+  f32x4Min: () => [SIMD, ...uleb(0xe8)],
+  f32x4Max: () => [SIMD, ...uleb(0xe9)],
+  /** round each lane to the nearest integer, ties to even (still a float) */
+  f32x4Nearest: () => [SIMD, ...uleb(0x6a)],
+  /** float lanes to int32 lanes, saturating */
+  i32x4TruncSatF32x4S: () => [SIMD, ...uleb(0xf8)],
+  i32x4Add: () => [SIMD, ...uleb(0xae)],
+  /** shift every lane left by an i32 from the stack */
+  i32x4Shl: () => [SIMD, ...uleb(0xab)],
 };
 
 function section(id: number, content: number[]): number[] {

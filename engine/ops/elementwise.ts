@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor.ts';
 import { broadcastIndex, broadcastShapes, numel, sameShape } from '../shape.ts';
 import { saveActivation, saveForBackward } from '../precision.ts';
+import { expInPlace } from '../cpu/exp_simd.ts';
 
 export type Operand = Tensor | number;
 
@@ -134,13 +135,14 @@ export function gelu(x: Tensor): Tensor {
   // written out (not through unary) because it is on the hot path of every MLP
   const xd = x.data;
   const data = new Float32Array(xd.length);
+  // tanh(u) = 1 - 2 / (e^(2u) + 1): the same value, with every e^(2u) in one vectorised call
   const tanhU = new Float32Array(xd.length);
+  for (let i = 0; i < xd.length; i++) tanhU[i] = 2 * GELU_C * (xd[i] + 0.044715 * xd[i] * xd[i] * xd[i]);
+  expInPlace(tanhU);
   for (let i = 0; i < xd.length; i++) {
-    const v = xd[i];
-    // tanh(u) = 1 - 2 / (e^(2u) + 1): the same value, and Math.exp is much faster than Math.tanh in V8
-    const t = 1 - 2 / (Math.exp(2 * GELU_C * (v + 0.044715 * v * v * v)) + 1);
+    const t = 1 - 2 / (tanhU[i] + 1);
     tanhU[i] = t;
-    data[i] = 0.5 * v * (1 + t);
+    data[i] = 0.5 * xd[i] * (1 + t);
   }
   const saved = Tensor.willRecord([x]) ? [saveForBackward(x), saveActivation(tanhU)] : [];
   return Tensor.fromOp('gelu', data, x.shape.slice(), [x], (out) => {
