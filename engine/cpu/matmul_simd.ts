@@ -3,13 +3,14 @@
 // does 16 vector multiply-adds (64 multiply-adds) for 4 broadcast loads of A and 4 vector loads
 // of B. Plain JavaScript cannot vectorise; this is where the speed comes from.
 //
-// Data flow: JavaScript copies A whole into the module's memory (one memcpy), and the output's
-// column block too (or zeroes it); it packs the panels of B there; one call per block runs the
+// Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too when it is
+// not transposed, and the output's column block (or zeroes it); one call per block runs the
 // macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
-// columns back into `out`. The kernel reads A where it lies, through two strides, so a transposed
-// A costs nothing: its 4 rows at one k are next to each other in memory instead of a row apart.
-// Measured on the walkthrough's shapes: packing A in JavaScript, and a JavaScript `+=` per block
-// and output, each took about as long as the kernel's own work at K = 64.
+// columns back into `out`. The kernel reads A and B where they lie, through strides, so a
+// transposed A costs nothing: its 4 rows at one k are next to each other in memory instead of a
+// row apart. Only a transposed B, whose 16 columns at one k are 16 rows apart, is packed into
+// panels first (pack.ts). Measured on the walkthrough's shapes: packing A in JavaScript, and a
+// JavaScript `+=` per block and output, each took about as long as the kernel's own work at K = 64.
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
@@ -21,16 +22,17 @@ const KC = 256;
 const MC = 96;
 const NC = 512;
 
-// memory layout (bytes): packed B | C, the (M x nc) column block of the output | A, all of it.
-// The last two grow with the operands.
+// memory layout (bytes): packed B | C, the (M x nc) column block of the output | A | B.
+// All but the first grow with the operands.
 const B_BASE = 0;
 const C_BASE = B_BASE + KC * NC * 4;
 const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
 
 /**
- * gemmBlock(mc, nc, kc, a, rsA, csA, b, c): C[mc x nc] += A[mc x kc] @ packedB[kc x nc], with mc a
- * multiple of 4 and nc of 16 (B's panels are zero-padded); element (i, k) of A is at byte
- * a + i*rsA + k*csA; C is row-major with row stride nc.
+ * gemmBlock(mc, nc, kc, a, rsA, csA, b, rsB, csB, c): C[mc x nc] += A[mc x kc] @ B[kc x nc], with mc
+ * a multiple of 4 and nc of 16; element (i, k) of A is at byte a + i*rsA + k*csA, element (k, j)
+ * of B at b + k*rsB + j*csB for the first column of each group of 16 (the next 15 follow it);
+ * C is row-major with row stride nc.
  *
  *   for jr in 0..nc step 16:  for ir in 0..mc step 4:
  *     acc[r][v] = C[ir+r, jr+4v..]           r = 0..3 rows, v = 0..3 vectors of 4 columns
@@ -38,13 +40,13 @@ const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
  *     C[ir+r, jr+4v..] = acc[r][v]
  */
 function gemmBlockBody(): number[] {
-  // params 0..7: mc nc kc a rsA csA b c; i32 locals 8..15: jr ir k pa pb pc rs2 rs3
-  // (pa walks A's 4 rows along k, pc is the tile's C address, rs2 and rs3 are 2 and 3 rows of A);
-  // v128 locals: acc 16..31, b 32..35, splat 36
-  const [mc, nc, kc, a, rsA, csA, b, c, jr, ir, k, pa, pb, pc, rs2, rs3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-  const acc = (r: number, v: number) => 16 + r * 4 + v;
-  const bv = (v: number) => 32 + v;
-  const splat = 36;
+  // params 0..9: mc nc kc a rsA csA b rsB csB c; i32 locals 10..17: jr ir k pa pb pc rs2 rs3
+  // (pa walks A's 4 rows along k, pb B's 16 columns, pc is the tile's C address, rs2 and rs3
+  // are 2 and 3 rows of A); v128 locals: acc 18..33, b 34..37, splat 38
+  const [mc, nc, kc, a, rsA, csA, b, rsB, csB, c, jr, ir, k, pa, pb, pc, rs2, rs3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const acc = (r: number, v: number) => 18 + r * 4 + v;
+  const bv = (v: number) => 34 + v;
+  const splat = 38;
   const code: number[] = [];
   const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
   const rowOfA = [[], [op.localGet(rsA), op.i32Add()], [op.localGet(rs2), op.i32Add()], [op.localGet(rs3), op.i32Add()]];
@@ -59,9 +61,9 @@ function gemmBlockBody(): number[] {
   emit(op.localGet(c), op.localGet(ir), op.localGet(nc), op.i32Mul(), op.localGet(jr), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pc));
   const rowOfC = (r: number) => [op.localGet(pc), op.localGet(nc), op.i32Const(4 * r), op.i32Mul(), op.i32Add()];
   for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(...rowOfC(r), op.v128Load(16 * v), op.localSet(acc(r, v)));
-  // pa = a + ir*rsA (A's rows ir..ir+3 at k = 0); pb = b + jr*kc*4 bytes (the B panel of columns jr..jr+15)
+  // pa = a + ir*rsA (A's rows ir..ir+3 at k = 0); pb = b + jr*csB (B's columns jr..jr+15 at k = 0)
   emit(op.localGet(a), op.localGet(ir), op.localGet(rsA), op.i32Mul(), op.i32Add(), op.localSet(pa));
-  emit(op.localGet(b), op.localGet(jr), op.localGet(kc), op.i32Mul(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pb));
+  emit(op.localGet(b), op.localGet(jr), op.localGet(csB), op.i32Mul(), op.i32Add(), op.localSet(pb));
   emit(op.localGet(kc), op.localSet(k));
   emit(op.loop()); // k loop
   for (let v = 0; v < 4; v++) emit(op.localGet(pb), op.v128Load(16 * v), op.localSet(bv(v)));
@@ -72,7 +74,7 @@ function gemmBlockBody(): number[] {
     }
   }
   emit(op.localGet(pa), op.localGet(csA), op.i32Add(), op.localSet(pa));
-  emit(op.localGet(pb), op.i32Const(NR * 4), op.i32Add(), op.localSet(pb));
+  emit(op.localGet(pb), op.localGet(rsB), op.i32Add(), op.localSet(pb));
   emit(op.localGet(k), op.i32Const(1), op.i32Sub(), op.localSet(k));
   emit(op.i32Const(0), op.localGet(k), op.i32LtU(), op.brIf(0)); // while (0 < k)
   emit(op.end());
@@ -88,14 +90,14 @@ function gemmBlockBody(): number[] {
 }
 
 interface SimdModule {
-  gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, c: number) => void;
+  gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number) => void;
   memory: WebAssembly.Memory;
   heap: Float32Array;
 }
 
 function instantiate(): SimdModule | null {
   try {
-    const params = [I32, I32, I32, I32, I32, I32, I32, I32];
+    const params = new Array(10).fill(I32);
     const bytes = buildModule([{ exportName: 'gemmBlock', params, locals: [[8, I32], [21, V128]], body: gemmBlockBody() }], PAGES);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     const memory = instance.exports.memory as WebAssembly.Memory;
@@ -133,25 +135,32 @@ export function matmulSimd(a: Float32Array, b: Float32Array, out: Float32Array, 
   const mPad = Math.ceil(M / MR) * MR;
   const c0 = C_BASE / 4;
   const a0 = c0 + mPad * Math.ceil(Math.min(N, NC) / NR) * NR;
-  // the padding rows of the last tile read up to 3 rows past A (4 floats past it when transposed):
-  // zeros there, and their sums are never copied out
+  // the padding rows of the last tile read up to 3 rows past A (4 floats past it when transposed),
+  // the padding columns up to 15 floats past B: zeros there, and their sums are never copied out
   const aEnd = a0 + M * K;
   const aSlack = (mPad - M) * K + MR;
-  reserve(simd, aEnd + aSlack);
+  const b0 = aEnd + aSlack;
+  const bEnd = transB ? b0 : b0 + K * N;
+  reserve(simd, bEnd + NR);
   const heap = simd.heap;
   heap.set(a.subarray(0, M * K), a0);
   heap.fill(0, aEnd, aEnd + aSlack);
+  if (!transB) heap.set(b.subarray(0, K * N), b0);
+  heap.fill(0, bEnd, bEnd + NR);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const ncPad = Math.ceil(nc / NR) * NR;
     loadC(heap, c0, out, opts.accumulate ?? false, M, mPad, N, jc, nc, ncPad);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packB(heap, B_BASE / 4, NR, b, transB, pc, jc, kc, nc, K, N);
+      // B (K, N) row-major is read in place, a row of N apart per k; B^T is packed into 16-column
+      // panels, 16 floats apart per k and kc*16 per panel
+      if (transB) packB(heap, B_BASE / 4, NR, b, true, pc, jc, kc, nc, K, N);
+      const [bBlock, rsB, csB] = transB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
       for (let ic = 0; ic < M; ic += MC) {
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
         const aBlock = (a0 + ic * rsA + pc * csA) * 4; // byte address of A(ic, pc)
-        simd.gemmBlock(mcPad, ncPad, kc, aBlock, rsA * 4, csA * 4, B_BASE, C_BASE + ic * ncPad * 4);
+        simd.gemmBlock(mcPad, ncPad, kc, aBlock, rsA * 4, csA * 4, bBlock, rsB, csB, C_BASE + ic * ncPad * 4);
       }
     }
     storeC(heap, c0, out, M, N, jc, nc, ncPad);
