@@ -1,7 +1,10 @@
 // The test runner behind `npm test`: finds every *.test.ts next to the code it tests, runs them
 // with uvu in one process, and closes with one line "N passed, N failed" for CI.
 // `npm test -- engine/ops` runs only the files whose path contains that text.
-import { readdirSync, statSync } from 'node:fs';
+// The tests' temporary files (checkpoints, data, tokenizers) all go under one directory, removed
+// when the run ends, so repeated runs leave nothing behind in the system's temp folder.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -14,6 +17,9 @@ function findTests(dir: string, out: string[]): void {
     else if (name.endsWith('.test.ts')) out.push(path);
   }
 }
+
+const scratch = mkdtempSync(join(tmpdir(), 'gpt-tests-'));
+for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = scratch; // what os.tmpdir() reads
 
 const filters = process.argv.slice(2);
 const files: string[] = [];
@@ -38,6 +44,7 @@ for (let i = 0; i < selected.length; i++) {
   await import(pathToFileURL(resolve(selected[i])).href);
 }
 await uvu.exec();
+rmSync(scratch, { recursive: true, force: true });
 
 // eslint-disable-next-line no-control-regex
 const plain = printed.replace(/\x1b\[[0-9;]*m/g, '');
