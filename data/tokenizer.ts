@@ -179,6 +179,11 @@ export class Tokenizer {
     return out;
   }
 
+  /** Is this id a special token? */
+  isSpecial(id: number): boolean {
+    return this.specialById.has(id);
+  }
+
   /** One token's text, for showing how a string splits (bytes that are not whole characters show as �). */
   tokenText(id: number): string {
     return this.specialById.get(id) ?? Buffer.from(this.tokens[id]).toString('utf8');

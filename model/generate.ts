@@ -18,30 +18,37 @@ export interface GenerateOptions {
   stopTokens?: number[];
   /** Default true; false runs the naive full recompute (the reference the cache is tested against). */
   useCache?: boolean;
+  /**
+   * Constrained decoding (greedy only): may row `row`, having generated `sofar`, continue with
+   * `token`? Each step takes the most likely token this allows (data/call_grammar.ts).
+   */
+  allowed?: (row: number, sofar: number[], token: number) => boolean;
 }
 
 /** Continue each prompt by up to maxNewTokens tokens; returns only the new tokens of each row. */
 export function generate(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions = {}): number[][] {
   if (prompts.length === 0) return [];
   if (prompts.some((p) => p.length === 0)) throw new Error('generate: every prompt needs at least one token');
+  if (opts.allowed !== undefined && (opts.temperature ?? 1) !== 0) throw new Error('generate: constrained decoding (allowed) is greedy only: set temperature 0');
   const wasTraining = model.training;
   model.eval();
   try {
-    return noGrad(() => (opts.useCache ?? true ? generateCached(model, prompts, maxNewTokens, opts) : generateUncached(model, prompts, maxNewTokens, opts)));
+    return noGrad(() => (opts.useCache ?? true ? generateCached(model, prompts, maxNewTokens, opts) : generateUncached(model, prompts, maxNewTokens, opts, prompts.map(() => []))));
   } finally {
     model.training = wasTraining;
   }
 }
 
-function generateUncached(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions): number[][] {
+/** `before[b]`: what row b generated before this call (for `allowed`); returns only the new tokens. */
+function generateUncached(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions, before: number[][]): number[][] {
   const stop = new Set(opts.stopTokens ?? []);
-  return prompts.map((prompt) => {
+  return prompts.map((prompt, b) => {
     const seq = prompt.slice();
     const out: number[] = [];
     for (let step = 0; step < maxNewTokens; step++) {
       const context = seq.slice(-model.config.block_size); // crop to the context window
       const { logits } = model.forward(Int32Array.from(context), 1, context.length);
-      const next = sampleToken(logits.data, opts);
+      const next = pickToken(logits.data, opts, b, [...before[b], ...out]);
       seq.push(next);
       out.push(next);
       if (stop.has(next)) break;
@@ -71,7 +78,7 @@ function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, o
     const next = new Int32Array(B);
     for (let b = 0; b < B; b++) {
       if (done[b]) continue;
-      next[b] = sampleToken(logits.subarray(b * V, (b + 1) * V), opts);
+      next[b] = pickToken(logits.subarray(b * V, (b + 1) * V), opts, b, out[b]);
       out[b].push(next[b]);
       seqs[b].push(next[b]);
       if (stop.has(next[b])) done[b] = true;
@@ -80,7 +87,7 @@ function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, o
     if (lengths.some((len, b) => !done[b] && len >= blockSize)) {
       // the window is full: positions shift every step from here on, so the cache cannot be
       // reused; finish these rows the naive way on the cropped context
-      const rest = generateUncached(model, seqs, maxNewTokens - step - 1, opts);
+      const rest = generateUncached(model, seqs, maxNewTokens - step - 1, opts, out);
       rest.forEach((r, b) => { if (!done[b]) out[b].push(...r); });
       break;
     }
@@ -148,6 +155,15 @@ function blockCached(block: Block, x: Tensor, cache: KVCache, layer: number, sta
   const merged = ops.reshape(ops.transpose(new Tensor(y, [B, H, T, D]), 1, 2), [B, T, C]);
   x = ops.add(x, block.attn.c_proj.forward(merged));
   return ops.add(x, block.mlp.forward(block.ln_2.forward(x), false));
+}
+
+/** The next token of row `row`: sampleToken, or under `allowed` the most likely token it allows. */
+function pickToken(logits: Float32Array, opts: GenerateOptions, row: number, sofar: number[]): number {
+  const best = sampleToken(logits, opts);
+  if (opts.allowed === undefined || opts.allowed(row, sofar, best)) return best;
+  const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]);
+  for (const id of order) if (opts.allowed(row, sofar, id)) return id;
+  return opts.stopTokens?.[0] ?? order[0]; // nothing allowed: end the row (its answer will not parse)
 }
 
 /** Pick the next token from one row of logits: argmax at temperature 0, else top-k sampling. */

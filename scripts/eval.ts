@@ -1,12 +1,13 @@
-// npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N]
+// npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N] [--decoding=copy|schema|free]
 // Exact-match accuracy of a fine-tuned model on data in the original format.
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
 import { loadFcDir, loadFcFile } from '../data/loader.ts';
 import { evaluateRecords, formatMismatchKinds, formatReport } from '../train/fc_eval.ts';
+import type { Decoding } from '../train/fc_eval.ts';
 import { Progress } from '../train/progress.ts';
 
-const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5 };
+const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5, decoding: 'copy' };
 
 runMain(() => {
   const cfg = parseArgs(defaults);
@@ -23,7 +24,7 @@ runMain(() => {
   const { model, tokenizer } = loadTrained(cfg.out_dir);
   const progress = new Progress(records.length, 'eval');
   const t0 = performance.now();
-  const report = evaluateRecords(model, tokenizer, records, { batchSize: cfg.batch_size, onProgress: (done) => progress.update(done, '') });
+  const report = evaluateRecords(model, tokenizer, records, { batchSize: cfg.batch_size, decoding: cfg.decoding as Decoding, onProgress: (done) => progress.update(done, '') });
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${formatReport(report)}\n`);

@@ -1,4 +1,4 @@
-// npm run predict [-- --out_dir=out/finetune --file=commands.txt]
+// npm run predict [-- --out_dir=out/finetune --file=commands.txt --decoding=copy|schema|free]
 // One command per line (stdin or --file) -> one JSON line per command:
 //   {"user": "...", "call": {"name": ..., "arguments": {...}} | null, "raw": "..."}
 import { readFileSync } from 'node:fs';
@@ -6,14 +6,15 @@ import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
 import { predictCalls, predictionLine } from '../train/fc_eval.ts';
+import type { Decoding } from '../train/fc_eval.ts';
 
-const defaults = { out_dir: 'out/finetune', file: '', batch_size: 32 };
+const defaults = { out_dir: 'out/finetune', file: '', batch_size: 32, decoding: 'copy' };
 
 runMain(async () => {
   const cfg = parseArgs(defaults);
   const { model, tokenizer } = loadTrained(cfg.out_dir);
   const predict = (lines: string[]) => {
-    for (const p of predictCalls(model, tokenizer, lines, { batchSize: cfg.batch_size })) console.log(predictionLine(p));
+    for (const p of predictCalls(model, tokenizer, lines, { batchSize: cfg.batch_size, decoding: cfg.decoding as Decoding })) console.log(predictionLine(p));
   };
   if (cfg.file !== '') {
     predict(readFileSync(cfg.file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean));

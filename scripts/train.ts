@@ -103,7 +103,10 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
 
   stage(6, 'evaluate', `
   The fine-tuned model answers validation commands it never trained on (greedy decoding with a
-  key/value cache). A call counts only if the function name and every argument match.`);
+  key/value cache). Decoding is held to the API's grammar (${finetuneCfg.decoding}): at each step the most likely
+  token that keeps the answer a valid call, with destinations and song titles copied word for word
+  from the command (data/call_grammar.ts; --finetune.decoding=free shows the model alone; the
+  evaluation prints both). A call counts only if the function name and every argument match.`);
   if (report !== null) {
     console.log(formatReport(report));
     console.log(`\nexact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%  (function name: ${(100 * report.nameAccuracy).toFixed(1)}%)`);

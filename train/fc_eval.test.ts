@@ -1,9 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
+import { callsMatch, predictCalls, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
-import { parseFunctionCall } from '../data/format.ts';
+import { trainFcTokenizer } from './fc_pipeline.ts';
+import { parseFunctionCall, userText } from '../data/format.ts';
+import { generateRecords } from '../data/generator.ts';
+import { validateCall } from '../data/vehicle_api.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
+import { manualSeed } from '../engine/index.ts';
+import { GPT } from '../model/gpt.ts';
 
 test('exact match: names, keys and values; zone lists as sets; strings ignore case', () => {
   const e = { name: 'set_temperature', arguments: { temperature: 21, area: ['driver', 'rear-left'], unit: 'celsius' } };
@@ -52,6 +57,26 @@ test('mismatch kinds name the function and the arguments, never a value', () => 
   const table = formatMismatchKinds(scorePredictions(expected, preds).rows);
   assert.is(table, '    2  set_temperature: ~temperature\n    1  play_music: ~track\n    1  set_temperature: unparsed');
   assert.not.match(table, /secret|other/);
+});
+
+test('constrained decoding: an untrained model still answers with valid calls, copying free text; free decoding does not', () => {
+  manualSeed(3);
+  const records = generateRecords(300, 'decoding', { copyBoost: 4 });
+  const tok = trainFcTokenizer(records, 400);
+  const model = new GPT({ block_size: 512, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const commands = records.slice(0, 8).map(userText);
+  const copied = predictCalls(model, tok, commands, { decoding: 'copy', maxNewTokens: 400 });
+  copied.forEach((p, i) => {
+    assert.ok(p.call !== null, p.raw);
+    assert.equal(validateCall(p.call!), [], p.raw);
+    for (const key of ['destination', 'track']) {
+      const v = p.call!.arguments[key];
+      if (typeof v === 'string' && v !== '') assert.ok(commands[i].toLowerCase().includes(v.toLowerCase()), `${v} not in ${commands[i]}`);
+    }
+  });
+  const free = predictCalls(model, tok, commands, { decoding: 'free', maxNewTokens: 30 });
+  assert.ok(free.every((p) => p.call === null));
+  assert.throws(() => predictCalls(model, tok, commands, { decoding: 'strict' as never }), /decoding must be one of free, schema, copy/);
 });
 
 test.run();

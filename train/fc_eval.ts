@@ -9,6 +9,7 @@ import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
 import { SPECIAL, answerText, parseFunctionCall, promptFor, userText } from '../data/format.ts';
 import type { ArgValue, FunctionCall } from '../data/vehicle_api.ts';
+import { SPECIAL_MARK, isCallPrefix } from '../data/call_grammar.ts';
 
 function valuesEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -33,8 +34,17 @@ export interface Prediction {
   call: FunctionCall | null;
 }
 
+/**
+ * How answers are decoded (greedy in all three). free: the model's most likely token, always.
+ * schema: the most likely token that keeps the answer a valid call of the API. copy: schema, and
+ * free-text values (destination, track) copied from the command. See data/call_grammar.ts.
+ */
+export type Decoding = 'free' | 'schema' | 'copy';
+export const DECODINGS: readonly Decoding[] = ['free', 'schema', 'copy'];
+
 export interface PredictOptions {
   batchSize?: number;
+  decoding?: Decoding;
   maxNewTokens?: number;
   /** called after each batch with the number done */
   onProgress?: (done: number, total: number) => void;
@@ -49,7 +59,8 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
   for (let i = 0; i < commands.length; i += batchSize) {
     const chunk = commands.slice(i, i + batchSize);
     const prompts = chunk.map((c) => tok.encode(promptFor(c)));
-    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop });
+    const allowed = grammarFor(tok, chunk, opts.decoding ?? 'free');
+    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop, allowed });
     generated.forEach((ids, j) => {
       const raw = tok.decode(ids);
       out.push({ user: chunk[j], raw, call: parseFunctionCall(raw) });
@@ -57,6 +68,28 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
     opts.onProgress?.(Math.min(i + batchSize, commands.length), commands.length);
   }
   return out;
+}
+
+/** The `allowed` test of constrained decoding for a batch of commands (undefined when free). */
+function grammarFor(tok: Tokenizer, commands: string[], decoding: Decoding): ((row: number, sofar: number[], token: number) => boolean) | undefined {
+  if (!DECODINGS.includes(decoding)) throw new Error(`decoding must be one of ${DECODINGS.join(', ')}, got '${decoding}'`);
+  if (decoding === 'free') return undefined;
+  return (row, sofar, token) => isCallPrefix(grammarText(tok, [...sofar, token]), { copyFrom: decoding === 'copy' ? commands[row] : undefined });
+}
+
+/** Tokens as the grammar reads them: special tokens as their marks, the others as text. */
+function grammarText(tok: Tokenizer, ids: number[]): string {
+  let text = '';
+  let run: number[] = [];
+  for (const id of ids) {
+    if (!tok.isSpecial(id)) {
+      run.push(id);
+      continue;
+    }
+    text += tok.decode(run) + (SPECIAL_MARK[tok.tokenText(id)] ?? '\uffff');
+    run = [];
+  }
+  return text + tok.decode(run);
 }
 
 export interface FunctionScore {

@@ -21,7 +21,7 @@ import type { TrainConfig } from './config.ts';
 import { train, withCheckpointShape } from './trainer.ts';
 import type { TrainResult } from './trainer.ts';
 import { evaluateRecords, formatSamples } from './fc_eval.ts';
-import type { EvalReport } from './fc_eval.ts';
+import type { Decoding, EvalReport } from './fc_eval.ts';
 
 export type Log = (line: string) => void;
 
@@ -108,10 +108,12 @@ export interface FcTrainConfig extends TrainConfig {
   sample_examples: number;
   /** vocabulary size when a tokenizer has to be trained here */
   vocab_size: number;
+  /** how evaluation decodes: free | schema | copy (train/fc_eval.ts, data/call_grammar.ts) */
+  decoding: string;
 }
 
 const fcDefaults = {
-  fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048,
+  fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy',
 };
 
 // Sized so the walkthrough's two training stages take 10-13 minutes on 2 cores (bench/RESULTS.md).
@@ -213,7 +215,7 @@ export async function runFinetune(config: FcTrainConfig, log: Log): Promise<Fine
   const samplesDir = join(cfg.out_dir, 'samples');
   const writeSamples = (model: GPT, iter: number) => {
     if (sampleRecords.length === 0) return;
-    const report = evaluateRecords(model, data.tokenizer, sampleRecords);
+    const report = evaluateRecords(model, data.tokenizer, sampleRecords, { decoding: cfg.decoding as Decoding });
     mkdirSync(samplesDir, { recursive: true });
     writeFileSync(join(samplesDir, 'val_sample.txt'), formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`));
     log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${join(samplesDir, 'val_sample.txt')}`);
@@ -224,8 +226,13 @@ export async function runFinetune(config: FcTrainConfig, log: Log): Promise<Fine
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;
   const records = data.val.slice(0, cfg.eval_examples);
   const t0 = performance.now();
-  const report = evaluateRecords(best, data.tokenizer, records);
-  log(`evaluated ${records.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+  const report = evaluateRecords(best, data.tokenizer, records, { decoding: cfg.decoding as Decoding });
+  log(`evaluated ${records.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s, decoding: ${cfg.decoding}`);
+  if (cfg.decoding !== 'free') {
+    // the same model decoding freely: what the grammar adds
+    const free = evaluateRecords(best, data.tokenizer, records, { decoding: 'free' });
+    log(`the same model decoding freely (no grammar): ${free.exact}/${free.n} = ${(100 * free.exactAccuracy).toFixed(1)}% exact; with ${cfg.decoding} decoding: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%`);
+  }
   return { train: result, report };
 }
 

@@ -1,0 +1,97 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import seedrandom from 'seedrandom';
+import { SPECIAL_MARK, isCallPrefix, markSpecials } from './call_grammar.ts';
+import { ASSISTANT_HEADER, answerText, parseFunctionCall } from './format.ts';
+import { generateRecords } from './generator.ts';
+import { validateCall } from './vehicle_api.ts';
+import type { FunctionCall } from './vehicle_api.ts';
+
+const answer = (call: FunctionCall) => markSpecials(answerText(call));
+const every = (text: string, opts = {}) => Array.from({ length: text.length + 1 }, (_, i) => i).every((i) => isCallPrefix(text.slice(0, i), opts));
+
+test('every prefix of every generated answer is accepted, complete and incomplete calls alike', () => {
+  const records = generateRecords(1500, 'grammar', { incompleteRate: 0.2, copyBoost: 2 });
+  for (const r of records) {
+    const text = markSpecials(r.assistant.slice(ASSISTANT_HEADER.length));
+    assert.ok(every(text), text);
+  }
+});
+
+test('answers the schema forbids are rejected', () => {
+  const bad: string[] = [
+    answer({ name: 'set_temprature', arguments: { temperature: 21 } }), // unknown function
+    answer({ name: 'set_fan_speed', arguments: { speed: 'high', area: ['driver-left'] } }), // unknown zone
+    answer({ name: 'set_fan_speed', arguments: { speed: 'high', area: ['driver', 'driver'] } }), // a zone twice
+    answer({ name: 'set_fan_speed', arguments: { speed: 'fast' } }), // not in the enum
+    answer({ name: 'set_temperature', arguments: { temperature: 99 } }), // above max
+    answer({ name: 'set_cruise_control', arguments: { speed: 5 } }), // below min
+    answer({ name: 'play_music', arguments: { volume: 2.5 } }), // an integer parameter
+    answer({ name: 'set_temperature', arguments: { unit: 'celsius' } }), // required temperature missing
+    answer({ name: 'set_wiper_speed', arguments: { speed: 'high', mode: 'x' } }), // no such parameter
+    answer({ name: 'possibly_incomplete_set_wiper_speed', arguments: { speed: 'high' } }), // incomplete, nothing left blank
+    answer({ name: 'play_music', arguments: { track: '' } }), // empty free text in a complete call
+    answer({ name: 'check_battery_health', arguments: { include_history: true } }) + 'x', // text after the end
+    answerText({ name: 'lock_doors', arguments: { lock_state: 'lock' } }), // special tokens spelled out, not marked
+  ];
+  for (const text of bad) assert.not.ok(isCallPrefix(text), text);
+  const repeated = markSpecials(`<functioncall> {"name": "lock_doors", "arguments": "{'lock_state': 'lock', 'lock_state'`);
+  assert.not.ok(isCallPrefix(repeated));
+  // the valid twins of some of them
+  assert.ok(every(answer({ name: 'set_fan_speed', arguments: { speed: 'high', area: ['driver', 'rear-left'] } })));
+  assert.ok(every(answer({ name: 'possibly_incomplete_set_temperature', arguments: { temperature: '', area: ['driver'] } })));
+  assert.ok(every(answer({ name: 'play_music', arguments: { track: "don't stop", volume: 10 } }))); // "..." because of the apostrophe
+  assert.ok(every(answer({ name: 'set_temperature', arguments: { temperature: 21.5 } })));
+});
+
+const unmark = (text: string) => Object.entries(SPECIAL_MARK).reduce((t, [s, mark]) => t.split(mark).join(s), text);
+
+/** Characters a walk may choose from: printable ASCII and the special tokens' marks. */
+const WALKS = Number(process.env.GRAMMAR_WALKS ?? 60);
+const ALPHABET = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), ...markSpecials('<functioncall><|im_end|><|endoftext|><|pad|>')];
+
+/** Grow a text one random allowed character at a time; fails if it ever gets stuck before the end. */
+function randomWalk(rng: () => number, opts: { copyFrom?: string }): string {
+  let text = '';
+  for (let step = 0; step < 5000; step++) {
+    const next = ALPHABET.filter((c) => isCallPrefix(text + c, opts));
+    if (next.length === 0) return text;
+    // lean towards ending things (quotes, brackets), so walks finish in a few hundred characters
+    const enders = next.filter((c) => /['\]}"\ue000-\ue0ff,]/.test(c));
+    const pool = enders.length > 0 && rng() < 0.3 ? enders : next;
+    text += pool[Math.floor(rng() * pool.length)];
+  }
+  throw new Error(`walk did not end: ${text.slice(0, 200)}`);
+}
+
+test('no dead ends: random walks through the grammar always finish as valid calls', () => {
+  const rng = seedrandom('walks');
+  const command = 'please take me to 9143 Canyon Ave, Dolphin Falls and play the song Storm Midnight';
+  for (let i = 0; i < WALKS; i++) {
+    const copyFrom = i % 2 === 0 ? command : undefined;
+    const text = randomWalk(rng, { copyFrom });
+    // a walk stops only at a complete answer: it parses, and the schema accepts the call
+    const call = parseFunctionCall(unmark(text));
+    assert.ok(call !== null, text);
+    assert.equal(validateCall(call!), [], text);
+    if (copyFrom !== undefined) {
+      for (const v of Object.values(call!.arguments)) {
+        if (typeof v === 'string' && v !== '' && !/^[a-z_-]+$/.test(v)) assert.ok(command.toLowerCase().includes(v.toLowerCase()), v);
+      }
+    }
+  }
+});
+
+test('copying: a free-text value is whole words of the command, in any case', () => {
+  const command = 'Navigate to 9143 Canyon Ave, Dolphin Falls please';
+  const dest = (d: string) => answer({ name: 'set_navigation_destination', arguments: { destination: d } });
+  const opts = { copyFrom: command };
+  for (const d of ['9143 Canyon Ave, Dolphin Falls', '9143 canyon ave', 'CANYON AVE', 'Dolphin Falls']) assert.ok(every(dest(d), opts), d);
+  for (const d of ['9143 ca', 'anyon ave', 'Canyon Avenue', 'Dolphin Springs']) assert.not.ok(isCallPrefix(dest(d), opts), d);
+  // "9143 ca" is a fine beginning (it may go on to "9143 canyon"), just not a whole value
+  assert.ok(isCallPrefix(markSpecials(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': '9143 ca`), opts));
+  // without copying, any text is a destination
+  assert.ok(every(dest('Canyon Avenue')));
+});
+
+test.run();
