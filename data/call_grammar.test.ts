@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { SPECIAL_MARK, isCallPrefix, markSpecials } from './call_grammar.ts';
+import { SPECIAL_MARK, isCallPrefix, markSpecials, openFreeText } from './call_grammar.ts';
 import { ASSISTANT_HEADER, answerText, parseFunctionCall } from './format.ts';
 import { generateRecords } from './generator.ts';
 import { validateCall } from './vehicle_api.ts';
@@ -92,6 +92,19 @@ test('copying: a free-text value is whole words of the command, in any case', ()
   assert.ok(isCallPrefix(markSpecials(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': '9143 ca`), opts));
   // without copying, any text is a destination
   assert.ok(every(dest('Canyon Avenue')));
+});
+
+test('openFreeText: the part of a free-text value written so far, null outside one', () => {
+  const start = markSpecials(`<functioncall> {"name": "play_music", "arguments": "{'track': `);
+  assert.is(openFreeText(start), null);
+  assert.is(openFreeText(`${start}'`), '');
+  assert.is(openFreeText(`${start}'Blue Sky`), 'Blue Sky');
+  assert.is(openFreeText(`${start}\\"it's`), "it's");
+  assert.is(openFreeText(`${start}'Blue Sky'`), null);
+  assert.is(openFreeText(`${start}'Blue Sky', 'volume': `), null);
+  assert.is(openFreeText(`${start}'Blue Sky`, { copyFrom: 'play blue sky now' }), 'Blue Sky');
+  assert.is(openFreeText(`${start}'Red Sky`, { copyFrom: 'play blue sky now' }), null); // not a prefix at all
+  assert.is(openFreeText(markSpecials(`<functioncall> {"name": "set_fan_speed", "arguments": "{'speed': 'hi`)), null); // an enum, not free text
 });
 
 test.run();

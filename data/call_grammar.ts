@@ -64,8 +64,26 @@ export function isCallPrefix(text: string, opts: GrammarOptions = {}): boolean {
   }
 }
 
+/**
+ * If `text` (specials marked) is a valid prefix that ends inside a free-text value, the part of
+ * the value written so far ('' just after the opening quote); otherwise null.
+ */
+export function openFreeText(text: string, opts: GrammarOptions = {}): string | null {
+  const r = new Reader(text, opts.copyFrom?.toLowerCase());
+  try {
+    r.answer();
+    return null;
+  } catch (e) {
+    if (e === RAN_OUT) return r.freeFrom >= 0 ? text.slice(r.freeFrom) : null;
+    if (e === MISFIT) return null;
+    throw e;
+  }
+}
+
 class Reader {
   pos = 0;
+  /** where the free-text value being read starts; -1 outside one */
+  freeFrom = -1;
   constructor(readonly text: string, readonly copyFrom: string | undefined) {}
 
   /** The next character, without taking it; RAN_OUT at the end of the text. */
@@ -220,11 +238,15 @@ class Reader {
     const plain = (s: string) => !/[\\"\ue000-\ue0ff]/.test(s); // no backslash, no double quote, no special token
     if (this.peek() === '\\') {
       this.lit('\\"'); // Python writes "it's" for a string with an apostrophe: \"it's\" inside the JSON string
+      this.freeFrom = this.pos;
       this.until('\\"', (s) => plain(s) && started(s), whole);
+      this.freeFrom = -1;
       return this.lit('\\"');
     }
     this.lit("'");
+    this.freeFrom = this.pos;
     this.until("'", (s) => plain(s) && started(s), whole);
+    this.freeFrom = -1;
     this.lit("'");
   }
 }

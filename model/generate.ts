@@ -19,17 +19,18 @@ export interface GenerateOptions {
   /** Default true; false runs the naive full recompute (the reference the cache is tested against). */
   useCache?: boolean;
   /**
-   * Constrained decoding (greedy only): may row `row`, having generated `sofar`, continue with
-   * `token`? Each step takes the most likely token this allows (data/call_grammar.ts).
+   * Constrained decoding (greedy only): row `row`, having generated `sofar`, continues with the
+   * token this returns, chosen from the next-token logits (train/fc_eval.ts builds it from the
+   * grammar of data/call_grammar.ts, usually with mostLikelyAllowed below).
    */
-  allowed?: (row: number, sofar: number[], token: number) => boolean;
+  pick?: (row: number, sofar: number[], logits: Float32Array) => number;
 }
 
 /** Continue each prompt by up to maxNewTokens tokens; returns only the new tokens of each row. */
 export function generate(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions = {}): number[][] {
   if (prompts.length === 0) return [];
   if (prompts.some((p) => p.length === 0)) throw new Error('generate: every prompt needs at least one token');
-  if (opts.allowed !== undefined && (opts.temperature ?? 1) !== 0) throw new Error('generate: constrained decoding (allowed) is greedy only: set temperature 0');
+  if (opts.pick !== undefined && (opts.temperature ?? 1) !== 0) throw new Error('generate: constrained decoding (pick) is greedy only: set temperature 0');
   const wasTraining = model.training;
   model.eval();
   try {
@@ -39,7 +40,7 @@ export function generate(model: GPT, prompts: number[][], maxNewTokens: number, 
   }
 }
 
-/** `before[b]`: what row b generated before this call (for `allowed`); returns only the new tokens. */
+/** `before[b]`: what row b generated before this call (for `pick`); returns only the new tokens. */
 function generateUncached(model: GPT, prompts: number[][], maxNewTokens: number, opts: GenerateOptions, before: number[][]): number[][] {
   const stop = new Set(opts.stopTokens ?? []);
   return prompts.map((prompt, b) => {
@@ -157,13 +158,21 @@ function blockCached(block: Block, x: Tensor, cache: KVCache, layer: number, sta
   return ops.add(x, block.mlp.forward(block.ln_2.forward(x), false));
 }
 
-/** The next token of row `row`: sampleToken, or under `allowed` the most likely token it allows. */
+/** The next token of row `row`: sampleToken, or what `pick` chooses. */
 function pickToken(logits: Float32Array, opts: GenerateOptions, row: number, sofar: number[]): number {
-  const best = sampleToken(logits, opts);
-  if (opts.allowed === undefined || opts.allowed(row, sofar, best)) return best;
+  return opts.pick === undefined ? sampleToken(logits, opts) : opts.pick(row, sofar, logits);
+}
+
+/**
+ * The most likely token that `ok` accepts (argmax first: a sort only when it is refused), or
+ * `fallback` when it accepts none.
+ */
+export function mostLikelyAllowed(logits: Float32Array, ok: (token: number) => boolean, fallback: number): number {
+  const best = sampleToken(logits, { temperature: 0 });
+  if (ok(best)) return best;
   const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]);
-  for (const id of order) if (opts.allowed(row, sofar, id)) return id;
-  return opts.stopTokens?.[0] ?? order[0]; // nothing allowed: end the row (its answer will not parse)
+  for (const id of order) if (ok(id)) return id;
+  return fallback;
 }
 
 /** Pick the next token from one row of logits: argmax at temperature 0, else top-k sampling. */

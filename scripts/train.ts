@@ -105,7 +105,8 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   The fine-tuned model answers validation commands it never trained on (greedy decoding with a
   key/value cache). Decoding is held to the API's grammar (${finetuneCfg.decoding}): at each step the most likely
   token that keeps the answer a valid call, with destinations and song titles copied word for word
-  from the command (data/call_grammar.ts; --finetune.decoding=free shows the model alone; the
+  from the command, a copy ending where the model more likely than not ends it
+  (data/call_grammar.ts, train/fc_eval.ts; --finetune.decoding=free shows the model alone; the
   evaluation prints both). A call counts only if the function name and every argument match.`);
   if (report !== null) {
     console.log(formatReport(report));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, predictCalls, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
+import { callsMatch, constrainedPick, predictCalls, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
 import { trainFcTokenizer } from './fc_pipeline.ts';
 import { parseFunctionCall, userText } from '../data/format.ts';
@@ -77,6 +77,26 @@ test('constrained decoding: an untrained model still answers with valid calls, c
   const free = predictCalls(model, tok, commands, { decoding: 'free', maxNewTokens: 30 });
   assert.ok(free.every((p) => p.call === null));
   assert.throws(() => predictCalls(model, tok, commands, { decoding: 'strict' as never }), /decoding must be one of free, schema, copy/);
+});
+
+test('copy decoding ends a copy only when the model gives ending half its probability', () => {
+  const tok = trainFcTokenizer(generateRecords(300, 'ending', { copyBoost: 4 }), 400);
+  const pick = constrainedPick(tok, ['navigate to oak street please'], 'copy', 0)!;
+  const sofar = tok.encode(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': 'oak`);
+  const quote = tok.encode("'")[0];
+  const street = tok.encode(' street')[0]; // the command's next word: the only way to go on
+  const avenue = tok.encode(' avenue')[0]; // not in the command
+  assert.is(new Set([quote, street, avenue]).size, 3);
+  const logits = (p: Record<number, number>) => {
+    const l = new Float32Array(tok.vocabSize).fill(-30);
+    for (const [id, prob] of Object.entries(p)) l[Number(id)] = Math.log(prob);
+    return l;
+  };
+  // the quote is the most likely single token, but most of the probability goes on: copy on
+  assert.is(pick(0, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), street);
+  assert.is(pick(0, sofar, logits({ [quote]: 0.55, [street]: 0.05, [avenue]: 0.4 })), quote);
+  // schema decoding (nothing copied) keeps plain greedy: the most likely allowed token
+  assert.is(constrainedPick(tok, ['navigate to oak street please'], 'schema', 0)!(0, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), quote);
 });
 
 test.run();

@@ -4,12 +4,12 @@
 // Exact match: same function name, same argument keys, equal values, where zone lists compare
 // as sets and strings ignore case (the original data is lowercase, a model may not be).
 import type { GPT } from '../model/gpt.ts';
-import { generate } from '../model/generate.ts';
+import { generate, mostLikelyAllowed } from '../model/generate.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
 import { SPECIAL, answerText, parseFunctionCall, promptFor, userText } from '../data/format.ts';
 import type { ArgValue, FunctionCall } from '../data/vehicle_api.ts';
-import { SPECIAL_MARK, isCallPrefix } from '../data/call_grammar.ts';
+import { SPECIAL_MARK, isCallPrefix, openFreeText } from '../data/call_grammar.ts';
 
 function valuesEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -37,7 +37,8 @@ export interface Prediction {
 /**
  * How answers are decoded (greedy in all three). free: the model's most likely token, always.
  * schema: the most likely token that keeps the answer a valid call of the API. copy: schema, and
- * free-text values (destination, track) copied from the command. See data/call_grammar.ts.
+ * free-text values (destination, track) copied from the command, ended where the model more
+ * likely than not ends them (constrainedPick). See data/call_grammar.ts.
  */
 export type Decoding = 'free' | 'schema' | 'copy';
 export const DECODINGS: readonly Decoding[] = ['free', 'schema', 'copy'];
@@ -59,8 +60,8 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
   for (let i = 0; i < commands.length; i += batchSize) {
     const chunk = commands.slice(i, i + batchSize);
     const prompts = chunk.map((c) => tok.encode(promptFor(c)));
-    const allowed = grammarFor(tok, chunk, opts.decoding ?? 'free');
-    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop, allowed });
+    const pick = constrainedPick(tok, chunk, opts.decoding ?? 'free', stop[0]);
+    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop, pick });
     generated.forEach((ids, j) => {
       const raw = tok.decode(ids);
       out.push({ user: chunk[j], raw, call: parseFunctionCall(raw) });
@@ -70,11 +71,50 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
   return out;
 }
 
-/** The `allowed` test of constrained decoding for a batch of commands (undefined when free). */
-function grammarFor(tok: Tokenizer, commands: string[], decoding: Decoding): ((row: number, sofar: number[], token: number) => boolean) | undefined {
+/**
+ * The next-token choice of constrained decoding for a batch of commands (undefined when free):
+ * the most likely token the grammar allows, except where a copied value could end. There every
+ * token the model might write either ends the copy (a closing quote) or goes on, and any way of
+ * going on must be the command's next word. So the copy ends only if the model gives ending at
+ * least half its probability. Greedy alone ends it whenever the quote beats the single most
+ * likely next token, and a small model unsure how a long name goes on ("Falls"? "Fork"?) spreads
+ * its probability over several and cuts "9143 Canyon Ave, Dolphin Falls" short.
+ */
+export function constrainedPick(tok: Tokenizer, commands: string[], decoding: Decoding, stop: number): ((row: number, sofar: number[], logits: Float32Array) => number) | undefined {
   if (!DECODINGS.includes(decoding)) throw new Error(`decoding must be one of ${DECODINGS.join(', ')}, got '${decoding}'`);
   if (decoding === 'free') return undefined;
-  return (row, sofar, token) => isCallPrefix(grammarText(tok, [...sofar, token]), { copyFrom: decoding === 'copy' ? commands[row] : undefined });
+  const closers = closingTokens(tok);
+  return (row, sofar, logits) => {
+    const g = { copyFrom: decoding === 'copy' ? commands[row] : undefined };
+    const ok = (id: number) => isCallPrefix(grammarText(tok, [...sofar, id]), g);
+    const best = mostLikelyAllowed(logits, ok, stop);
+    if (decoding !== 'copy') return best;
+    const text = grammarText(tok, sofar);
+    const copied = openFreeText(text, g);
+    if (copied === null || copied === '') return best; // not inside a copy, or nothing copied yet
+    const ends = closers.get(text[text.length - copied.length - 1] === "'" ? "'" : '\\')!;
+    const p = softmax(logits);
+    let endMass = 0;
+    for (const id of ends) if (ok(id)) endMass += p[id];
+    const ending = endMass >= 0.5;
+    return mostLikelyAllowed(logits, (id) => ends.has(id) === ending && ok(id), best);
+  };
+}
+
+/** Token ids whose text starts a free-text value's closing quote, ' or \", by that first character. */
+function closingTokens(tok: Tokenizer): Map<string, Set<number>> {
+  const out = new Map([["'", new Set<number>()], ['\\', new Set<number>()]]);
+  for (let id = 0; id < tok.vocabSize; id++) if (!tok.isSpecial(id)) out.get(tok.decode([id])[0])?.add(id);
+  return out;
+}
+
+function softmax(logits: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const l of logits) max = Math.max(max, l);
+  const p = logits.map((l) => Math.exp(l - max));
+  let sum = 0;
+  for (const x of p) sum += x;
+  return p.map((x) => x / sum);
 }
 
 /** Tokens as the grammar reads them: special tokens as their marks, the others as text. */
