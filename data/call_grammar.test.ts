@@ -66,7 +66,7 @@ function randomWalk(rng: () => number, opts: { copyFrom?: string }): string {
 
 test('no dead ends: random walks through the grammar always finish as valid calls', () => {
   const rng = seedrandom('walks');
-  const command = 'please take me to 9143 Canyon Ave, Dolphin Falls and play the song Storm Midnight';
+  const command = 'please take me to 9143 Canyon Ave, Dolphin Falls and play the song Storm Midnight?!';
   for (let i = 0; i < WALKS; i++) {
     const copyFrom = i % 2 === 0 ? command : undefined;
     const text = randomWalk(rng, { copyFrom });
@@ -83,11 +83,17 @@ test('no dead ends: random walks through the grammar always finish as valid call
 });
 
 test('copying: a free-text value is whole words of the command, in any case', () => {
-  const command = 'Navigate to 9143 Canyon Ave, Dolphin Falls please';
+  const command = 'Navigate to 9143 Canyon Ave, Dolphin Falls please.';
   const dest = (d: string) => answer({ name: 'set_navigation_destination', arguments: { destination: d } });
   const opts = { copyFrom: command };
   for (const d of ['9143 Canyon Ave, Dolphin Falls', '9143 canyon ave', 'CANYON AVE', 'Dolphin Falls']) assert.ok(every(dest(d), opts), d);
-  for (const d of ['9143 ca', 'anyon ave', 'Canyon Avenue', 'Dolphin Springs']) assert.not.ok(isCallPrefix(dest(d), opts), d);
+  for (const d of ['9143 ca', 'anyon ave', 'Canyon Avenue', 'Dolphin Springs', 'Falls please.', ' Canyon Ave', 'Canyon Ave,']) assert.not.ok(isCallPrefix(dest(d), opts), d);
+  // a copy starts and ends with a word: the sentence's punctuation is not part of it, so a copy
+  // that took in the final '.' cannot be finished at all, while one that took a comma can go on
+  const begun = (s: string) => markSpecials(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': '${s}`);
+  assert.not.ok(isCallPrefix(begun('Falls please.'), opts));
+  assert.ok(isCallPrefix(begun('Canyon Ave,'), opts));
+  assert.not.ok(isCallPrefix(begun(' '), opts));
   // "9143 ca" is a fine beginning (it may go on to "9143 canyon"), just not a whole value
   assert.ok(isCallPrefix(markSpecials(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': '9143 ca`), opts));
   // without copying, any text is a destination

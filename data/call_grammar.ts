@@ -230,7 +230,8 @@ class Reader {
   /**
    * 'free text' (or "free text" when it holds an apostrophe). When copying, the text so far must
    * be a piece of the command that starts at a word's start, and the whole of it must also end at
-   * a word's end: a copy is whole words ("9143 ca" from "9143 canyon ave" is not one).
+   * a word's end: a copy is whole words ("9143 ca" from "9143 canyon ave" is not one), and the
+   * sentence's punctuation after the last word is not part of it.
    */
   freeText(): void {
     const started = (s: string) => this.copyFrom === undefined || copyStarts(this.copyFrom, s.toLowerCase(), false);
@@ -254,20 +255,27 @@ class Reader {
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 
 /**
- * Does `piece` occur in `text` starting at a word's start (and, if `toWordEnd`, ending at a word's
- * end)? A piece may end in U+FFFD, a character cut short (the first token of a multi-byte
- * character): then it must stand where the text has a character beyond ASCII.
+ * Does `piece` occur in `text` starting with a word and, if `toWordEnd`, ending at a word's
+ * end: after a letter or digit that the text does not continue ("Reclan", not "Reclan?" or
+ * "Reclan " when the command says "Reclan?")? Without `toWordEnd`, the piece must still be able
+ * to grow into such a copy. A piece may end in U+FFFD, a character cut short (the first token of
+ * a multi-byte character): then it must stand where the text has a character beyond ASCII.
  */
 function copyStarts(text: string, piece: string, toWordEnd: boolean): boolean {
   const cut = piece.endsWith('\ufffd');
   const whole = cut ? piece.slice(0, -1) : piece;
   for (let i = text.indexOf(whole); i !== -1 && i < text.length; i = text.indexOf(whole, i + 1)) {
-    const after = text[i + whole.length];
-    const startsWord = !isWordChar(text[i - 1]) || !isWordChar(whole[0] ?? after);
-    const endsWord = !isWordChar(after) || !isWordChar(whole[whole.length - 1]);
-    if (cut ? startsWord && after !== undefined && after.charCodeAt(0) > 127 : startsWord && (!toWordEnd || endsWord)) return true;
+    const end = i + whole.length;
+    const after = text[end];
+    if (isWordChar(text[i - 1]) || !isWordChar(whole[0] ?? after)) continue; // a copy starts with a word
+    if (cut ? after !== undefined && after.charCodeAt(0) > 127 : toWordEnd ? isWordChar(whole[whole.length - 1]) && !isWordChar(after) : canEndWord(text, end)) return true;
   }
   return false;
+}
+
+/** Is there a word's end at or after `from`: a letter or digit just before it, at most from - 1? */
+function canEndWord(text: string, from: number): boolean {
+  return isWordChar(text[from - 1]) || /[\p{L}\p{N}]/u.test(text.slice(from));
 }
 
 /** Is there an integer within the parameter's bounds whose digits start with s? */
