@@ -5,8 +5,9 @@
 // schema (data/vehicle_api.ts) says exactly which answers are calls, so decoding can be held to
 // them: at each step the model's most likely token is taken only if the answer so far, with it,
 // is still the beginning of some valid call; otherwise the next most likely, and so on
-// (model/generate.ts `allowed`). The model still chooses every function, key and value; the
-// grammar only removes choices that could never be right.
+// (train/fc_eval.ts `constrainedPick`, through model/generate.ts `pick`). The model still
+// chooses every function, key and value; the grammar only removes choices that could never be
+// right.
 //
 // The grammar is the one answerText() writes:
 //

@@ -81,7 +81,8 @@ test('constrained decoding: an untrained model still answers with valid calls, c
 
 test('copy decoding ends a copy only when the model gives ending half its probability', () => {
   const tok = trainFcTokenizer(generateRecords(300, 'ending', { copyBoost: 4 }), 400);
-  const pick = constrainedPick(tok, ['navigate to oak street please'], 'copy', 0)!;
+  const command = 'navigate to oak street please';
+  const pick = constrainedPick(tok, 'copy', 0)!;
   const sofar = tok.encode(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': 'oak`);
   const quote = tok.encode("'")[0];
   const street = tok.encode(' street')[0]; // the command's next word: the only way to go on
@@ -93,10 +94,10 @@ test('copy decoding ends a copy only when the model gives ending half its probab
     return l;
   };
   // the quote is the most likely single token, but most of the probability goes on: copy on
-  assert.is(pick(0, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), street);
-  assert.is(pick(0, sofar, logits({ [quote]: 0.55, [street]: 0.05, [avenue]: 0.4 })), quote);
+  assert.is(pick(command, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), street);
+  assert.is(pick(command, sofar, logits({ [quote]: 0.55, [street]: 0.05, [avenue]: 0.4 })), quote);
   // schema decoding (nothing copied) keeps plain greedy: the most likely allowed token
-  assert.is(constrainedPick(tok, ['navigate to oak street please'], 'schema', 0)!(0, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), quote);
+  assert.is(constrainedPick(tok, 'schema', 0)!(command, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), quote);
 });
 
 test.run();

@@ -5,6 +5,7 @@
 // as sets and strings ignore case (the original data is lowercase, a model may not be).
 import type { GPT } from '../model/gpt.ts';
 import { generate, mostLikelyAllowed } from '../model/generate.ts';
+import { Tensor, ops } from '../engine/index.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
 import { SPECIAL, answerText, parseFunctionCall, promptFor, userText } from '../data/format.ts';
@@ -56,11 +57,12 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
   const batchSize = opts.batchSize ?? 32;
   const maxNew = opts.maxNewTokens ?? 96;
   const stop = [tok.specialId(SPECIAL.endoftext)];
+  const choose = constrainedPick(tok, opts.decoding ?? 'free', stop[0]);
   const out: Prediction[] = [];
   for (let i = 0; i < commands.length; i += batchSize) {
     const chunk = commands.slice(i, i + batchSize);
     const prompts = chunk.map((c) => tok.encode(promptFor(c)));
-    const pick = constrainedPick(tok, chunk, opts.decoding ?? 'free', stop[0]);
+    const pick = choose && ((row: number, sofar: number[], logits: Float32Array) => choose(chunk[row], sofar, logits));
     const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop, pick });
     generated.forEach((ids, j) => {
       const raw = tok.decode(ids);
@@ -72,7 +74,7 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
 }
 
 /**
- * The next-token choice of constrained decoding for a batch of commands (undefined when free):
+ * The next-token choice of constrained decoding for one command's answer (undefined when free):
  * the most likely token the grammar allows, except where a copied value could end. There every
  * token the model might write either ends the copy (a closing quote) or goes on, and any way of
  * going on must be the command's next word. So the copy ends only if the model gives ending at
@@ -80,24 +82,23 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
  * likely next token, and a small model unsure how a long name goes on ("Falls"? "Fork"?) spreads
  * its probability over several and cuts "9143 Canyon Ave, Dolphin Falls" short.
  */
-export function constrainedPick(tok: Tokenizer, commands: string[], decoding: Decoding, stop: number): ((row: number, sofar: number[], logits: Float32Array) => number) | undefined {
+export function constrainedPick(tok: Tokenizer, decoding: Decoding, stop: number): ((command: string, sofar: number[], logits: Float32Array) => number) | undefined {
   if (!DECODINGS.includes(decoding)) throw new Error(`decoding must be one of ${DECODINGS.join(', ')}, got '${decoding}'`);
   if (decoding === 'free') return undefined;
   const closers = closingTokens(tok);
-  return (row, sofar, logits) => {
-    const g = { copyFrom: decoding === 'copy' ? commands[row] : undefined };
+  return (command, sofar, logits) => {
+    const g = { copyFrom: decoding === 'copy' ? command : undefined };
     const ok = (id: number) => isCallPrefix(grammarText(tok, [...sofar, id]), g);
-    const best = mostLikelyAllowed(logits, ok, stop);
-    if (decoding !== 'copy') return best;
     const text = grammarText(tok, sofar);
-    const copied = openFreeText(text, g);
-    if (copied === null || copied === '') return best; // not inside a copy, or nothing copied yet
+    const copied = decoding === 'copy' ? openFreeText(text, g) : null;
+    if (copied === null || copied === '') return mostLikelyAllowed(logits, ok, stop); // not inside a copy, or nothing copied yet
     const ends = closers.get(text[text.length - copied.length - 1] === "'" ? "'" : '\\')!;
-    const p = softmax(logits);
+    const p = ops.softmax(new Tensor(logits, [logits.length])).data;
     let endMass = 0;
     for (const id of ends) if (ok(id)) endMass += p[id];
     const ending = endMass >= 0.5;
-    return mostLikelyAllowed(logits, (id) => ends.has(id) === ending && ok(id), best);
+    const way = mostLikelyAllowed(logits, (id) => ends.has(id) === ending && ok(id), -1);
+    return way !== -1 ? way : mostLikelyAllowed(logits, ok, stop); // nothing goes on: the command ends here
   };
 }
 
@@ -106,15 +107,6 @@ function closingTokens(tok: Tokenizer): Map<string, Set<number>> {
   const out = new Map([["'", new Set<number>()], ['\\', new Set<number>()]]);
   for (let id = 0; id < tok.vocabSize; id++) if (!tok.isSpecial(id)) out.get(tok.decode([id])[0])?.add(id);
   return out;
-}
-
-function softmax(logits: Float32Array): Float32Array {
-  let max = -Infinity;
-  for (const l of logits) max = Math.max(max, l);
-  const p = logits.map((l) => Math.exp(l - max));
-  let sum = 0;
-  for (const x of p) sum += x;
-  return p.map((x) => x / sum);
 }
 
 /** Tokens as the grammar reads them: special tokens as their marks, the others as text. */
