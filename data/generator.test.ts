@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateRecords, COPY_FUNCTIONS } from './generator.ts';
 import { parseFunctionCall, userText } from './format.ts';
-import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX } from './vehicle_api.ts';
+import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX, ZONES } from './vehicle_api.ts';
 
 const records = generateRecords(6000, 'test');
 
@@ -44,6 +44,9 @@ test('numbers in a command are the ones in its call', () => {
 test('zone lists: no zone twice, pairs said as one piece among single zones, every size', () => {
   const lists = records.map((r) => [userText(r), parseFunctionCall(r.assistant)!.arguments.area] as const).filter(([, a]) => Array.isArray(a)) as Array<[string, string[]]>;
   for (const [u, a] of lists) assert.is(new Set(a).size, a.length, u);
+  // in the API's order whatever order they were said in: "rear left and the driver" -> [driver, rear-left]
+  for (const [u, a] of lists) assert.equal(a, ZONES.filter((z) => a.includes(z)), u);
+  assert.ok(lists.some(([u, a]) => a[0] === 'driver' && a.length > 1 && u.indexOf('driver') > u.search(/rear|back|passenger/)), 'said in another order');
   for (const n of [1, 2, 3, 4]) assert.ok(lists.filter(([, a]) => a.length === n).length > 100, `lists of ${n}`);
   // "the driver and both rear seats": three zones, one of them named by a pair phrase
   assert.ok(lists.some(([u, a]) => a.length === 3 && /(rear|back) seats|both rear|rear left and right/.test(u)), 'a pair inside a longer list');

@@ -31,7 +31,7 @@ interface Grammar {
 // ------------------------------------------------------------------ shared pieces
 
 /**
- * Sample a zone list together with the words that name it; the list follows the order of mention.
+ * Sample a zone list together with the words that name it; the list is in the API's order.
  * Sizes as in the real data: one zone, a pair, three, or all four.
  */
 function sampleZones(rng: Rng): { zones: string[]; phrase: string } {
@@ -87,7 +87,16 @@ function sayZoneList(rng: Rng, zones: string[]): { zones: string[]; phrase: stri
     });
     phrase = `${prep} ${joinList(rng, names)}`;
   }
-  return { zones: pieces.flat(), phrase };
+  return { zones: inApiOrder(pieces.flat()), phrase };
+}
+
+/**
+ * The call lists zones in the API's order (driver, front-passenger, rear-left, rear-right), not in
+ * the order they were said: then each place in the answer asks one question of the command ("is the
+ * driver named?") instead of "which zone was named after the one I just wrote?".
+ */
+function inApiOrder(zones: string[]): string[] {
+  return ZONES.filter((z) => zones.includes(z));
 }
 
 /** "a", "a and b", "a, b and c", "a, b, and c", "both a and b" */
