@@ -54,6 +54,17 @@ test('zone lists: no zone twice, pairs said as one piece among single zones, eve
   assert.ok(lists.some(([u, a]) => a.length >= 3 && /(areas|zones|sections)\b/.test(u)), 'bare names with one noun');
 });
 
+test('"for me" is politeness, never a zone: a call names the driver only where the command does', () => {
+  // every other way the generator names the driver, typos included ("dirver")
+  const driverWords = /driv|dirv|drvi|my side|my seat|myself|where I sit|left front|front left|the front|front (seats|row|zones|area)|all|every|whole|entire|both|around|cabin|front and/i;
+  const forMe = records.filter((r) => /\bfor me\b(?! and my passenger)/.test(userText(r)));
+  assert.ok(forMe.length > 50, 'commands that say "for me"');
+  for (const r of forMe) {
+    const area = parseFunctionCall(r.assistant)!.arguments.area;
+    if (Array.isArray(area) && area.includes('driver')) assert.ok(driverWords.test(userText(r)), userText(r));
+  }
+});
+
 test('destinations and track titles are in the call exactly as said (capitals too), so they can be copied', () => {
   const copied = records.map((r) => [userText(r), parseFunctionCall(r.assistant)!] as const)
     .map(([u, c]) => [u, c.arguments.destination ?? c.arguments.track] as const).filter(([, v]) => typeof v === 'string' && v !== '') as Array<[string, string]>;
