@@ -274,7 +274,7 @@ function copyStarts(text: string, piece: string, toWordEnd: boolean): boolean {
   return false;
 }
 
-/** Is there a word's end at or after `from`: a letter or digit just before it, at most from - 1? */
+/** Can a copy that has reached `from` still end at a word's end: a letter or digit just before `from`, or one later in the text? */
 function canEndWord(text: string, from: number): boolean {
   return isWordChar(text[from - 1]) || /[\p{L}\p{N}]/u.test(text.slice(from));
 }

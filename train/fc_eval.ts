@@ -89,8 +89,9 @@ export function constrainedPick(tok: Tokenizer, decoding: Decoding, stop: number
   return (command, sofar, logits) => {
     const g = { copyFrom: decoding === 'copy' ? command : undefined };
     const ok = (id: number) => isCallPrefix(grammarText(tok, [...sofar, id]), g);
+    if (decoding !== 'copy') return mostLikelyAllowed(logits, ok, stop);
     const text = grammarText(tok, sofar);
-    const copied = decoding === 'copy' ? openFreeText(text, g) : null;
+    const copied = openFreeText(text, g);
     if (copied === null || copied === '') return mostLikelyAllowed(logits, ok, stop); // not inside a copy, or nothing copied yet
     const ends = closers.get(text[text.length - copied.length - 1] === "'" ? "'" : '\\')!;
     const p = ops.softmax(new Tensor(logits, [logits.length])).data;
