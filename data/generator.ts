@@ -488,8 +488,12 @@ function titleCase(s: string): string {
 
 // ------------------------------------------------------------------ rendering
 
-/** Fill slots, add an opener/closer, tidy spaces and punctuation, vary case, maybe add a typo. */
-function realise(rng: Rng, template: string, slots: Slots): string {
+/**
+ * Fill slots, add an opener/closer, tidy spaces and punctuation, vary case, maybe add a typo.
+ * `copied`: the values the call copies word for word (a destination, a track); no typo goes into
+ * their words, or the call would hold a spelling the command does not.
+ */
+function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []): string {
   let t = template;
   const polite = t.startsWith('^');
   if (polite) t = t.slice(1);
@@ -503,16 +507,16 @@ function realise(rng: Rng, template: string, slots: Slots): string {
   t = t.replace(/\?$/, '');
   if (!question) t += pick(rng, CLOSERS);
   t = t.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/,+/g, ',').replace(/^[, ]+|[, ]+$/g, '');
-  if (chance(rng, 0.07)) t = addTypo(rng, t);
+  if (chance(rng, 0.07)) t = addTypo(rng, t, new Set(copied.flatMap((v) => v.split(' '))));
   if (chance(rng, 0.75)) t = t.charAt(0).toUpperCase() + t.slice(1);
   if (question) return t + (chance(rng, 0.85) ? '?' : '');
   return t + pick(rng, ['.', '.', '', '', '!']);
 }
 
-/** One small typo in a word of letters only (never in a number): swap, drop or double a letter. */
-function addTypo(rng: Rng, text: string): string {
+/** One small typo in a word of letters only (never in a number, never in a `kept` word): swap, drop or double a letter. */
+function addTypo(rng: Rng, text: string, kept: Set<string>): string {
   const words = text.split(' ');
-  const candidates = words.map((w, i) => (/^[a-z]{4,}$/.test(w) ? i : -1)).filter((i) => i >= 0);
+  const candidates = words.map((w, i) => (/^[a-z]{4,}$/.test(w) && !kept.has(w) ? i : -1)).filter((i) => i >= 0);
   if (candidates.length === 0) return text;
   const i = pick(rng, candidates);
   const w = words[i];
@@ -555,6 +559,8 @@ const OTHER_WEIGHT = (1 - 0.56) / (FUNCTIONS.length - 4);
 
 /** Functions with a free-text value (destination, track) that can only be copied from the command. */
 export const COPY_FUNCTIONS = ['set_navigation_destination', 'play_music'];
+/** Their parameters. */
+const COPY_PARAMS = ['destination', 'track'];
 
 function pickFunction(rng: Rng, copyBoost: number): string {
   const weight = (name: string) => (WEIGHTS[name] ?? OTHER_WEIGHT) * (COPY_FUNCTIONS.includes(name) ? copyBoost : 1);
@@ -578,7 +584,8 @@ export function generateExample(rng: Rng, opts: GeneratorOptions = {}): Generate
     for (const p of spec.params) if (p.required) partial[p.name] = '';
     return { user: realise(rng, pick(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
   }
-  return { user: realise(rng, pick(rng, g.templates(args)), slots), call: { name, arguments: ordered(name, args) } };
+  const copied = COPY_PARAMS.map((p) => args[p]).filter((v): v is string => typeof v === 'string');
+  return { user: realise(rng, pick(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
 }
 
 /** n examples as records of the original format, from a seed. Every call is checked against the schema. */
