@@ -559,8 +559,6 @@ const OTHER_WEIGHT = (1 - 0.56) / (FUNCTIONS.length - 4);
 
 /** Functions with a free-text value (destination, track) that can only be copied from the command. */
 export const COPY_FUNCTIONS = ['set_navigation_destination', 'play_music'];
-/** Their parameters. */
-const COPY_PARAMS = ['destination', 'track'];
 
 function pickFunction(rng: Rng, copyBoost: number): string {
   const weight = (name: string) => (WEIGHTS[name] ?? OTHER_WEIGHT) * (COPY_FUNCTIONS.includes(name) ? copyBoost : 1);
@@ -584,7 +582,9 @@ export function generateExample(rng: Rng, opts: GeneratorOptions = {}): Generate
     for (const p of spec.params) if (p.required) partial[p.name] = '';
     return { user: realise(rng, pick(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
   }
-  const copied = COPY_PARAMS.map((p) => args[p]).filter((v): v is string => typeof v === 'string');
+  // free-text values (a string with no enum: a destination, a track) are copied word for word
+  const copied = FUNCTION_BY_NAME.get(name)!.params.filter((p) => p.type === 'string' && p.enum === undefined)
+    .map((p) => args[p.name]).filter((v): v is string => typeof v === 'string');
   return { user: realise(rng, pick(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
 }
 
