@@ -116,7 +116,7 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy',
 };
 
-// Sized so the walkthrough's two training stages take 10-13 minutes on 2 cores (bench/RESULTS.md).
+// Sized so the walkthrough's two training stages take 9-13 minutes on 2 cores (bench/RESULTS.md).
 // Most of the time goes to fine-tuning: copying values out of a command is learned late, so
 // fine-tuning steps buy more accuracy than pretraining steps (measured: 60 + 1150 steps beat 200 + 900).
 // The model is 64 wide: in the same time, a smaller model that sees more examples wins here
@@ -127,7 +127,9 @@ const fcDefaults = {
 // 0.17 s on different runs, 11m55s to 15m20s in all (6000 steps measured 14m34s, 7000 15m43s), and
 // 4500 steps cost 3-4 points of exact match (bench/RESULTS.md). A faster engine (2026-11-23, a step
 // ~25% cheaper) brought the same 5000 steps to 10m37s; 6000 steps then scored higher on our val
-// and lower on the real commands, so the time saved is kept as room for slow hours.
+// and lower on the real commands, so the time saved is kept as room for slow hours. So again
+// with node's --single-threaded-gc (9m22s in all): 6000 steps, +0.2 and +1.2 points on our val
+// over two seeds, -0.7 and -2.6 on the real commands.
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
