@@ -173,7 +173,7 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? (cfg.gpu_mode as GpuMode) : null) : null;
   if (parallel !== null) log(`data parallel: each batch is split across ${parallel.threads} threads`);
   // V8 collects garbage on helper threads of its own; with every core already training, they take
-  // turns with the training threads and a step gets ~25% slower (bench/RESULTS.md). npm run
+  // turns with the training threads and a step gets ~20% slower (bench/RESULTS.md). npm run
   // train, pretrain-lm, finetune and bench start node with --single-threaded-gc.
   if (parallel !== null && !process.execArgv.includes('--single-threaded-gc')) {
     log('note: node runs without --single-threaded-gc, so its garbage collector\'s helper threads compete with the training threads for the cores (npx tsx --single-threaded-gc scripts/...)');
