@@ -575,15 +575,15 @@ export function generateExample(rng: Rng, opts: GeneratorOptions = {}): Generate
   const name = pickFunction(rng, opts.copyBoost ?? 1);
   const g = GRAMMARS[name];
   const { args, slots } = g.sample(rng);
+  const spec = FUNCTION_BY_NAME.get(name)!;
   if (g.incomplete && chance(rng, opts.incompleteRate ?? 0.06)) {
     // leave the required values out: the call names them with ''
-    const spec = FUNCTION_BY_NAME.get(name)!;
     const partial: Args = { ...args };
     for (const p of spec.params) if (p.required) partial[p.name] = '';
     return { user: realise(rng, pick(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
   }
   // free-text values (a string with no enum: a destination, a track) are copied word for word
-  const copied = FUNCTION_BY_NAME.get(name)!.params.filter((p) => p.type === 'string' && p.enum === undefined)
+  const copied = spec.params.filter((p) => p.type === 'string' && p.enum === undefined)
     .map((p) => args[p.name]).filter((v): v is string => typeof v === 'string');
   return { user: realise(rng, pick(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
 }
