@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pythonRepr, parsePythonLiteral, parseFunctionCall, answerText, makeRecord, promptAndAnswer, promptFor, fullText, userText } from './format.ts';
+import { pythonRepr, parsePythonLiteral, parseFunctionCall, answerText, makeRecord, promptAndAnswer, promptFor, fullText, userText, ANSWER_PHRASES, FORMAT_PHRASES, SPECIAL_TOKENS } from './format.ts';
+import { generateRecords } from './generator.ts';
+import { Tokenizer } from './tokenizer.ts';
 
 test('pythonRepr writes dicts as Python does (lowercase booleans, as the data)', () => {
   assert.is(pythonRepr({ temperature: 22, area: ['driver', 'rear-left'], unit: 'celsius' }), "{'temperature': 22, 'area': ['driver', 'rear-left'], 'unit': 'celsius'}");
@@ -42,6 +44,22 @@ test('the prediction prompt is exactly the training prompt; fullText is the whol
   const rec = makeRecord('Lock the doors.', { name: 'lock_doors', arguments: { lock_state: 'lock' } });
   assert.is(promptFor('Lock the doors.'), promptAndAnswer(rec).prompt);
   assert.is(fullText(rec), rec.system + rec.user + rec.assistant);
+});
+
+test("the API's names and the punctuation between arguments become single tokens, and answers get shorter", () => {
+  const records = generateRecords(1500, 'phrases');
+  const text = records.map(fullText).join('');
+  const withNames = Tokenizer.train(text, 1024, SPECIAL_TOKENS, [...FORMAT_PHRASES, ...ANSWER_PHRASES]);
+  const without = Tokenizer.train(text, 1024, SPECIAL_TOKENS, FORMAT_PHRASES);
+  const answer = answerText({ name: 'possibly_incomplete_set_temperature', arguments: { area: ['front-passenger', 'rear-left'], temperature: '' } });
+  const pieces = withNames.encode(answer).map((id) => withNames.tokenText(id));
+  for (const name of ['possibly_incomplete_set_temperature', 'front-passenger', 'rear-left', "': ['", "', '", "'], '"]) assert.ok(pieces.includes(name), `${name} in ${pieces.join('|')}`);
+  assert.ok(!without.encode(answer).map((id) => without.tokenText(id)).includes('rear-left'));
+  const length = (tok: Tokenizer) => records.reduce((n, r) => n + tok.encode(r.assistant).length, 0);
+  assert.ok(length(withNames) < 0.8 * length(without), `${length(withNames)} vs ${length(without)} answer tokens`);
+  // a phrase never splits a word it is not: only names with '-' or '_' are listed
+  assert.ok(ANSWER_PHRASES.every((p) => /[-_',]/.test(p)));
+  for (const s of [answer, 'rear-lefty co-driver_x', records[0].user]) assert.is(withNames.decode(withNames.encode(s)), s);
 });
 
 test.run();

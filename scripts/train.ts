@@ -70,11 +70,15 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   any string (emoji, typos) can still be spelled in bytes. Digits stay single tokens, so the
   model can copy a number digit by digit. Special tokens such as <functioncall> are never split.
   The format's fixed strings (the system prompt, ' {"name": "') are kept whole while merging, so
-  each ends up as a single token: fewer positions to compute, none of them informative.`);
+  each ends up as a single token: fewer positions to compute, none of them informative. So are
+  the API's names ('set_temperature', 'rear-left') and the punctuation between arguments (', '):
+  a function or a zone is one token, one choice for the model, and an answer a third shorter.`);
   const tok = prepared.tokenizer;
   const example = userText(prepared.train[0]);
   const ids = tok.encode(example);
   console.log(`"${example}"\n  -> ${ids.length} tokens: ${ids.map((i) => `[${tok.tokenText(i)}]`).join('')}\n  -> ids ${ids.join(' ')}`);
+  const answer = prepared.train[0].assistant.split('\n')[1];
+  console.log(`its answer -> ${tok.encode(answer).map((i) => `[${tok.tokenText(i)}]`).join('')}`);
 
   stage(3, 'tokenize and mask', `
   Each example becomes one sequence: prompt (system + user + assistant header) then answer.
