@@ -211,16 +211,14 @@ const GRAMMARS: Record<string, Grammar> = {
         'can you turn the fan up {a}?', '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}',
         '^set the fan speed higher {a}', '^set the fan to a higher speed {a}', '^adjust the fan speed upward {a}', '^make the fan speed higher {a}',
         'higher fan speed {a}', '^increase the air circulation {a}', '^adjust the airflow to increase {a}', '^adjust the fan speed to increase {a}',
-        'fan speed: increase {a}', '^change the fan speed to increase {a}', '^make the fan blow harder {a}', '^make the fan blow stronger {a}',
-        '^make the fan blow more {a}']
+        'fan speed: increase {a}', '^change the fan speed to increase {a}']
       : ['^turn down the fan {a}', '^decrease the fan speed {a}', '^slow down the fan {a}', 'less air {a}', '^reduce the airflow {a}', '^lower the fan speed {a}',
         '^make the fan slower {a}', 'fan down {a}', 'the fan is too strong {a}, ^turn it down', '^quiet the fan {a}', '^turn the fan down {a}',
         '^ease off the fan {a}', '{a,} ^turn down the fan', '^reduce the fan speed {a}', 'weaker fan {a} please', '^lower the blower {a}',
         'can you turn the fan down {a}?', '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}',
         '^set the fan speed lower {a}', '^set the fan to a lower speed {a}', '^adjust the fan speed downward {a}', '^make the fan speed lower {a}',
         'lower fan speed {a}', '^decrease the air circulation {a}', '^adjust the airflow to decrease {a}', '^adjust the fan speed to decrease {a}',
-        'fan speed: decrease {a}', '^change the fan speed to decrease {a}', '^make the fan blow softer {a}', '^make the fan blow less {a}',
-        '^make the fan blow more gently {a}'],
+        'fan speed: decrease {a}', '^change the fan speed to decrease {a}'],
     incomplete: () => ['^adjust the fan {a}', '^change the fan {a}', '^modify the airflow {a}', '^adjust the fan speed {a}', '^tweak the fan {a}'],
   },
 
