@@ -134,11 +134,10 @@ function sayUnit(rng: Rng, unit: string): string {
 
 // ------------------------------------------------------------------ the 18 grammars
 
-// "level" names a value too ("the medium level"), not only a missing one ("choose a fan level")
 const LEVELS: Record<string, readonly string[]> = {
-  low: ['low', 'low', 'low speed', 'the lowest setting', 'minimum', 'the low setting', 'the low level', 'the lowest level', 'minimum level'],
-  medium: ['medium', 'medium', 'medium speed', 'the middle setting', 'moderate', 'mid', 'the medium setting', 'the medium level', 'medium level'],
-  high: ['high', 'high', 'high speed', 'max', 'maximum', 'full blast', 'the highest setting', 'the high setting', 'the highest level', 'high level', 'maximum level'],
+  low: ['low', 'low', 'low speed', 'the lowest setting', 'minimum', 'the low setting'],
+  medium: ['medium', 'medium', 'medium speed', 'the middle setting', 'moderate', 'mid', 'the medium setting'],
+  high: ['high', 'high', 'high speed', 'max', 'maximum', 'full blast', 'the highest setting', 'the high setting'],
 };
 
 const GRAMMARS: Record<string, Grammar> = {
@@ -234,7 +233,7 @@ const GRAMMARS: Record<string, Grammar> = {
       'fan speed {l} {a}', '^put the ventilation on {l} {a}', '^set the blower to {l} {a}', '^switch the fan to {l} {a}',
       '^adjust the fan speed to {l} {a}', '^change the airflow to {l} {a}', '^modify the fan speed {a} to {l}', '^update the fan setting to {l} {a}',
       '^set the air circulation to {l} {a}', '^alter the fan speed to {l} {a}', '^adjust the airflow {a} to {l}', '^set the fan speed {a} to {l}',
-      'fan speed: {l} {a}', '^set the fan level to {l} {a}', '^set the fan speed level to {l} {a}',
+      'fan speed: {l} {a}',
       // a verb of change with a level is still a set: "turn the fan up to high"
       ...(args.speed === 'low' ? [] : ['^increase the fan speed to {l} {a}', '^turn the fan up to {l} {a}', '^raise the fan {a} to {l}']),
       ...(args.speed === 'high' ? [] : ['^reduce the fan speed to {l} {a}', '^turn the fan down to {l} {a}', '^lower the airflow to {l} {a}'])],
@@ -305,9 +304,9 @@ const GRAMMARS: Record<string, Grammar> = {
     sample(rng) {
       const speed = pick(rng, ['high', 'medium', 'low']);
       const words: Record<string, readonly string[]> = {
-        high: ['high', 'high', 'max', 'the highest speed', 'full speed', 'high speed', 'the high setting', 'the high level', 'high level'],
-        medium: ['medium', 'medium', 'the middle speed', 'moderate', 'medium speed', 'the medium setting', 'the medium level', 'medium level'],
-        low: ['low', 'low', 'the lowest speed', 'minimum', 'low speed', 'the low setting', 'the lowest level', 'low level'],
+        high: ['high', 'high', 'max', 'the highest speed', 'full speed', 'high speed', 'the high setting'],
+        medium: ['medium', 'medium', 'the middle speed', 'moderate', 'medium speed', 'the medium setting'],
+        low: ['low', 'low', 'the lowest speed', 'minimum', 'low speed', 'the low setting'],
       };
       return { args: { speed }, slots: { l: pick(rng, words[speed]) } };
     },
