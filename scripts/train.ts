@@ -9,7 +9,7 @@ import { parseOverrides } from '../train/config.ts';
 import { runMain } from './cli.ts';
 import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
-import { userText } from '../data/format.ts';
+import { promptAndAnswer, userText } from '../data/format.ts';
 import { formatReport } from '../train/fc_eval.ts';
 import { formatDuration } from '../train/progress.ts';
 
@@ -77,7 +77,7 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   const example = userText(prepared.train[0]);
   const ids = tok.encode(example);
   console.log(`"${example}"\n  -> ${ids.length} tokens: ${ids.map((i) => `[${tok.tokenText(i)}]`).join('')}\n  -> ids ${ids.join(' ')}`);
-  const answer = prepared.train[0].assistant.split('\n')[1];
+  const { answer } = promptAndAnswer(prepared.train[0]);
   console.log(`its answer -> ${tok.encode(answer).map((i) => `[${tok.tokenText(i)}]`).join('')}`);
 
   stage(3, 'tokenize and mask', `

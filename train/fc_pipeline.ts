@@ -62,7 +62,7 @@ export interface Prepared {
 }
 
 /** A tokenizer for data in the function-calling format: trained on the records' full text, with
- * the special tokens and the format's fixed phrases (one place, so every caller agrees). */
+ * the special tokens, the format's fixed phrases and the API's names (one place, so every caller agrees). */
 export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern?: string): Tokenizer {
   return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, [...FORMAT_PHRASES, ...ANSWER_PHRASES], pattern);
 }
@@ -123,9 +123,10 @@ const fcDefaults = {
 // (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%). Navigation and
 // music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact at 4400 steps.
 // The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
-// 35% faster, and the API's names (ANSWER_PHRASES), about 10% more: answers 22.5 -> 15.7 tokens. The step count stays 5000: on the same machine a fine-tuning step took from 0.11 to
-// 0.17 s on different runs, 11m55s to 15m20s in all (6000 steps measured 14m34s, 7000 15m43s), and
-// 4500 steps cost 3-4 points of exact match (bench/RESULTS.md). A faster engine (2026-11-23, a step
+// 35% faster, and the API's names (ANSWER_PHRASES), about 10% more: answers 22.5 -> 15.7 tokens.
+// The step count stays 5000: on the same machine a fine-tuning step took from 0.11 to 0.17 s on
+// different runs, 11m55s to 15m20s in all (6000 steps measured 14m34s, 7000 15m43s), and 4500
+// steps cost 3-4 points of exact match (bench/RESULTS.md). A faster engine (2026-11-23, a step
 // ~25% cheaper) brought the same 5000 steps to 10m37s; 6000 steps then scored higher on our val
 // and lower on the real commands, so the time saved is kept as room for slow hours. So again
 // with node's --single-threaded-gc (9m22s in all): 6000 steps, +0.2 and +1.2 points on our val
