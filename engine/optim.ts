@@ -1,17 +1,24 @@
 // Optimisation: AdamW with parameter groups (each with its own weight decay) and global
-// gradient-norm clipping, both as PyTorch defines them.
+// gradient-norm clipping, both as PyTorch defines them. A group may instead be updated by Muon
+// (engine/muon.ts), for weight matrices: GPT.configureOptimizers puts the blocks' matrices there
+// when asked for optimizer=muon, and everything else stays with AdamW.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
+import { muonStep } from './muon.ts';
 
 export interface ParamGroup {
   params: Tensor[];
   weightDecay: number;
+  /** update these 2-d tensors with Muon instead of Adam (m is then Muon's momentum, v stays 0) */
+  muon?: boolean;
 }
 
 export interface AdamWOptions {
   lr: number;
   betas?: [number, number];
   eps?: number;
+  /** Muon's momentum, for groups with muon: true */
+  muonMomentum?: number;
 }
 
 interface AdamState {
@@ -25,6 +32,7 @@ export class AdamW {
   beta1: number;
   beta2: number;
   eps: number;
+  muonMomentum: number;
   readonly groups: ParamGroup[];
   readonly state = new Map<Tensor, AdamState>();
 
@@ -33,6 +41,10 @@ export class AdamW {
     this.lr = opts.lr;
     [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
+    this.muonMomentum = opts.muonMomentum ?? 0.95;
+    for (const g of groups) {
+      if (g.muon && g.params.some((p) => p.ndim !== 2)) throw new Error('optimizer: a Muon group holds only 2-d weight matrices');
+    }
   }
 
   /** Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch. */
@@ -47,6 +59,10 @@ export class AdamW {
           this.state.set(p, s);
         }
         s.step++;
+        if (group.muon) {
+          muonStep(p.data, p.grad, s.m, { lr: this.lr, momentum: this.muonMomentum, weightDecay: group.weightDecay, rows: p.shape[0], cols: p.shape[1] });
+          continue;
+        }
         k.adamwStep(p.data, p.grad, s.m, s.v, {
           lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: group.weightDecay, step: s.step,
         });

@@ -5,6 +5,7 @@
 // Parameter names are GPT-2's (transformer.h.0.attn.c_attn.weight, ...) and Linear weights are
 // stored (out, in) like PyTorch's nn.Linear, so checkpoints interoperate with nanoGPT.
 import { Tensor, zeros, ones, randn, ops, AdamW } from '../engine/index.ts';
+import type { ParamGroup } from '../engine/index.ts';
 import type { GPTConfig } from './config.ts';
 import { validateGPTConfig } from './config.ts';
 import { LoraAdapter } from './lora.ts';
@@ -322,13 +323,23 @@ export class GPT {
 
   /**
    * AdamW with weight decay on every tensor of 2+ dims (matmul weights, embeddings), none on
-   * biases and LayerNorm gains. With LoRA, only the adapters are optimised.
+   * biases and LayerNorm gains. With optimizer 'muon', the blocks' weight matrices (attention and
+   * MLP) are updated by Muon instead (engine/muon.ts), with the same learning rate and decay.
+   * With LoRA, only the adapters are optimised, always by AdamW.
    */
-  configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number]): AdamW {
+  configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number], optimizer: 'adamw' | 'muon' = 'adamw'): AdamW {
     const params = this.lora === null ? this.parameters() : [...this.namedAdapters().values()];
-    const decay = params.filter((p) => p.ndim >= 2);
+    const matrices = optimizer === 'muon' && this.lora === null ? this.blockMatrices() : [];
+    const decay = params.filter((p) => p.ndim >= 2 && !matrices.includes(p));
     const noDecay = params.filter((p) => p.ndim < 2);
-    return new AdamW([{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }], { lr: learningRate, betas });
+    const groups: ParamGroup[] = [{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }];
+    if (matrices.length > 0) groups.unshift({ params: matrices, weightDecay, muon: true });
+    return new AdamW(groups, { lr: learningRate, betas });
+  }
+
+  /** The weight matrices inside the blocks: attention's c_attn and c_proj, the MLP's c_fc and c_proj. */
+  blockMatrices(): Tensor[] {
+    return this.h.flatMap((b) => [b.attn.c_attn.weight, b.attn.c_proj.weight, b.mlp.c_fc.weight, b.mlp.c_proj.weight]);
   }
 
   /**

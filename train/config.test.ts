@@ -22,6 +22,7 @@ test('unknown key lists the valid keys; wrong types and malformed flags are erro
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' }), /init_from must be scratch, resume or pretrained/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'pretrained' }), /needs --pretrained_dir/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, batch_size: 0 }), /batch_size must be a positive integer/);
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, optimizer: 'sgd' }), /optimizer must be adamw or muon/);
 });
 
 test('lr schedule: warmup, peak, mid-decay, end, and flat when decay_lr is off', () => {

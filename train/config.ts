@@ -26,7 +26,8 @@ export interface TrainConfig {
   n_embd: number;
   dropout: number;
   bias: boolean;
-  // AdamW
+  // optimizer: 'adamw', or 'muon' for the blocks' weight matrices and AdamW for the rest (engine/muon.ts)
+  optimizer: string;
   learning_rate: number;
   max_iters: number;
   weight_decay: number;
@@ -90,6 +91,7 @@ export const defaultTrainConfig: TrainConfig = {
   n_embd: 128,
   dropout: 0,
   bias: true,
+  optimizer: 'adamw',
   learning_rate: 1e-3,
   max_iters: 2000,
   weight_decay: 0.1,
@@ -168,6 +170,7 @@ export function validateTrainConfig(c: TrainConfig): void {
   for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers'] as const) {
     if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
   }
+  if (!['adamw', 'muon'].includes(c.optimizer)) throw new Error(`config: optimizer must be adamw or muon, got '${c.optimizer}'`);
   if (!['cpu', 'gpu'].includes(c.device)) throw new Error(`config: device must be cpu or gpu, got '${c.device}'`);
   if (!(GPU_MODES as readonly string[]).includes(c.gpu_mode)) throw new Error(`config: gpu_mode must be one of ${GPU_MODES.join(', ')}, got '${c.gpu_mode}'`);
   if (!(DTYPES as readonly string[]).includes(c.dtype)) throw new Error(`config: dtype must be one of ${DTYPES.join(', ')}, got '${c.dtype}'`);

@@ -81,6 +81,15 @@ export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: stri
 }
 
 /** Build (or load) the model and optimizer that init_from asks for. */
+function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): AdamW {
+  const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer as 'adamw' | 'muon');
+  const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
+  if (cfg.optimizer === 'muon') {
+    log(muon.length > 0 ? `optimizer: Muon for the blocks' ${muon.length} weight matrices, AdamW for the embeddings, biases and LayerNorm gains` : 'optimizer: AdamW (LoRA adapters are trained with AdamW, not Muon)');
+  }
+  return opt;
+}
+
 function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
   const modelArgs: GPTConfig = {
     block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
@@ -89,7 +98,7 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     if (cfg.lora) throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
     manualSeed(cfg.seed);
     const model = new GPT(modelArgs);
-    return { model, opt: model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]), iterNum: 0, bestValLoss: Infinity };
+    return { model, opt: makeOptimizer(model, cfg, log), iterNum: 0, bestValLoss: Infinity };
   }
   const dir = cfg.init_from === 'resume' ? cfg.out_dir : cfg.pretrained_dir;
   const { model, info } = loadCheckpoint(dir);
@@ -111,7 +120,7 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     for (const t of model.namedAdapters().values()) trainable += t.size;
     log(`LoRA on ${cfg.lora_targets} (rank ${cfg.lora_rank}, alpha ${cfg.lora_alpha}): ${trainable} trainable of ${trainable + model.numParams(false)} parameters (${((100 * trainable) / (trainable + model.numParams(false))).toFixed(2)}%)`);
   }
-  const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2]);
+  const opt = makeOptimizer(model, cfg, log);
   if (cfg.init_from === 'resume') {
     loadOptimizerState(dir, model, opt);
     if (info.rng_state !== undefined) setRngState(info.rng_state as Parameters<typeof setRngState>[0]);

@@ -1,0 +1,121 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import seedrandom from 'seedrandom';
+import { tensor, AdamW } from './index.ts';
+import { newtonSchulz, muonStep } from './muon.ts';
+import { GPT } from '../model/gpt.ts';
+
+/** n orthonormal vectors of length dim (Gram-Schmidt on random ones). */
+function orthonormal(rng: () => number, n: number, dim: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  while (out.length < n) {
+    const v = Float64Array.from({ length: dim }, () => rng() - 0.5);
+    for (const u of out) {
+      let d = 0;
+      for (let i = 0; i < dim; i++) d += u[i] * v[i];
+      for (let i = 0; i < dim; i++) v[i] -= d * u[i];
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < dim; i++) v[i] /= norm;
+    out.push(v);
+  }
+  return out;
+}
+
+for (const [rows, cols] of [[12, 20], [20, 12], [16, 16]]) {
+  test(`newtonSchulz keeps a ${rows}x${cols} matrix's singular vectors and pushes its singular values near 1`, () => {
+    const rng = seedrandom(`ns${rows}x${cols}`);
+    const r = Math.min(rows, cols);
+    const p = orthonormal(rng, r, rows);
+    const q = orthonormal(rng, r, cols);
+    const s = Array.from({ length: r }, (_, i) => 0.5 + (4.5 * i) / (r - 1)); // 0.5 .. 5: a spread of 10x
+    // G = sum_i s_i p_i q_i^T
+    const g = new Float32Array(rows * cols);
+    for (let i = 0; i < r; i++) for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) g[a * cols + b] += s[i] * p[i][a] * q[i][b];
+    const o = newtonSchulz(g, rows, cols);
+    for (let i = 0; i < r; i++) {
+      // O q_i should be c_i p_i with c_i near 1, whatever s_i was
+      const v = new Float64Array(rows);
+      for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) v[a] += o[a * cols + b] * q[i][b];
+      let c = 0;
+      for (let a = 0; a < rows; a++) c += v[a] * p[i][a];
+      let off = 0;
+      for (let a = 0; a < rows; a++) off += (v[a] - c * p[i][a]) ** 2;
+      assert.ok(c > 0.6 && c < 1.25, `singular value ${i} (was ${s[i].toFixed(2)}) became ${c.toFixed(3)}`);
+      assert.ok(Math.sqrt(off) < 1e-3, `direction ${i} leaked ${Math.sqrt(off)}`);
+    }
+  });
+}
+
+test('muonStep by hand on a rank-1 gradient: W(1 - lr*wd) - lr * 0.2*sqrt(max(rows, cols)) * f5(1) * u v^T', () => {
+  const rows = 3;
+  const cols = 4;
+  const u = [1, 2, 2].map((x) => x / 3); // unit vectors
+  const v = [1, 1, 1, 1].map((x) => x / 2);
+  const grad = new Float32Array(rows * cols);
+  for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) grad[a * cols + b] = 7 * u[a] * v[b];
+  const w0 = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i));
+  const param = w0.slice();
+  const buffer = new Float32Array(rows * cols);
+  muonStep(param, grad, buffer, { lr: 0.01, momentum: 0.95, weightDecay: 0.1, rows, cols });
+  // a rank-1 matrix scaled to Frobenius norm 1 has the single singular value 1; five steps of the quintic
+  let x = 1;
+  for (let i = 0; i < 5; i++) x = 3.4445 * x - 4.775 * x ** 3 + 2.0315 * x ** 5;
+  for (let a = 0; a < rows; a++) {
+    for (let b = 0; b < cols; b++) {
+      const i = a * cols + b;
+      const want = w0[i] * (1 - 0.01 * 0.1) - 0.01 * 0.2 * Math.sqrt(4) * x * u[a] * v[b];
+      assert.ok(Math.abs(param[i] - want) < 1e-5, `w[${a},${b}] = ${param[i]}, want ${want}`);
+      assert.ok(Math.abs(buffer[i] - grad[i]) < 1e-6, 'the first step leaves the gradient in the momentum buffer');
+    }
+  }
+});
+
+test('AdamW with a muon group: that group takes Muon steps, the others Adam steps; only matrices allowed', () => {
+  const w = tensor([[0.1, 0.2], [0.3, 0.4]], undefined, { requiresGrad: true });
+  const b = tensor([0.5, -0.5], undefined, { requiresGrad: true });
+  w.grad = Float32Array.from([1, 0, 0, 1]);
+  b.grad = Float32Array.from([0.2, -3]);
+  const opt = new AdamW([{ params: [w], weightDecay: 0, muon: true }, { params: [b], weightDecay: 0 }], { lr: 0.01, betas: [0.9, 0.95] });
+  const wantW = w.data.slice();
+  muonStep(wantW, w.grad, new Float32Array(4), { lr: 0.01, momentum: 0.95, weightDecay: 0, rows: 2, cols: 2 });
+  opt.step();
+  assert.equal([...w.data], [...wantW]);
+  // Adam's first step moves each coordinate by lr * sign(g)
+  assert.ok(Math.abs(b.data[0] - (0.5 - 0.01)) < 1e-6 && Math.abs(b.data[1] - (-0.5 + 0.01)) < 1e-6);
+  assert.throws(() => new AdamW([{ params: [b], weightDecay: 0, muon: true }], { lr: 0.01 }), /only 2-d weight matrices/);
+});
+
+test("configureOptimizers('muon') gives Muon exactly the blocks' matrices; LoRA adapters stay with AdamW", () => {
+  const model = new GPT({ block_size: 8, vocab_size: 20, n_layer: 2, n_head: 2, n_embd: 8, dropout: 0, bias: true });
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon');
+  const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
+  assert.is(muon.length, 8);
+  assert.ok(muon.every((p) => model.blockMatrices().includes(p)));
+  assert.ok(!muon.includes(model.wte) && !muon.includes(model.wpe));
+  assert.is(opt.params().length, model.parameters().length);
+  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]).groups.filter((g) => g.muon).length, 0);
+  model.applyLora({ targets: ['c_attn'], rank: 2, alpha: 4, dropout: 0 });
+  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon').groups.filter((g) => g.muon).length, 0);
+});
+
+test('a small GPT learns a fixed batch with Muon', () => {
+  const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const opt = model.configureOptimizers(0.1, 3e-3, [0.9, 0.99], 'muon');
+  const rng = seedrandom('muon-batch');
+  const idx = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
+  const targets = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
+  let first = 0;
+  let last = 0;
+  for (let step = 0; step < 60; step++) {
+    opt.zeroGrad();
+    const { loss } = model.forward(idx, 2, 8, targets);
+    loss!.backward();
+    opt.step();
+    if (step === 0) first = loss!.data[0];
+    last = loss!.data[0];
+  }
+  assert.ok(last < 0.3 * first, `loss ${first} -> ${last}`);
+});
+
+test.run();

@@ -1,0 +1,76 @@
+// Muon (Keller Jordan, 2024): momentum for weight matrices, with each update orthogonalised.
+//
+//   B <- mu*B + G                       momentum buffer (mu = 0.95)
+//   U <- G + mu*B                       Nesterov: look one step ahead
+//   O <- newtonSchulz(U)                U = P S Q^T  ->  O ~ P Q^T  (every singular value pushed to ~1)
+//   W <- W*(1 - lr*wd) - lr * 0.2*sqrt(max(rows, cols)) * O
+//
+// Adam scales each coordinate by its own history. Muon scales each *direction* of the matrix: a
+// gradient matrix is dominated by a few large singular directions, and orthogonalising gives every
+// direction the same step, so the rare ones are learned as fast as the common ones. The factor
+// 0.2*sqrt(max(rows, cols)) gives O the RMS of a typical AdamW update (Moonlight, Liu et al. 2025),
+// so the same learning rate and weight decay serve both. Muon is for the blocks' matrices only;
+// embeddings, biases and LayerNorm gains stay with AdamW, as in the original (engine/optim.ts).
+import { getKernels } from './kernels.ts';
+
+// the quintic's coefficients, chosen to push singular values in (0, 1] up to about 0.7-1.2 fast
+const NS_A = 3.4445;
+const NS_B = -4.775;
+const NS_C = 2.0315;
+
+/**
+ * An approximate orthogonalisation of g (rows x cols, row-major): the matrix with g's singular
+ * vectors and singular values near 1. Scaled to norm 1, then iterated X <- aX + (bA + cA^2)X with
+ * A = X X^T, on the wide orientation so that A is the small square.
+ */
+export function newtonSchulz(g: Float32Array, rows: number, cols: number, steps = 5): Float32Array {
+  const k = getKernels();
+  const tall = rows > cols;
+  const m = tall ? cols : rows;
+  const n = tall ? rows : cols;
+  let norm = 0;
+  for (let i = 0; i < g.length; i++) norm += g[i] * g[i];
+  const s = 1 / (Math.sqrt(norm) + 1e-7);
+  const x = new Float32Array(m * n);
+  if (tall) {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) x[c * n + r] = g[r * cols + c] * s;
+  } else {
+    for (let i = 0; i < g.length; i++) x[i] = g[i] * s;
+  }
+  const a = new Float32Array(m * m);
+  const aa = new Float32Array(m * m);
+  const bx = new Float32Array(m * n);
+  for (let it = 0; it < steps; it++) {
+    k.matmul(x, x, a, m, m, n, { transB: true }); // A = X X^T
+    k.matmul(a, a, aa, m, m, m); // A^2
+    for (let i = 0; i < a.length; i++) a[i] = NS_B * a[i] + NS_C * aa[i];
+    k.matmul(a, x, bx, m, n, m); // (bA + cA^2) X
+    for (let i = 0; i < x.length; i++) x[i] = NS_A * x[i] + bx[i];
+  }
+  if (!tall) return x;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = x[c * n + r];
+  return out;
+}
+
+export interface MuonStepParams {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  rows: number;
+  cols: number;
+}
+
+/** One Muon update of a (rows x cols) weight matrix in place; `buffer` is its momentum. */
+export function muonStep(param: Float32Array, grad: Float32Array, buffer: Float32Array, hp: MuonStepParams): void {
+  const { lr, momentum, weightDecay, rows, cols } = hp;
+  const u = new Float32Array(param.length);
+  for (let i = 0; i < param.length; i++) {
+    buffer[i] = momentum * buffer[i] + grad[i];
+    u[i] = grad[i] + momentum * buffer[i];
+  }
+  const o = newtonSchulz(u, rows, cols);
+  const stepSize = lr * 0.2 * Math.sqrt(Math.max(rows, cols));
+  const decay = 1 - lr * weightDecay;
+  for (let i = 0; i < param.length; i++) param[i] = param[i] * decay - stepSize * o[i];
+}
