@@ -32,7 +32,7 @@ for (const [rows, cols] of [[12, 20], [20, 12], [16, 16]]) {
     // G = sum_i s_i p_i q_i^T
     const g = new Float32Array(rows * cols);
     for (let i = 0; i < r; i++) for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) g[a * cols + b] += s[i] * p[i][a] * q[i][b];
-    const o = newtonSchulz(g, rows, cols);
+    const o = newtonSchulz(g, rows, cols, new Float32Array(rows * cols));
     for (let i = 0; i < r; i++) {
       // O q_i should be c_i p_i with c_i near 1, whatever s_i was
       const v = new Float64Array(rows);

@@ -18,12 +18,25 @@ const NS_A = 3.4445;
 const NS_B = -4.775;
 const NS_C = 2.0315;
 
+// Work buffers, kept from step to step: a step of the walkthrough's model would otherwise allocate
+// ~6 MB of them, and the garbage collector would have to find and free it.
+const buffers = new Map<string, Float32Array>();
+function scratch(name: string, size: number): Float32Array {
+  const key = `${name}/${size}`;
+  let b = buffers.get(key);
+  if (b === undefined) {
+    b = new Float32Array(size);
+    buffers.set(key, b);
+  }
+  return b;
+}
+
 /**
- * An approximate orthogonalisation of g (rows x cols, row-major): the matrix with g's singular
- * vectors and singular values near 1. Scaled to norm 1, then iterated X <- aX + (bA + cA^2)X with
- * A = X X^T, on the wide orientation so that A is the small square.
+ * An approximate orthogonalisation of g (rows x cols, row-major) into out: the matrix with g's
+ * singular vectors and singular values near 1. Scaled to norm 1, then iterated
+ * X <- aX + (bA + cA^2)X with A = X X^T, on the wide orientation so that A is the small square.
  */
-export function newtonSchulz(g: Float32Array, rows: number, cols: number, steps = 5): Float32Array {
+export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: Float32Array, steps = 5): Float32Array {
   const k = getKernels();
   const tall = rows > cols;
   const m = tall ? cols : rows;
@@ -31,15 +44,15 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, steps 
   let norm = 0;
   for (let i = 0; i < g.length; i++) norm += g[i] * g[i];
   const s = 1 / (Math.sqrt(norm) + 1e-7);
-  const x = new Float32Array(m * n);
+  const x = tall ? scratch('x', m * n) : out;
   if (tall) {
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) x[c * n + r] = g[r * cols + c] * s;
   } else {
     for (let i = 0; i < g.length; i++) x[i] = g[i] * s;
   }
-  const a = new Float32Array(m * m);
-  const aa = new Float32Array(m * m);
-  const bx = new Float32Array(m * n);
+  const a = scratch('a', m * m);
+  const aa = scratch('aa', m * m);
+  const bx = scratch('bx', m * n);
   for (let it = 0; it < steps; it++) {
     k.matmul(x, x, a, m, m, n, { transB: true }); // A = X X^T
     k.matmul(a, a, aa, m, m, m); // A^2
@@ -47,8 +60,7 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, steps 
     k.matmul(a, x, bx, m, n, m); // (bA + cA^2) X
     for (let i = 0; i < x.length; i++) x[i] = NS_A * x[i] + bx[i];
   }
-  if (!tall) return x;
-  const out = new Float32Array(rows * cols);
+  if (!tall) return out;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = x[c * n + r];
   return out;
 }
@@ -64,12 +76,12 @@ export interface MuonStepParams {
 /** One Muon update of a (rows x cols) weight matrix in place; `buffer` is its momentum. */
 export function muonStep(param: Float32Array, grad: Float32Array, buffer: Float32Array, hp: MuonStepParams): void {
   const { lr, momentum, weightDecay, rows, cols } = hp;
-  const u = new Float32Array(param.length);
+  const u = scratch('u', param.length);
   for (let i = 0; i < param.length; i++) {
     buffer[i] = momentum * buffer[i] + grad[i];
     u[i] = grad[i] + momentum * buffer[i];
   }
-  const o = newtonSchulz(u, rows, cols);
+  const o = newtonSchulz(u, rows, cols, scratch('o', param.length));
   const stepSize = lr * 0.2 * Math.sqrt(Math.max(rows, cols));
   const decay = 1 - lr * weightDecay;
   for (let i = 0; i < param.length; i++) param[i] = param[i] * decay - stepSize * o[i];
