@@ -97,7 +97,7 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   CPU's peak FLOP/s we use; plain JavaScript reaches a few percent at most). The blocks' weight
   matrices learn with Muon, the rest with AdamW: Muon turns each matrix's momentum into an update
   of the same size along every direction of the matrix (engine/muon.ts), and here it reaches in
-  the same steps a fine-tuning loss 4x lower than AdamW alone (--optimizer=adamw to compare).`);
+  the same steps a fine-tuning loss about 4x lower than AdamW alone (--optimizer=adamw to compare).`);
   await runPretrain(pretrainCfg, console.log);
 
   stage(5, 'fine-tune for function calling', `

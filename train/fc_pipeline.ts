@@ -132,7 +132,7 @@ const fcDefaults = {
 // with node's --single-threaded-gc (9m22s in all): 6000 steps, +0.2 and +1.2 points on our val
 // over two seeds, -0.7 and -2.6 on the real commands.
 // Both stages use Muon for the blocks' matrices (engine/muon.ts): at the same steps and time the
-// fine-tuning loss ended 4x lower, and our val and the real commands both scored higher (RESULTS).
+// fine-tuning loss ended about 4x lower, and our val and the real commands both scored higher (RESULTS).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
