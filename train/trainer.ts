@@ -80,7 +80,7 @@ export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: stri
   return { ...cfg, block_size: blockSize, n_layer: m.n_layer, n_head: m.n_head, n_embd: m.n_embd, bias: m.bias };
 }
 
-/** Build (or load) the model and optimizer that init_from asks for. */
+/** The optimizer cfg.optimizer asks for; with Muon, the log says which tensors it updates. */
 function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): AdamW {
   const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer as 'adamw' | 'muon');
   const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
@@ -90,6 +90,7 @@ function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): 
   return opt;
 }
 
+/** Build (or load) the model and optimizer that init_from asks for. */
 function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
   const modelArgs: GPTConfig = {
     block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
