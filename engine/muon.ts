@@ -34,34 +34,30 @@ function scratch(name: string, size: number): Float32Array {
 /**
  * An approximate orthogonalisation of g (rows x cols, row-major) into out: the matrix with g's
  * singular vectors and singular values near 1. Scaled to norm 1, then iterated
- * X <- aX + (bA + cA^2)X with A = X X^T, on the wide orientation so that A is the small square.
+ * X <- aX + (bA + cA^2)X with A = X X^T for a wide X, or X <- aX + X(bA + cA^2) with A = X^T X for a
+ * tall one, so that A is always the small square (matmul's transposed forms, no copy).
  */
 export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: Float32Array, steps = 5): Float32Array {
   const k = getKernels();
   const tall = rows > cols;
-  const m = tall ? cols : rows;
-  const n = tall ? rows : cols;
+  const m = Math.min(rows, cols);
   let norm = 0;
   for (let i = 0; i < g.length; i++) norm += g[i] * g[i];
   const s = 1 / (Math.sqrt(norm) + 1e-7);
-  const x = tall ? scratch('x', m * n) : out;
-  if (tall) {
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) x[c * n + r] = g[r * cols + c] * s;
-  } else {
-    for (let i = 0; i < g.length; i++) x[i] = g[i] * s;
-  }
+  const x = out;
+  for (let i = 0; i < g.length; i++) x[i] = g[i] * s;
   const a = scratch('a', m * m);
   const aa = scratch('aa', m * m);
-  const bx = scratch('bx', m * n);
+  const bx = scratch('bx', rows * cols);
   for (let it = 0; it < steps; it++) {
-    k.matmul(x, x, a, m, m, n, { transB: true }); // A = X X^T
+    if (tall) k.matmul(x, x, a, m, m, rows, { transA: true }); // A = X^T X
+    else k.matmul(x, x, a, m, m, cols, { transB: true }); // A = X X^T
     k.matmul(a, a, aa, m, m, m); // A^2
     for (let i = 0; i < a.length; i++) a[i] = NS_B * a[i] + NS_C * aa[i];
-    k.matmul(a, x, bx, m, n, m); // (bA + cA^2) X
+    if (tall) k.matmul(x, a, bx, rows, cols, m); // X (bA + cA^2)
+    else k.matmul(a, x, bx, rows, cols, m); // (bA + cA^2) X
     for (let i = 0; i < x.length; i++) x[i] = NS_A * x[i] + bx[i];
   }
-  if (!tall) return out;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = x[c * n + r];
   return out;
 }
 
