@@ -13,6 +13,9 @@
 // embeddings, biases and LayerNorm gains stay with AdamW, as in the original (engine/optim.ts).
 import { getKernels } from './kernels.ts';
 
+/** mu, the momentum of every Muon group (Keller Jordan's value) */
+export const MUON_MOMENTUM = 0.95;
+
 // the quintic's coefficients, chosen to push singular values in (0, 1] up to about 0.7-1.2 fast
 const NS_A = 3.4445;
 const NS_B = -4.775;

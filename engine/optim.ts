@@ -4,7 +4,7 @@
 // when asked for optimizer=muon, and everything else stays with AdamW.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
-import { muonStep } from './muon.ts';
+import { muonStep, MUON_MOMENTUM } from './muon.ts';
 
 export interface ParamGroup {
   params: Tensor[];
@@ -17,8 +17,6 @@ export interface AdamWOptions {
   lr: number;
   betas?: [number, number];
   eps?: number;
-  /** Muon's momentum, for groups with muon: true */
-  muonMomentum?: number;
 }
 
 interface AdamState {
@@ -32,7 +30,6 @@ export class AdamW {
   beta1: number;
   beta2: number;
   eps: number;
-  muonMomentum: number;
   readonly groups: ParamGroup[];
   readonly state = new Map<Tensor, AdamState>();
 
@@ -41,7 +38,6 @@ export class AdamW {
     this.lr = opts.lr;
     [this.beta1, this.beta2] = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
-    this.muonMomentum = opts.muonMomentum ?? 0.95;
     for (const g of groups) {
       if (g.muon && g.params.some((p) => p.ndim !== 2)) throw new Error('optimizer: a Muon group holds only 2-d weight matrices');
     }
@@ -60,7 +56,7 @@ export class AdamW {
         }
         s.step++;
         if (group.muon) {
-          muonStep(p.data, p.grad, s.m, { lr: this.lr, momentum: this.muonMomentum, weightDecay: group.weightDecay, rows: p.shape[0], cols: p.shape[1] });
+          muonStep(p.data, p.grad, s.m, { lr: this.lr, momentum: MUON_MOMENTUM, weightDecay: group.weightDecay, rows: p.shape[0], cols: p.shape[1] });
           continue;
         }
         k.adamwStep(p.data, p.grad, s.m, s.v, {

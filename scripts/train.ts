@@ -74,11 +74,12 @@ Six stages, about 15 minutes on a 2-core laptop CPU. Ctrl-C during training save
   the API's names ('set_temperature', 'rear-left') and the punctuation between arguments (', '):
   a function or a zone is one token, one choice for the model, and an answer a third shorter.`);
   const tok = prepared.tokenizer;
+  const pieces = (ids: number[]) => ids.map((i) => `[${tok.tokenText(i)}]`).join('');
   const example = userText(prepared.train[0]);
   const ids = tok.encode(example);
-  console.log(`"${example}"\n  -> ${ids.length} tokens: ${ids.map((i) => `[${tok.tokenText(i)}]`).join('')}\n  -> ids ${ids.join(' ')}`);
+  console.log(`"${example}"\n  -> ${ids.length} tokens: ${pieces(ids)}\n  -> ids ${ids.join(' ')}`);
   const { answer } = promptAndAnswer(prepared.train[0]);
-  console.log(`its answer -> ${tok.encode(answer).map((i) => `[${tok.tokenText(i)}]`).join('')}`);
+  console.log(`its answer -> ${pieces(tok.encode(answer))}`);
 
   stage(3, 'tokenize and mask', `
   Each example becomes one sequence: prompt (system + user + assistant header) then answer.

@@ -83,9 +83,9 @@ export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: stri
 /** The optimizer cfg.optimizer asks for; with Muon, the log says which tensors it updates. */
 function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): AdamW {
   const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer as 'adamw' | 'muon');
-  const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
   if (cfg.optimizer === 'muon') {
-    log(muon.length > 0 ? `optimizer: Muon for the blocks' ${muon.length} weight matrices, AdamW for the embeddings, biases and LayerNorm gains` : 'optimizer: AdamW (LoRA adapters are trained with AdamW, not Muon)');
+    const matrices = opt.groups.filter((g) => g.muon).flatMap((g) => g.params).length;
+    log(matrices > 0 ? `optimizer: Muon for the blocks' ${matrices} weight matrices, AdamW for the embeddings, biases and LayerNorm gains` : 'optimizer: AdamW (LoRA adapters are trained with AdamW, not Muon)');
   }
   return opt;
 }
