@@ -1,4 +1,4 @@
-// End to end: a training step (forward + backward + clip + AdamW) on a GPT, in tokens/s and MFU,
+// End to end: a training step (forward + backward + clip + AdamW, or Muon as the walkthrough fine-tunes) on a GPT, in tokens/s and MFU,
 // with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
 import { manualSeed, clipGradNorm, GradScaler, getDtype, setDtype } from '../engine/index.ts';
 import type { Dtype } from '../engine/index.ts';
@@ -25,15 +25,18 @@ export interface StepRow {
   mfu_percent: number;
 }
 
-/** finetune: batches of generated function-calling examples, masked and packed as in `npm run finetune` */
-export type StepModel = GPTConfig & { batch: number; finetune?: boolean };
+/**
+ * finetune: batches of generated function-calling examples, masked and packed as in `npm run finetune`;
+ * optimizer: 'adamw' (the default) or 'muon' (engine/muon.ts)
+ */
+export type StepModel = GPTConfig & { batch: number; finetune?: boolean; optimizer?: 'adamw' | 'muon' };
 export const REFERENCE: StepModel = { vocab_size: 512, block_size: 128, n_layer: 4, n_head: 4, n_embd: 128, dropout: 0, bias: true, batch: 8 };
 /** The model and batch of `npm run train`'s fine-tuning, read from its defaults so the two cannot drift apart. */
 const ft = defaultFinetuneConfig;
 export const WALKTHROUGH: StepModel = {
   vocab_size: ft.vocab_size, block_size: ft.block_size, n_layer: ft.n_layer, n_head: ft.n_head, n_embd: ft.n_embd, dropout: 0, bias: ft.bias, batch: ft.batch_size,
 };
-export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true };
+export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true, optimizer: ft.optimizer as 'adamw' | 'muon' };
 
 function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
   const T = cfg.block_size;
@@ -50,15 +53,16 @@ function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
   return (B, seed) => data.getBatch('train', B, makeRng(`bench/${seed}`));
 }
 
-/** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW. */
+/** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
 export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
   manualSeed(0);
   const previous = getDtype();
   setDtype(dtype);
   const model = new GPT(cfg);
-  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]);
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], cfg.optimizer ?? 'adamw');
   const scaler = new GradScaler({ enabled: dtype === 'float16' });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
+  if (parallel !== null) opt.orthogonalise = parallel.orthogonalise; // as the trainer does
   const nextBatch = cfg.finetune ? finetuneBatches(cfg) : (B: number, seed: number) => randomBatch(cfg, B, seed);
   let [savedPeak, tokens, rows] = [0, 0, 0];
   const step = async (s: number) => {
@@ -84,7 +88,7 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
     // tokens: the batches' B x T (padding included, as the trainer logs them); MFU: the FLOPs of
     // the positions computed (fewer when a fine-tuning batch is packed)
     return {
-      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.finetune ? ', generated examples' : ''}`,
+      name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.finetune ? ', generated examples' : ''}${cfg.optimizer === 'muon' ? ', Muon' : ''}`,
       tokens_per_s: tokens / seconds, ms_per_step: (seconds / steps) * 1000, mfu_percent: (100 * model.flopsPerToken(cfg.block_size) * rows) / seconds / estimateCpuPeakFlops().flops,
     };
   } finally {

@@ -72,16 +72,43 @@ export interface MuonStepParams {
   cols: number;
 }
 
-/** One Muon update of a (rows x cols) weight matrix in place; `buffer` is its momentum. */
-export function muonStep(param: Float32Array, grad: Float32Array, buffer: Float32Array, hp: MuonStepParams): void {
-  const { lr, momentum, weightDecay, rows, cols } = hp;
-  const u = scratch('u', param.length);
-  for (let i = 0; i < param.length; i++) {
+/** One matrix's Newton-Schulz: output <- newtonSchulz(input), both rows x cols. */
+export interface NsJob {
+  input: Float32Array;
+  output: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Runs a step's Newton-Schulz jobs. The optimizer's default runs them one by one on this thread;
+ * with worker threads (train/parallel.ts) they are shared out, since the workers would only wait.
+ */
+export type Orthogonaliser = (jobs: NsJob[]) => void;
+
+export const orthogonaliseHere: Orthogonaliser = (jobs) => {
+  for (const j of jobs) newtonSchulz(j.input, j.rows, j.cols, j.output);
+};
+
+/** The first half of a step: the momentum buffer takes the gradient, u is the Nesterov look-ahead. */
+export function muonMomentum(grad: Float32Array, buffer: Float32Array, u: Float32Array, momentum: number): void {
+  for (let i = 0; i < grad.length; i++) {
     buffer[i] = momentum * buffer[i] + grad[i];
     u[i] = grad[i] + momentum * buffer[i];
   }
-  const o = newtonSchulz(u, rows, cols, scratch('o', param.length));
+}
+
+/** The second half: decay the weights and step along o, the orthogonalised u. */
+export function muonApply(param: Float32Array, o: Float32Array, hp: Omit<MuonStepParams, 'momentum'>): void {
+  const { lr, weightDecay, rows, cols } = hp;
   const stepSize = lr * 0.2 * Math.sqrt(Math.max(rows, cols));
   const decay = 1 - lr * weightDecay;
   for (let i = 0; i < param.length; i++) param[i] = param[i] * decay - stepSize * o[i];
+}
+
+/** One Muon update of a (rows x cols) weight matrix in place; `buffer` is its momentum. */
+export function muonStep(param: Float32Array, grad: Float32Array, buffer: Float32Array, hp: MuonStepParams): void {
+  const u = scratch('u', param.length);
+  muonMomentum(grad, buffer, u, hp.momentum);
+  muonApply(param, newtonSchulz(u, hp.rows, hp.cols, scratch('o', param.length)), hp);
 }

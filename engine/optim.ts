@@ -4,7 +4,8 @@
 // when asked for optimizer=muon, and everything else stays with AdamW.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
-import { muonStep, MUON_MOMENTUM } from './muon.ts';
+import { muonMomentum, muonApply, orthogonaliseHere, MUON_MOMENTUM } from './muon.ts';
+import type { NsJob, Orthogonaliser } from './muon.ts';
 
 export interface ParamGroup {
   params: Tensor[];
@@ -25,6 +26,12 @@ interface AdamState {
   step: number;
 }
 
+/** A Muon matrix's look-ahead u and its orthogonalised form o, kept from step to step. */
+interface MuonWork {
+  u: Float32Array;
+  o: Float32Array;
+}
+
 export class AdamW {
   lr: number;
   beta1: number;
@@ -32,6 +39,9 @@ export class AdamW {
   eps: number;
   readonly groups: ParamGroup[];
   readonly state = new Map<Tensor, AdamState>();
+  /** who runs the Newton-Schulz iterations of the Muon matrices (the trainer shares them with its workers) */
+  orthogonalise: Orthogonaliser = orthogonaliseHere;
+  private readonly muonWork = new Map<Tensor, MuonWork>();
 
   constructor(groups: ParamGroup[], opts: AdamWOptions) {
     this.groups = groups;
@@ -43,9 +53,14 @@ export class AdamW {
     }
   }
 
-  /** Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch. */
+  /**
+   * Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch.
+   * Muon matrices go in three phases: momentum for each, then all their Newton-Schulz iterations at
+   * once (so they can be shared across threads), then the weight updates.
+   */
   step(): void {
     const k = getKernels();
+    const muon: Array<{ p: Tensor; weightDecay: number; job: NsJob }> = [];
     for (const group of this.groups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
@@ -56,7 +71,9 @@ export class AdamW {
         }
         s.step++;
         if (group.muon) {
-          muonStep(p.data, p.grad, s.m, { lr: this.lr, momentum: MUON_MOMENTUM, weightDecay: group.weightDecay, rows: p.shape[0], cols: p.shape[1] });
+          const w = this.work(p);
+          muonMomentum(p.grad, s.m, w.u, MUON_MOMENTUM);
+          muon.push({ p, weightDecay: group.weightDecay, job: { input: w.u, output: w.o, rows: p.shape[0], cols: p.shape[1] } });
           continue;
         }
         k.adamwStep(p.data, p.grad, s.m, s.v, {
@@ -64,6 +81,20 @@ export class AdamW {
         });
       }
     }
+    if (muon.length === 0) return;
+    this.orthogonalise(muon.map((m) => m.job));
+    for (const { p, weightDecay, job } of muon) {
+      muonApply(p.data, job.output, { lr: this.lr, weightDecay, rows: job.rows, cols: job.cols });
+    }
+  }
+
+  private work(p: Tensor): MuonWork {
+    let w = this.muonWork.get(p);
+    if (w === undefined) {
+      w = { u: new Float32Array(p.size), o: new Float32Array(p.size) };
+      this.muonWork.set(p, w);
+    }
+    return w;
   }
 
   zeroGrad(): void {

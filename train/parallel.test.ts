@@ -1,6 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { splitWork } from './parallel.ts';
+import seedrandom from 'seedrandom';
+import { DataParallel, splitWork } from './parallel.ts';
+import { orthogonaliseHere } from '../engine/muon.ts';
+import type { NsJob } from '../engine/muon.ts';
+import { GPT } from '../model/gpt.ts';
 
 test('splitWork: shards weighted by their share of counted targets; weights sum to 1', () => {
   // one micro-batch of 4 rows x 2 positions; row 0 fully masked, row 3 half masked
@@ -15,6 +19,31 @@ test('splitWork: shards weighted by their share of counted targets; weights sum 
   // a shard with nothing counted is dropped
   const masked = { ...batch, targets: Int32Array.from([-1, -1, -1, -1, 3, 4, 5, 6]) };
   assert.equal(splitWork([masked], 2).map((i) => i.weight), [1]);
+});
+
+test('Muon\'s Newton-Schulz shared with a worker: the same outputs, bit for bit, as on one thread', async () => {
+  const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 1, n_head: 2, n_embd: 8, dropout: 0, bias: true });
+  const parallel = new DataParallel(model, 2, 1);
+  try {
+    const rng = seedrandom('ns-parallel');
+    // a step's shapes: wide, tall and square, big and small, so both threads get some
+    const shapes = [[8, 24], [8, 8], [8, 32], [32, 8], [12, 20], [20, 12], [5, 5]];
+    const jobs = (): NsJob[] => shapes.map(([rows, cols]) => ({
+      input: Float32Array.from({ length: rows * cols }, () => rng() - 0.5), output: new Float32Array(rows * cols), rows, cols,
+    }));
+    for (let round = 0; round < 2; round++) {
+      const shared = jobs();
+      const alone = shared.map((j) => ({ ...j, input: j.input.slice(), output: new Float32Array(j.output.length) }));
+      parallel.orthogonalise(shared);
+      orthogonaliseHere(alone);
+      shared.forEach((j, i) => {
+        assert.ok(j.output.some((x) => x !== 0), `job ${i} has an output`);
+        assert.equal(Array.from(j.output), Array.from(alone[i].output), `job ${i} (${j.rows}x${j.cols})`);
+      });
+    }
+  } finally {
+    await parallel.close();
+  }
 });
 
 test.run();

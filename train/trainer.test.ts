@@ -80,12 +80,14 @@ test('fine-tuning from a pretrained checkpoint and a clear error for a vocab mis
 });
 
 
-test('two worker threads give the loss curve of one (same global batch, masked targets)', async () => {
-  const one = await train(config({ dropout: 0, max_iters: 8 }), toy, quiet);
-  const two = await train(config({ dropout: 0, max_iters: 8, workers: 2 }), toy, quiet);
-  assert.is(two.losses.length, 8);
-  two.losses.forEach((l, i) => assert.ok(Math.abs(l - one.losses[i]) < 1e-4, `step ${i}: ${l} vs ${one.losses[i]}`));
-});
+for (const optimizer of ['adamw', 'muon']) {
+  test(`two worker threads give the loss curve of one (same global batch, masked targets), ${optimizer}`, async () => {
+    const one = await train(config({ dropout: 0, max_iters: 8, optimizer }), toy, quiet);
+    const two = await train(config({ dropout: 0, max_iters: 8, workers: 2, optimizer }), toy, quiet);
+    assert.is(two.losses.length, 8);
+    two.losses.forEach((l, i) => assert.ok(Math.abs(l - one.losses[i]) < 1e-4, `step ${i}: ${l} vs ${one.losses[i]}`));
+  });
+}
 
 test('--lora=true fine-tunes only adapters from a pretrained checkpoint, on two threads too', async () => {
   const pre = config({ always_save_checkpoint: true, max_iters: 10, dropout: 0 });

@@ -181,7 +181,10 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
   const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? (cfg.gpu_mode as GpuMode) : null) : null;
-  if (parallel !== null) log(`data parallel: each batch is split across ${parallel.threads} threads`);
+  if (parallel !== null) {
+    log(`data parallel: each batch is split across ${parallel.threads} threads`);
+    opt.orthogonalise = parallel.orthogonalise; // Muon's Newton-Schulz too, when the run uses it
+  }
   // V8 collects garbage on helper threads of its own; with every core already training, they take
   // turns with the training threads and a step gets ~20% slower (bench/RESULTS.md). npm run
   // train, pretrain-lm, finetune and bench start node with --single-threaded-gc.

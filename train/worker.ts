@@ -5,8 +5,9 @@ import { manualSeed, setDtype, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
+import { newtonSchulz } from '../engine/muon.ts';
 import { runItems } from './parallel.ts';
-import type { WorkItem } from './parallel.ts';
+import type { NsSlot, WorkItem } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
 const { config, lora, params, paramBuffer, gradBuffer, seed, dtype, gpuMode } = workerData as {
@@ -34,7 +35,40 @@ const grads = new Float32Array(gradBuffer);
 const named = model.allNamedTensors();
 for (const { name, offset, size } of params) named.get(name)!.data = shared.subarray(offset, offset + size);
 
-parentPort!.on('message', (msg: { items: WorkItem[]; training: boolean; lossScale: number }) => {
+/** A share of a training step: forward + backward of these shards, gradients into the shared buffer. */
+interface ItemsMessage {
+  items: WorkItem[];
+  training: boolean;
+  lossScale: number;
+}
+
+/** Muon's Newton-Schulz for these matrices of the shared buffer; then set our flag and wake the main thread. */
+interface NsMessage {
+  ns: NsSlot[];
+  buffer: SharedArrayBuffer;
+  done: SharedArrayBuffer;
+  flag: number;
+}
+
+function orthogonalise(msg: NsMessage): void {
+  const buf = new Float32Array(msg.buffer);
+  const done = new Int32Array(msg.done);
+  let state = 1;
+  try {
+    for (const { at, rows, cols } of msg.ns) {
+      const n = rows * cols;
+      newtonSchulz(buf.subarray(at, at + n), rows, cols, buf.subarray(at + n, at + 2 * n));
+    }
+  } catch (e) {
+    console.error(`worker ${msg.flag + 1}: Newton-Schulz failed: ${(e as Error).stack ?? e}`);
+    state = 2;
+  }
+  Atomics.store(done, msg.flag, state);
+  Atomics.notify(done, msg.flag);
+}
+
+parentPort!.on('message', (msg: ItemsMessage | NsMessage) => {
+  if ('ns' in msg) return orthogonalise(msg);
   try {
     model.training = msg.training;
     for (const p of named.values()) p.zeroGrad();
