@@ -116,23 +116,22 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy',
 };
 
-// Sized so the walkthrough's two training stages take 9-13 minutes on 2 cores (bench/RESULTS.md).
+// Sized so the walkthrough's two training stages take 6-9 minutes on 2 cores (bench/RESULTS.md).
 // Most of the time goes to fine-tuning: copying values out of a command is learned late, so
 // fine-tuning steps buy more accuracy than pretraining steps (measured: 60 + 1150 steps beat 200 + 900).
 // The model is 64 wide: in the same time, a smaller model that sees more examples wins here
-// (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%). Navigation and
-// music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact at 4400 steps.
+// (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%); 6 layers
+// instead of 4 scored 975 and 962 of 1,000 against 966-968 and 972 (two seeds), at 1.4x the time.
+// Navigation and music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact.
 // The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
 // 35% faster, and the API's names (ANSWER_PHRASES), about 10% more: answers 22.5 -> 15.7 tokens.
-// The step count stays 5000: on the same machine a fine-tuning step took from 0.11 to 0.17 s on
-// different runs, 11m55s to 15m20s in all (6000 steps measured 14m34s, 7000 15m43s), and 4500
-// steps cost 3-4 points of exact match (bench/RESULTS.md). A faster engine (2026-11-23, a step
-// ~25% cheaper) brought the same 5000 steps to 10m37s; 6000 steps then scored higher on our val
-// and lower on the real commands, so the time saved is kept as room for slow hours. So again
-// with node's --single-threaded-gc (9m22s in all): 6000 steps, +0.2 and +1.2 points on our val
-// over two seeds, -0.7 and -2.6 on the real commands.
 // Both stages use Muon for the blocks' matrices (engine/muon.ts): at the same steps and time the
-// fine-tuning loss ended about 4x lower, and our val and the real commands both scored higher (RESULTS).
+// fine-tuning loss ended about 4x lower, and our val and the real commands both scored higher.
+// Fine-tuning takes 2500 steps of 32 examples: the same 80,000 examples as 5000 steps of 16, but a
+// step's fixed costs (Muon's Newton-Schulz, the threads' hand-offs) are paid half as often, so it
+// takes 5 minutes instead of 7.5, and it scored as well or better (RESULTS). 3500 steps of 32
+// scored +0 and +3 of 1,000 on our val, -0.2 and -0.9 points on the real commands: not worth 40%
+// more time. The time saved is room for this VM's slow hours (a step 25-50% slower).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
   batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
@@ -141,8 +140,8 @@ export const defaultPretrainConfig: FcTrainConfig = {
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 1250, eval_iters: 10, log_interval: 10, sample_interval: 1250, batch_size: 16, block_size: 128, n_embd: 64,
-  max_iters: 5000, warmup_iters: 250, lr_decay_iters: 5000, learning_rate: 2e-3, min_lr: 2e-4, workers: 2, optimizer: 'muon',
+  eval_interval: 625, eval_iters: 10, log_interval: 10, sample_interval: 625, batch_size: 32, block_size: 128, n_embd: 64,
+  max_iters: 2500, warmup_iters: 125, lr_decay_iters: 2500, learning_rate: 2e-3, min_lr: 2e-4, workers: 2, optimizer: 'muon',
 };
 
 interface FcData {
