@@ -116,7 +116,7 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy',
 };
 
-// Sized so the walkthrough's two training stages take 6-9 minutes on 2 cores (bench/RESULTS.md).
+// Sized so the walkthrough's two training stages take 5-7 minutes on 2 cores (bench/RESULTS.md).
 // Most of the time goes to fine-tuning: copying values out of a command is learned late, so
 // fine-tuning steps buy more accuracy than pretraining steps (measured: 60 + 1150 steps beat 200 + 900).
 // The model is 64 wide: in the same time, a smaller model that sees more examples wins here
