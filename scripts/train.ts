@@ -50,7 +50,7 @@ runMain(async () => {
   const finetuneCfg = parseOverrides(STAGES.finetune, [`--fc_data_dir=${prepareCfg.data_dir}`, `--pretrained_dir=${pretrainCfg.out_dir}`, ...args.finetune]);
 
   console.log(`Training a GPT to turn car commands into function calls, from scratch, in TypeScript.
-Six stages, about 6 to 8 minutes on a 2-core laptop CPU. Ctrl-C during training saves a checkpoint.`);
+Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training saves a checkpoint.`);
 
   stage(1, 'generate the data', `
   A seeded generator samples a call of the vehicle API (18 functions: temperature, fan, seats,

@@ -116,31 +116,33 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy',
 };
 
-// Sized so the walkthrough's two training stages take 5-7 minutes on 2 cores (bench/RESULTS.md).
+// Sized so the walkthrough's two training stages take about 9 minutes on 2 cores (bench/RESULTS.md).
 // Most of the time goes to fine-tuning: copying values out of a command is learned late, so
 // fine-tuning steps buy more accuracy than pretraining steps (measured: 60 + 1150 steps beat 200 + 900).
-// The model is 64 wide: in the same time, a smaller model that sees more examples wins here
-// (measured: 64 wide x 4400 steps 87.6% exact, 96 x 3200 86.2%, 128 x 2400 83.4%); 6 layers
-// instead of 4 scored 975 and 962 of 1,000 against 966-968 and 972 (two seeds), at 1.4x the time.
 // Navigation and music are asked for 4x more often in training (copy_boost): 90.0% vs 88.4% exact.
 // The tokenizer keeps the format's fixed strings whole (FORMAT_PHRASES), which made a step about
 // 35% faster, and the API's names (ANSWER_PHRASES), about 10% more: answers 22.5 -> 15.7 tokens.
 // Both stages use Muon for the blocks' matrices (engine/muon.ts): at the same steps and time the
 // fine-tuning loss ended about 4x lower, and our val and the real commands both scored higher.
 // Fine-tuning takes 2500 steps of 32 examples: the same 80,000 examples as 5000 steps of 16, but a
-// step's fixed costs (Muon's Newton-Schulz, the threads' hand-offs) are paid half as often, so it
-// takes 5 minutes instead of 7.5, and it scored as well or better (RESULTS). 3500 steps of 32
-// scored +0 and +3 of 1,000 on our val, -0.2 and -0.9 points on the real commands: not worth 40%
-// more time. The time saved is room for this VM's slow hours (a step 25-50% slower).
+// step's fixed costs (Muon's Newton-Schulz, the threads' hand-offs) are paid half as often.
+// The model is 96 wide. At 64 wide it made about as many mistakes on training examples as on val
+// (2.9% of 2,000, 2.7% of 1,000): too small, not short of data (80,000 training examples instead of
+// 40,000 changed nothing, nor did naming more zone lists piece by piece). 96 wide
+// instead of 64 costs 1.5x the time per step and scored 984/981/975 of 1,000 on our val against
+// 973/976/972 (three seeds), the real commands 92.3/93.2/91.8% against 91.5/92.7/89.5%.
+// What did less: 3500 steps instead of 2500 (+0 and +3 of 1,000, 1.4x the time); 6 layers instead
+// of 4 (975 and 962 against 966 and 972 at 5000 steps of 16, 1.4x the time). Before Muon, in a fixed
+// time, a narrower model that saw more examples won (64 x 4400 steps 87.6%, 96 x 3200 86.2%).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain', eval_interval: 60, eval_iters: 10, log_interval: 10,
-  batch_size: 16, block_size: 128, n_embd: 64, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
+  batch_size: 16, block_size: 128, n_embd: 96, max_iters: 60, warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
   eval_examples: 0, workers: 2, optimizer: 'muon',
 };
 
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 625, eval_iters: 10, log_interval: 10, sample_interval: 625, batch_size: 32, block_size: 128, n_embd: 64,
+  eval_interval: 625, eval_iters: 10, log_interval: 10, sample_interval: 625, batch_size: 32, block_size: 128, n_embd: 96,
   max_iters: 2500, warmup_iters: 125, lr_decay_iters: 2500, learning_rate: 2e-3, min_lr: 2e-4, workers: 2, optimizer: 'muon',
 };
 
