@@ -128,9 +128,9 @@ const fcDefaults = {
 // step's fixed costs (Muon's Newton-Schulz, the threads' hand-offs) are paid half as often.
 // The model is 96 wide. At 64 wide it made about as many mistakes on training examples as on val
 // (2.9% of 2,000, 2.7% of 1,000): too small, not short of data (80,000 training examples instead of
-// 40,000 changed nothing, nor did naming more zone lists piece by piece). 96 wide
-// instead of 64 costs 1.5x the time per step and scored 984/981/975 of 1,000 on our val against
-// 973/976/972 (three seeds), the real commands 92.3/93.2/91.8% against 91.5/92.7/89.5%.
+// 40,000 changed nothing, nor did naming more zone lists piece by piece). 96 wide instead of 64
+// costs 1.5x the time per step and scored 984/981/975 of 1,000 on our val against 973/976/972
+// (three seeds), the real commands 92.3/93.2/91.8% against 91.5/92.7/89.5%.
 // What did less: 3500 steps instead of 2500 (+0 and +3 of 1,000, 1.4x the time); 6 layers instead
 // of 4 (975 and 962 against 966 and 972 at 5000 steps of 16, 1.4x the time). Before Muon, in a fixed
 // time, a narrower model that saw more examples won (64 x 4400 steps 87.6%, 96 x 3200 86.2%).
