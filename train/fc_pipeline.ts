@@ -140,9 +140,11 @@ export const defaultPretrainConfig: FcTrainConfig = {
   eval_examples: 0, workers: 2, optimizer: 'muon',
 };
 
+// A fine-tune takes its width from the pretrained checkpoint (withCheckpointShape); n_embd here is
+// the pretraining one, for a fine-tune from scratch and for the bench's model of this step.
 export const defaultFinetuneConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/finetune', init_from: 'pretrained', pretrained_dir: 'out/pretrain',
-  eval_interval: 625, eval_iters: 10, log_interval: 10, sample_interval: 625, batch_size: 32, block_size: 128, n_embd: 96,
+  eval_interval: 625, eval_iters: 10, log_interval: 10, sample_interval: 625, batch_size: 32, block_size: 128, n_embd: defaultPretrainConfig.n_embd,
   max_iters: 2500, warmup_iters: 125, lr_decay_iters: 2500, learning_rate: 2e-3, min_lr: 2e-4, workers: 2, optimizer: 'muon',
 };
 
