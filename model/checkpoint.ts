@@ -4,16 +4,22 @@
 //   checkpoint.json        model config, train config, iteration, best val loss, RNG state, ...
 //   adapter_model.safetensors + adapter_config.json   LoRA adapters alone (PEFT's names), if any
 //
-// Saving is atomic per file (write "<file>.tmp", fsync, rename), the json last. All three carry
-// the same save id, so a checkpoint whose files come from different saves (a kill in the
-// microseconds between renames) is reported, never loaded half-old, half-new.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+// Every file of one save carries the same save id, and checkpoint.json says which id the
+// checkpoint is. A save is made so that a kill at any moment leaves a loadable checkpoint:
+//   1. every new file is written beside the old one as "<file>.tmp" and fsync'd;
+//   2. each old file that belongs to the current checkpoint.json is kept as "<file>.prev"
+//      (a hard link: no copy);
+//   3. the new files are renamed into place, checkpoint.json last.
+// So checkpoint.json names either the old save, whose files are all there as <file> or
+// <file>.prev, or the new one, whose files are all in place. Loading takes, for each file, the one
+// whose save id matches checkpoint.json, and refuses a file that belongs to no save it names.
+import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdamW } from '../engine/index.ts';
 import type { GPTConfig } from './config.ts';
 import { GPT } from './gpt.ts';
 import { encodeSafetensors, readSafetensors } from './safetensors.ts';
-import type { StoredTensor } from './safetensors.ts';
+import type { SafetensorsFile, StoredTensor } from './safetensors.ts';
 import type { LoraConfig } from './lora.ts';
 
 export interface CheckpointInfo {
@@ -25,23 +31,61 @@ export interface CheckpointInfo {
   tokenizer?: string;
   save_id?: string;
   lora?: LoraConfig | null;
+  /** sha256 of the tokenizer file the model was trained with (train/fc_pipeline.ts) */
+  tokenizer_sha256?: string;
   [key: string]: unknown;
 }
 
-function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+/** Write bytes to "<path>.tmp" and fsync it: step 1 of a save. */
+function writeTemp(path: string, bytes: Uint8Array | string): void {
+  const fd = openSync(`${path}.tmp`, 'w');
   try {
     writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(tmp, path);
+}
+
+/** The save id a checkpoint file carries, or undefined (no file, no id, unreadable). */
+function fileSaveId(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return readSafetensors(path).metadata.save_id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The save id checkpoint.json names now, if there is a readable one. */
+function currentSaveId(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as CheckpointInfo).save_id;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write a checkpoint of these files (name -> bytes, checkpoint.json among them) in the three
+ * steps above. Files with a save id (the .safetensors) are kept as .prev when the current
+ * checkpoint.json names them; the others carry no id and are simply replaced.
+ */
+function writeCheckpointFiles(dir: string, files: Array<[string, Uint8Array | string]>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, bytes] of files) writeTemp(join(dir, name), bytes);
+  const currentId = currentSaveId(dir);
+  for (const [name] of files) {
+    const path = join(dir, name);
+    if (!name.endsWith('.safetensors') || currentId === undefined || fileSaveId(path) !== currentId) continue; // .prev already holds the current save's file
+    rmSync(`${path}.prev`, { force: true });
+    linkSync(path, `${path}.prev`);
+  }
+  const jsonLast = [...files.filter(([n]) => n !== 'checkpoint.json'), ...files.filter(([n]) => n === 'checkpoint.json')];
+  for (const [name] of jsonLast) renameSync(join(dir, `${name}.tmp`), join(dir, name));
 }
 
 export function saveCheckpoint(dir: string, model: GPT, optimizer: AdamW | null, info: CheckpointInfo): void {
-  mkdirSync(dir, { recursive: true });
   const saveId = `${Date.now().toString(36)}-${process.pid}-${Math.floor(performance.now() * 1000).toString(36)}`;
   const meta = { format: 'pt', save_id: saveId };
   const weights = new Map<string, StoredTensor>();
@@ -57,33 +101,80 @@ export function saveCheckpoint(dir: string, model: GPT, optimizer: AdamW | null,
       steps[name] = s.step;
     }
   }
-  writeAtomic(join(dir, 'optimizer.safetensors'), encodeSafetensors(moments, { ...meta, steps: JSON.stringify(steps) }));
-  writeAtomic(join(dir, 'model.safetensors'), encodeSafetensors(weights, meta));
-  if (model.lora !== null) saveAdapters(dir, model, saveId);
-  writeAtomic(join(dir, 'checkpoint.json'), JSON.stringify({ ...info, lora: model.lora, save_id: saveId }, null, 2) + '\n');
+  const files: Array<[string, Uint8Array | string]> = [
+    ['optimizer.safetensors', encodeSafetensors(moments, { ...meta, steps: JSON.stringify(steps) })],
+    ['model.safetensors', encodeSafetensors(weights, meta)],
+  ];
+  if (model.lora !== null) files.push(...adapterFiles(model, saveId));
+  files.push(['checkpoint.json', JSON.stringify({ ...info, lora: model.lora, save_id: saveId }, null, 2) + '\n']);
+  writeCheckpointFiles(dir, files);
 }
 
-/** The LoRA adapters alone: adapter_model.safetensors (PEFT names) and adapter_config.json. */
-export function saveAdapters(dir: string, model: GPT, saveId = ''): void {
+/** adapter_model.safetensors (PEFT names) and adapter_config.json for a model with adapters. */
+function adapterFiles(model: GPT, saveId: string): Array<[string, Uint8Array | string]> {
   if (model.lora === null) throw new Error('lora: this model has no adapters to save');
-  mkdirSync(dir, { recursive: true });
   const merged = [...model.namedLinears().values()].some((l) => l.lora?.merged);
   if (merged) throw new Error('lora: unmerge the adapters (mergeLora(false)) before saving them');
   const tensors = new Map<string, StoredTensor>();
   for (const [name, t] of model.namedAdapters()) tensors.set(name, { shape: t.shape, data: t.data });
-  writeAtomic(join(dir, 'adapter_model.safetensors'), encodeSafetensors(tensors, { format: 'pt', save_id: saveId }));
   const { rank, alpha, dropout, targets } = model.lora;
-  writeAtomic(join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: rank, lora_alpha: alpha, lora_dropout: dropout, target_modules: targets }, null, 2) + '\n');
+  return [
+    ['adapter_model.safetensors', encodeSafetensors(tensors, { format: 'pt', save_id: saveId })],
+    ['adapter_config.json', JSON.stringify({ peft_type: 'LORA', r: rank, lora_alpha: alpha, lora_dropout: dropout, target_modules: targets }, null, 2) + '\n'],
+  ];
+}
+
+/** The LoRA adapters alone: adapter_model.safetensors (PEFT names) and adapter_config.json. */
+export function saveAdapters(dir: string, model: GPT, saveId = ''): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, bytes] of adapterFiles(model, saveId)) {
+    writeTemp(join(dir, name), bytes);
+    renameSync(join(dir, `${name}.tmp`), join(dir, name));
+  }
+}
+
+/**
+ * Read a checkpoint's file of this name: the one whose save id is checkpoint.json's, in place or
+ * kept as .prev by a save that was cut short. A file of another save is an error.
+ */
+export function readCheckpointFile(dir: string, name: string, saveId: string | undefined): SafetensorsFile {
+  const path = join(dir, name);
+  const file = readSafetensors(path);
+  if (saveId === undefined || file.metadata.save_id === undefined || file.metadata.save_id === saveId) return file;
+  if (existsSync(`${path}.prev`)) {
+    const prev = readSafetensors(`${path}.prev`);
+    if (prev.metadata.save_id === saveId) return prev;
+  }
+  throw new Error(`checkpoint: ${path} and checkpoint.json come from different saves (save ids ${file.metadata.save_id} and ${saveId}) and no ${name}.prev matches: the checkpoint is damaged; train again or restore it`);
+}
+
+/** adapter_config.json, checked: PEFT's keys with the types we need, or one clear error. */
+function readAdapterConfig(dir: string): LoraConfig {
+  const path = join(dir, 'adapter_config.json');
+  if (!existsSync(path)) throw new Error(`lora: no adapter_config.json in ${dir}`);
+  let c: Record<string, unknown>;
+  try {
+    c = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new Error(`lora: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  const bad = (what: string): never => {
+    throw new Error(`lora: ${path}: ${what}`);
+  };
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) bad('must hold a JSON object');
+  if (!Number.isInteger(c.r) || (c.r as number) < 1) bad(`"r" must be a positive integer, got ${JSON.stringify(c.r)}`);
+  if (typeof c.lora_alpha !== 'number' || !(c.lora_alpha > 0)) bad(`"lora_alpha" must be a positive number, got ${JSON.stringify(c.lora_alpha)}`);
+  if (typeof c.lora_dropout !== 'number' || !(c.lora_dropout >= 0 && c.lora_dropout < 1)) bad(`"lora_dropout" must be a number in [0, 1), got ${JSON.stringify(c.lora_dropout)}`);
+  const targets = c.target_modules;
+  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string')) bad(`"target_modules" must be a non-empty list of layer names, got ${JSON.stringify(targets)}`);
+  return { rank: c.r as number, alpha: c.lora_alpha as number, dropout: c.lora_dropout as number, targets: targets as string[] };
 }
 
 /** Put saved adapters onto a (base) model: applies LoRA with the saved settings, then loads A and B. */
-export function loadAdapters(model: GPT, dir: string): void {
-  const configPath = join(dir, 'adapter_config.json');
-  if (!existsSync(configPath)) throw new Error(`lora: no adapter_config.json in ${dir}`);
-  const c = JSON.parse(readFileSync(configPath, 'utf8')) as { r: number; lora_alpha: number; lora_dropout: number; target_modules: string[] };
-  model.applyLora({ rank: c.r, alpha: c.lora_alpha, dropout: c.lora_dropout, targets: c.target_modules });
+export function loadAdapters(model: GPT, dir: string, saveId?: string): void {
+  model.applyLora(readAdapterConfig(dir));
   const path = join(dir, 'adapter_model.safetensors');
-  const file = readSafetensors(path);
+  const file = readCheckpointFile(dir, 'adapter_model.safetensors', saveId);
   for (const [name, t] of model.namedAdapters()) {
     const stored = file.tensors.get(name);
     if (stored === undefined) throw new Error(`lora: ${path} has no tensor '${name}'`);
@@ -92,14 +183,31 @@ export function loadAdapters(model: GPT, dir: string): void {
   }
 }
 
+const MODEL_CONFIG_KEYS = ['block_size', 'vocab_size', 'n_layer', 'n_head', 'n_embd'] as const;
+
+/** checkpoint.json, checked for what loading needs: a model config of positive integers, an iteration. */
 export function readCheckpointInfo(dir: string): CheckpointInfo {
   const path = join(dir, 'checkpoint.json');
   if (!existsSync(path)) throw new Error(`checkpoint: no checkpoint.json in ${dir} (train a model first, or check --out_dir)`);
+  let info: CheckpointInfo;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as CheckpointInfo;
+    info = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as CheckpointInfo;
   } catch (e) {
     throw new Error(`checkpoint: ${path} is not valid JSON (${(e as Error).message})`);
   }
+  const bad = (what: string): never => {
+    throw new Error(`checkpoint: ${path}: ${what} (not a checkpoint written by this project?)`);
+  };
+  if (info === null || typeof info !== 'object' || Array.isArray(info)) bad('must hold a JSON object');
+  const m = info.model_config as unknown as Record<string, unknown> | undefined;
+  if (m === null || typeof m !== 'object') bad('has no "model_config"');
+  for (const key of MODEL_CONFIG_KEYS) {
+    if (!Number.isInteger(m![key]) || (m![key] as number) < 1) bad(`"model_config.${key}" must be a positive integer, got ${JSON.stringify(m![key])}`);
+  }
+  if (!Number.isInteger(info.iter_num) || info.iter_num < 0) bad(`"iter_num" must be a non-negative integer, got ${JSON.stringify(info.iter_num)}`);
+  if (typeof info.best_val_loss !== 'number' && info.best_val_loss !== null) bad(`"best_val_loss" must be a number, got ${JSON.stringify(info.best_val_loss)}`);
+  if (info.best_val_loss === null) info.best_val_loss = Infinity; // JSON writes Infinity as null
+  return info;
 }
 
 /** Copy stored weights into a model, checking that every tensor is there with the right shape. */
@@ -122,22 +230,23 @@ export interface LoadedCheckpoint {
 /** Rebuild the model of a checkpoint directory from its config and weights. */
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const info = readCheckpointInfo(dir);
-  const path = join(dir, 'model.safetensors');
-  const file = readSafetensors(path);
-  if (info.save_id !== undefined && file.metadata.save_id !== undefined && file.metadata.save_id !== info.save_id) {
-    throw new Error(`checkpoint: ${path} and checkpoint.json come from different saves (an interrupted save?)`);
-  }
+  const file = readCheckpointFile(dir, 'model.safetensors', info.save_id);
   const model = new GPT(info.model_config);
-  loadWeights(model, file.tensors, path);
-  if (info.lora) loadAdapters(model, dir);
+  loadWeights(model, file.tensors, join(dir, 'model.safetensors'));
+  if (info.lora) loadAdapters(model, dir, info.save_id);
   return { model, info };
 }
 
-/** Restore AdamW's moments and step counts for `model`'s parameters. */
+/** Restore AdamW's moments and step counts for `model`'s parameters, from the same save as checkpoint.json. */
 export function loadOptimizerState(dir: string, model: GPT, optimizer: AdamW): void {
   const path = join(dir, 'optimizer.safetensors');
-  const file = readSafetensors(path);
-  const steps = JSON.parse(file.metadata.steps ?? '{}') as Record<string, number>;
+  const file = readCheckpointFile(dir, 'optimizer.safetensors', readCheckpointInfo(dir).save_id);
+  let steps: Record<string, number>;
+  try {
+    steps = JSON.parse(file.metadata.steps ?? '{}') as Record<string, number>;
+  } catch {
+    throw new Error(`checkpoint: ${path}: its "steps" metadata is not valid JSON`);
+  }
   for (const [name, t] of model.allNamedTensors()) {
     const m = file.tensors.get(`${name}.exp_avg`);
     const v = file.tensors.get(`${name}.exp_avg_sq`);

@@ -1,8 +1,29 @@
 // Shared by the entry points: parse `--key=value` overrides and report errors in one line.
-import { parseOverrides } from '../train/config.ts';
+import { constants } from 'node:os';
+import { parseOverrides, resumeOverrides } from '../train/config.ts';
+import type { TrainConfig } from '../train/config.ts';
+import { readCheckpointInfo } from '../model/checkpoint.ts';
 
 export function parseArgs<T extends object>(defaults: T, argv = process.argv.slice(2)): T {
   return parseOverrides(defaults, argv);
+}
+
+/**
+ * A training script's settings. With --init_from=resume they are the resumed run's own (from its
+ * checkpoint.json), with the command line's flags on top; the log says which came from where.
+ */
+export function parseTrainArgs<T extends TrainConfig>(defaults: T, log: (s: string) => void = console.log, argv = process.argv.slice(2)): T {
+  const cfg = parseOverrides(defaults, argv);
+  if (cfg.init_from !== 'resume') return cfg;
+  const saved = readCheckpointInfo(cfg.out_dir).train_config ?? {};
+  const { config, fromCheckpoint, fromCommandLine } = resumeOverrides(defaults, saved, argv);
+  log(`resume: settings of the run saved in ${cfg.out_dir}/checkpoint.json${fromCheckpoint.length > 0 ? ` (${fromCheckpoint.join(' ')})` : ''}; from the command line: ${fromCommandLine.join(' ')}`);
+  return config;
+}
+
+/** A run stopped by a signal saves, then ends as the signal would have ended it: 128 + its number (130 for Ctrl-C). */
+export function exitAfterSignal(signal: NodeJS.Signals | null): void {
+  if (signal !== null) process.exitCode = 128 + constants.signals[signal];
 }
 
 /** Run a script's main; an error prints as one line (the stack only with DEBUG=1) and exits 1. */

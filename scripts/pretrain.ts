@@ -1,9 +1,13 @@
 // npm run pretrain-lm [-- --key=value ...]: language modelling on the prepared text (out/data by default).
-import { parseArgs, printConfig, runMain } from './cli.ts';
-import { defaultPretrainConfig, runPretrain } from '../train/fc_pipeline.ts';
+// --init_from=resume --out_dir=DIR continues DIR's run with its own settings (flags given override them).
+// Ctrl-C (or SIGTERM) saves a checkpoint at the end of the current iteration, then exits 130 (143).
+import { exitAfterSignal, parseTrainArgs, printConfig, runMain } from './cli.ts';
+import { defaultPretrainConfig, runPretrain, validateFcConfig } from '../train/fc_pipeline.ts';
 
 runMain(async () => {
-  const cfg = parseArgs(defaultPretrainConfig);
+  const cfg = parseTrainArgs(defaultPretrainConfig);
+  validateFcConfig(cfg);
   printConfig('pretrain', cfg);
-  await runPretrain(cfg, console.log);
+  const result = await runPretrain(cfg, console.log);
+  exitAfterSignal(result.signal);
 });

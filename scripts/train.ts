@@ -6,8 +6,8 @@
 // or --<key>=value for every stage that has that key, e.g.
 //   npm run train -- --finetune.max_iters=2000 --seed=7 --pretrain.n_layer=6
 import { parseOverrides } from '../train/config.ts';
-import { runMain } from './cli.ts';
-import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune } from '../train/fc_pipeline.ts';
+import { exitAfterSignal, runMain } from './cli.ts';
+import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune, validateFcConfig, validatePrepareConfig } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
 import { formatReport } from '../train/fc_eval.ts';
@@ -48,6 +48,13 @@ runMain(async () => {
   const prepareCfg = parseOverrides(STAGES.prepare, args.prepare);
   const pretrainCfg = parseOverrides(STAGES.pretrain, [`--fc_data_dir=${prepareCfg.data_dir}`, ...args.pretrain]);
   const finetuneCfg = parseOverrides(STAGES.finetune, [`--fc_data_dir=${prepareCfg.data_dir}`, `--pretrained_dir=${pretrainCfg.out_dir}`, ...args.finetune]);
+  // every stage's settings are checked now, not when its turn comes ten minutes later
+  validatePrepareConfig(prepareCfg);
+  validateFcConfig(pretrainCfg);
+  validateFcConfig(finetuneCfg);
+  if (pretrainCfg.init_from !== 'scratch' || finetuneCfg.init_from !== 'pretrained') {
+    throw new Error('train: the walkthrough pretrains from scratch and fine-tunes the pretrained model; to continue a stopped stage use npm run pretrain-lm -- --init_from=resume or npm run finetune -- --init_from=resume');
+  }
 
   console.log(`Training a GPT to turn car commands into function calls, from scratch, in TypeScript.
 Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training saves a checkpoint.`);
@@ -99,7 +106,14 @@ Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training save
   matrices learn with Muon, the rest with AdamW: Muon turns each matrix's momentum into an update
   of the same size along every direction of the matrix (engine/muon.ts), and here it reaches in
   the same steps a fine-tuning loss about 4x lower than AdamW alone (--optimizer=adamw to compare).`);
-  await runPretrain(pretrainCfg, console.log);
+  const pre = await runPretrain(pretrainCfg, console.log);
+  if (pre.interrupted) {
+    console.log(`\nPretraining was stopped and saved in ${pretrainCfg.out_dir}. Continue it with
+  npm run pretrain-lm -- --init_from=resume --out_dir=${pretrainCfg.out_dir}
+then fine-tune with npm run finetune (or run npm run train again to start over).`);
+    exitAfterSignal(pre.signal);
+    return;
+  }
 
   stage(5, 'fine-tune for function calling', `
   Now from the pretrained weights, on the masked examples: the loss only counts the answer.
@@ -108,6 +122,12 @@ Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training save
   Every ${finetuneCfg.sample_interval} iterations the model answers a few validation commands and writes them to
   ${finetuneCfg.out_dir}/samples/val_sample.txt (Input / Actual / Predicted): open it to watch it learn.`);
   const { report, train: ft } = await runFinetune({ ...finetuneCfg, eval_examples: Math.max(finetuneCfg.eval_examples, 1) }, console.log);
+  if (ft.interrupted) {
+    console.log(`\nFine-tuning was stopped and saved in ${finetuneCfg.out_dir}. Continue it with
+  npm run finetune -- --init_from=resume --out_dir=${finetuneCfg.out_dir}`);
+    exitAfterSignal(ft.signal);
+    return;
+  }
 
   stage(6, 'evaluate', `
   The fine-tuned model answers validation commands it never trained on (greedy decoding with a
@@ -121,7 +141,7 @@ Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training save
     console.log(`\nexact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%  (function name: ${(100 * report.nameAccuracy).toFixed(1)}%)`);
     console.log('\na few predictions:');
     for (const r of report.rows.slice(0, 6)) console.log(`  ${r.ok ? 'ok ' : 'BAD'} ${r.user}\n      -> ${r.call === null ? r.raw.trim() : JSON.stringify(r.call)}`);
-  } else if (ft.interrupted) console.log('fine-tuning was interrupted; continue with npm run finetune -- --init_from=resume');
+  }
   console.log(`\nTotal time: ${formatDuration((performance.now() - started) / 1000)}.
 Next: npm run predict (type commands), npm run eval -- --fc_file=FILE, npm run sample, npm run bench.`);
 });

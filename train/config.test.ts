@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseOverrides, defaultTrainConfig, validateTrainConfig } from './config.ts';
+import { parseOverrides, defaultTrainConfig, validateTrainConfig, resumeOverrides } from './config.ts';
 import { getLr } from './lr.ts';
 
 test('overrides are typed: numbers, booleans, strings', () => {
@@ -19,10 +19,45 @@ test('unknown key lists the valid keys; wrong types and malformed flags are erro
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--batch_size=four']), /batch_size must be a number, got 'four'/);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--bias=yes']), /bias must be true or false, got 'yes'/);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['batch_size=4']), /expected --key=value, got 'batch_size=4'/);
-  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' }), /init_from must be scratch, resume or pretrained/);
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' }), /--init_from must be one of scratch, resume, pretrained, got "gpt2"/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'pretrained' }), /needs --pretrained_dir/);
-  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, batch_size: 0 }), /batch_size must be a positive integer/);
-  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, optimizer: 'sgd' }), /optimizer must be adamw or muon/);
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, batch_size: 0 }), /--batch_size must be a positive integer, got 0/);
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, optimizer: 'sgd' }), /--optimizer must be one of adamw, muon, got "sgd"/);
+});
+
+test('every range is checked before any work: learning rate, betas, warmup, dropout, widths', () => {
+  const bad: Array<[Partial<typeof defaultTrainConfig>, RegExp]> = [
+    [{ learning_rate: -1 }, /--learning_rate must be a number > 0, got -1/],
+    [{ learning_rate: 0 }, /--learning_rate must be a number > 0, got 0/],
+    [{ beta2: 1.5 }, /--beta2 must be in \[0, 1\), got 1.5/],
+    [{ beta2: 1 }, /--beta2 must be in \[0, 1\), got 1/],
+    [{ beta1: -0.1 }, /--beta1 must be in \[0, 1\)/],
+    [{ warmup_iters: -5 }, /--warmup_iters must be a non-negative integer, got -5/],
+    [{ max_iters: 2.5 }, /--max_iters must be a non-negative integer, got 2.5/],
+    [{ dropout: 1 }, /--dropout must be in \[0, 1\), got 1/],
+    [{ n_embd: 100, n_head: 3 }, /--n_embd \(100\) must be a multiple of --n_head \(3\)/],
+    [{ weight_decay: -0.1 }, /--weight_decay must be a number >= 0/],
+    [{ min_lr: 1 }, /--min_lr \(1\) must not exceed --learning_rate/],
+    [{ grad_clip: -1 }, /--grad_clip must be a number >= 0/],
+    [{ growth_factor: 1 }, /--growth_factor must be a number > 1/],
+    [{ seed: 1.5 }, /--seed must be an integer/],
+    [{ out_dir: '' }, /--out_dir must not be empty/],
+  ];
+  for (const [change, re] of bad) assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, ...change }), re, JSON.stringify(change));
+  validateTrainConfig(defaultTrainConfig); // the defaults pass
+});
+
+test('resume: the saved run\'s settings, the command line over them, and the log says which came from where', () => {
+  const saved = { ...defaultTrainConfig, init_from: 'pretrained', out_dir: 'elsewhere', max_iters: 700, batch_size: 8, learning_rate: 5e-4, unknown_key: 1, dropout: 'x' };
+  const { config, fromCheckpoint, fromCommandLine } = resumeOverrides(defaultTrainConfig, saved, ['--init_from=resume', '--out_dir=out/a', '--max_iters=900']);
+  assert.is(config.init_from, 'resume');
+  assert.is(config.out_dir, 'out/a');
+  assert.is(config.max_iters, 900); // the command line wins
+  assert.is(config.batch_size, 8); // the run's own settings, not the defaults
+  assert.is(config.learning_rate, 5e-4);
+  assert.is(config.dropout, defaultTrainConfig.dropout); // a saved value of the wrong type is ignored
+  assert.equal(fromCheckpoint, ['batch_size=8', 'learning_rate=0.0005']);
+  assert.equal(fromCommandLine, ['init_from=resume', 'out_dir=out/a', 'max_iters=900']);
 });
 
 test('lr schedule: warmup, peak, mid-decay, end, and flat when decay_lr is off', () => {

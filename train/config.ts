@@ -81,8 +81,9 @@ export const defaultTrainConfig: TrainConfig = {
   eval_iters: 20,
   log_interval: 10,
   sample_interval: 0,
-  // as nanoGPT: save at every eval (the latest model), not only when the noisy val estimate improves
-  always_save_checkpoint: true,
+  // only a model with a lower val loss replaces the checkpoint (nanoGPT's small-data configs);
+  // true saves the latest at every eval, as nanoGPT's default does, even when it is worse
+  always_save_checkpoint: false,
   batch_size: 16,
   gradient_accumulation_steps: 1,
   block_size: 128,
@@ -146,6 +147,31 @@ export function parseOverrides<T extends object>(defaults: T, argv: string[]): T
   return config as T;
 }
 
+/** The keys a command line sets (--key=value or a bare --flag), in order. */
+export function givenKeys(argv: string[]): string[] {
+  return argv.map((a) => /^--([A-Za-z_][A-Za-z0-9_]*)/.exec(a)?.[1]).filter((k): k is string => k !== undefined);
+}
+
+/**
+ * --init_from=resume continues a run as it was started: the settings saved in its checkpoint
+ * (train_config) replace the defaults, and the command line's replace both. Returns the config and
+ * which settings came from where, for the log.
+ */
+export function resumeOverrides<T extends object>(defaults: T, saved: Record<string, unknown>, argv: string[]): { config: T; fromCheckpoint: string[]; fromCommandLine: string[] } {
+  const given = new Set(givenKeys(argv));
+  const base = { ...defaults } as Record<string, ConfigValue>;
+  const fromCheckpoint: string[] = [];
+  for (const [key, value] of Object.entries(saved)) {
+    // init_from and out_dir say where this run starts, not how the first one did
+    if (!(key in base) || given.has(key) || key === 'init_from' || key === 'out_dir' || typeof value !== typeof base[key]) continue;
+    if (value !== base[key]) fromCheckpoint.push(`${key}=${value}`);
+    base[key] = value as ConfigValue;
+  }
+  const config = parseOverrides(base as T, argv);
+  const fromCommandLine = argv.map((a) => a.replace(/^--/, ''));
+  return { config, fromCheckpoint, fromCommandLine };
+}
+
 function parseValue(key: string, raw: string, current: ConfigValue): ConfigValue {
   switch (typeof current) {
     case 'number': {
@@ -161,21 +187,61 @@ function parseValue(key: string, raw: string, current: ConfigValue): ConfigValue
   }
 }
 
-/** Check values that have a fixed set of choices or a range. */
+/** One-line errors for a setting out of range, named as the user typed it: --key=value. */
+export class ConfigCheck {
+  constructor(private readonly c: Record<string, unknown>, private readonly prefix = 'config') {}
+
+  private fail(key: string, what: string): never {
+    throw new Error(`${this.prefix}: --${key} must be ${what}, got ${JSON.stringify(this.c[key])}`);
+  }
+
+  oneOf(key: string, choices: readonly string[]): this {
+    if (!choices.includes(this.c[key] as string)) this.fail(key, `one of ${choices.join(', ')}`);
+    return this;
+  }
+
+  /** an integer >= min (1 unless told) */
+  int(key: string, min = 1): this {
+    const v = this.c[key] as number;
+    if (!Number.isInteger(v) || v < min) this.fail(key, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
+    return this;
+  }
+
+  /** a number in [min, max], or [min, max) when maxOpen */
+  range(key: string, min: number, max = Infinity, maxOpen = false): this {
+    const v = this.c[key] as number;
+    const ok = Number.isFinite(v) && v >= min && (maxOpen ? v < max : v <= max);
+    if (!ok) this.fail(key, max === Infinity ? `a number >= ${min}` : `in [${min}, ${max}${maxOpen ? ')' : ']'}`);
+    return this;
+  }
+
+  /** a number > min */
+  above(key: string, min: number): this {
+    const v = this.c[key] as number;
+    if (!Number.isFinite(v) || v <= min) this.fail(key, `a number > ${min}`);
+    return this;
+  }
+}
+
+/**
+ * Check every setting before any data is read or file written: choices, integers, ranges. A bad
+ * value found after an hour of training is an hour lost.
+ */
 export function validateTrainConfig(c: TrainConfig): void {
-  if (!['scratch', 'resume', 'pretrained'].includes(c.init_from)) {
-    throw new Error(`config: init_from must be scratch, resume or pretrained, got '${c.init_from}'`);
-  }
+  const check = new ConfigCheck(c as unknown as Record<string, unknown>);
+  check.oneOf('init_from', ['scratch', 'resume', 'pretrained']);
   if (c.init_from === 'pretrained' && c.pretrained_dir === '') throw new Error('config: init_from=pretrained needs --pretrained_dir=DIR');
-  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers'] as const) {
-    if (!Number.isInteger(c[key]) || c[key] <= 0) throw new Error(`config: ${key} must be a positive integer, got ${c[key]}`);
-  }
-  if (!['adamw', 'muon'].includes(c.optimizer)) throw new Error(`config: optimizer must be adamw or muon, got '${c.optimizer}'`);
-  if (!['cpu', 'gpu'].includes(c.device)) throw new Error(`config: device must be cpu or gpu, got '${c.device}'`);
-  if (!(GPU_MODES as readonly string[]).includes(c.gpu_mode)) throw new Error(`config: gpu_mode must be one of ${GPU_MODES.join(', ')}, got '${c.gpu_mode}'`);
-  if (!(DTYPES as readonly string[]).includes(c.dtype)) throw new Error(`config: dtype must be one of ${DTYPES.join(', ')}, got '${c.dtype}'`);
-  if (!['auto', 'true', 'false'].includes(c.loss_scaling)) throw new Error(`config: loss_scaling must be auto, true or false, got '${c.loss_scaling}'`);
-  if (!Number.isInteger(c.max_iters) || c.max_iters < 0) throw new Error(`config: max_iters must be a non-negative integer, got ${c.max_iters}`);
+  if (c.out_dir === '') throw new Error('config: --out_dir must not be empty');
+  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers', 'n_layer', 'n_head', 'n_embd', 'growth_interval', 'lora_rank'] as const) check.int(key);
+  for (const key of ['max_iters', 'warmup_iters', 'lr_decay_iters', 'sample_interval'] as const) check.int(key, 0);
+  if (c.n_embd % c.n_head !== 0) throw new Error(`config: --n_embd (${c.n_embd}) must be a multiple of --n_head (${c.n_head})`);
+  check.oneOf('optimizer', ['adamw', 'muon']).oneOf('device', ['cpu', 'gpu']).oneOf('gpu_mode', GPU_MODES).oneOf('dtype', DTYPES).oneOf('loss_scaling', ['auto', 'true', 'false']);
+  check.above('learning_rate', 0).range('min_lr', 0).range('weight_decay', 0).range('grad_clip', 0);
+  check.range('beta1', 0, 1, true).range('beta2', 0, 1, true).range('dropout', 0, 1, true).range('lora_dropout', 0, 1, true);
+  check.range('max_seconds', 0).range('peak_flops', 0).above('lora_alpha', 0);
+  check.above('init_scale', 0).above('growth_factor', 1).above('backoff_factor', 0).range('backoff_factor', 0, 1, true);
+  if (!Number.isSafeInteger(c.seed)) throw new Error(`config: --seed must be an integer, got ${c.seed}`);
+  if (c.decay_lr && c.min_lr > c.learning_rate) throw new Error(`config: --min_lr (${c.min_lr}) must not exceed --learning_rate (${c.learning_rate})`);
 }
 
 /** Whether the loss is scaled: loss_scaling=auto turns it on for float16 only (bfloat16 has float32's range). */

@@ -4,6 +4,7 @@
 //   prepareData   generate examples -> train/val JSON in the original format -> train a tokenizer
 //   runPretrain   language modelling on the full text of the training examples
 //   runFinetune   masked fine-tuning (loss on answers only), samples file, exact-match evaluation
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
@@ -16,12 +17,14 @@ import { FcDataset, TextStream } from '../data/dataset.ts';
 import { makeRng } from '../engine/random.ts';
 import { loadCheckpoint, readCheckpointInfo } from '../model/checkpoint.ts';
 import type { GPT } from '../model/gpt.ts';
-import { defaultTrainConfig } from './config.ts';
+import { ConfigCheck, defaultTrainConfig, validateTrainConfig } from './config.ts';
 import type { TrainConfig } from './config.ts';
 import { train, withCheckpointShape } from './trainer.ts';
 import type { TrainResult } from './trainer.ts';
 import { evaluateRecords, formatSamples } from './fc_eval.ts';
 import type { Decoding, EvalReport } from './fc_eval.ts';
+import { DECODINGS } from './fc_eval.ts';
+import { lockOutDir } from './lock.ts';
 
 export type Log = (line: string) => void;
 
@@ -67,7 +70,20 @@ export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern
   return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, [...FORMAT_PHRASES, ...ANSWER_PHRASES], pattern);
 }
 
+/** The tokenizer's pre-tokenizer patterns (data/tokenizer.ts) */
+const TOKENIZER_PATTERNS = ['digits', 'trailing', 'gpt2'];
+
+/** Check the data stage's settings before anything is generated or written. */
+export function validatePrepareConfig(c: PrepareConfig): void {
+  const check = new ConfigCheck(c as unknown as Record<string, unknown>, 'prepare');
+  if (c.data_dir === '') throw new Error('prepare: --data_dir must not be empty');
+  check.int('num_train').int('num_val').int('vocab_size', 256 + SPECIAL_TOKENS.length).oneOf('tokenizer_pattern', TOKENIZER_PATTERNS);
+  check.range('incomplete_rate', 0, 1).range('agent_fraction', 0, 1).above('copy_boost', 0);
+  if (!Number.isSafeInteger(c.seed)) throw new Error(`prepare: --seed must be an integer, got ${c.seed}`);
+}
+
 export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
+  validatePrepareConfig(cfg);
   mkdirSync(cfg.data_dir, { recursive: true });
   const t0 = performance.now();
   // train and val come from different seeds, so no example is shared by construction of the stream
@@ -110,6 +126,28 @@ export interface FcTrainConfig extends TrainConfig {
   vocab_size: number;
   /** how evaluation decodes: free | schema | copy (train/fc_eval.ts, data/call_grammar.ts) */
   decoding: string;
+}
+
+/** Check a training stage's settings (the trainer's and the function-calling ones) before any data is read. */
+export function validateFcConfig(c: FcTrainConfig): void {
+  validateTrainConfig(c);
+  const check = new ConfigCheck(c as unknown as Record<string, unknown>);
+  check.oneOf('decoding', DECODINGS).range('val_fraction', 0, 1, true).above('val_fraction', 0);
+  check.int('eval_examples', 0).int('sample_examples', 0).int('vocab_size', 256 + SPECIAL_TOKENS.length);
+  if (c.fc_data_dir === '') throw new Error('config: --fc_data_dir must name a directory of *train*.json files');
+}
+
+/** A tokenizer's identity: sha256 of its merges, tokens, special tokens and pattern (not of the file's bytes). */
+export function tokenizerFingerprint(tok: Tokenizer): string {
+  return createHash('sha256').update(JSON.stringify(tok.toJSON())).digest('hex');
+}
+
+/** The tokenizer a checkpoint was trained with must be the one that reads for it: same size is not enough. */
+function checkTokenizer(tok: Tokenizer, tokPath: string, info: { tokenizer_sha256?: string }, dir: string): void {
+  if (info.tokenizer_sha256 === undefined) return; // a checkpoint from before fingerprints
+  if (tokenizerFingerprint(tok) !== info.tokenizer_sha256) {
+    throw new Error(`checkpoint: ${tokPath} is not the tokenizer the model in ${dir} was trained with (fingerprints differ: ${tokenizerFingerprint(tok).slice(0, 12)} vs ${info.tokenizer_sha256.slice(0, 12)}); use that model's own tokenizer.json`);
+  }
 }
 
 const fcDefaults = {
@@ -172,14 +210,13 @@ function loadData(cfg: FcTrainConfig, log: Log): FcData {
 
   let tokenizerPath = cfg.tokenizer;
   const fromCheckpoint = cfg.init_from === 'resume' ? cfg.out_dir : cfg.init_from === 'pretrained' ? cfg.pretrained_dir : '';
-  if (tokenizerPath === '' && fromCheckpoint !== '') {
-    const info = readCheckpointInfo(fromCheckpoint);
-    if (info.tokenizer) tokenizerPath = join(fromCheckpoint, info.tokenizer);
-  }
+  const info = fromCheckpoint === '' ? null : readCheckpointInfo(fromCheckpoint);
+  if (tokenizerPath === '' && info?.tokenizer) tokenizerPath = join(fromCheckpoint, info.tokenizer);
   if (tokenizerPath === '' && existsSync(join(cfg.fc_data_dir, 'tokenizer.json'))) tokenizerPath = join(cfg.fc_data_dir, 'tokenizer.json');
   let tokenizer: Tokenizer;
   if (tokenizerPath !== '') {
     tokenizer = Tokenizer.load(tokenizerPath);
+    if (info !== null) checkTokenizer(tokenizer, tokenizerPath, info, fromCheckpoint);
     log(`tokenizer: ${tokenizerPath} (${tokenizer.vocabSize} tokens)`);
   } else {
     tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size);
@@ -198,13 +235,24 @@ function copyTokenizer(from: string, outDir: string): void {
   if (from !== to) copyFileSync(from, to);
 }
 
+/** What every checkpoint of these stages records besides the trainer's own fields. */
+function stageInfo(stage: string, tok: Tokenizer): Record<string, unknown> {
+  return { tokenizer: 'tokenizer.json', tokenizer_sha256: tokenizerFingerprint(tok), stage };
+}
+
 export async function runPretrain(config: FcTrainConfig, log: Log): Promise<TrainResult> {
+  validateFcConfig(config);
   const cfg = withCheckpointShape(config, log);
-  const data = loadData(cfg, log);
-  const stream = new TextStream(data.tokenizer, data.train, data.val, cfg.block_size);
-  log(`pretraining text: ${stream.trainTokens} tokens; every position of a ${cfg.block_size}-token window is predicted`);
-  copyTokenizer(data.tokenizerPath, cfg.out_dir);
-  return train(cfg, stream, { checkpointInfo: { tokenizer: 'tokenizer.json', stage: 'pretrain' }, log });
+  const unlock = lockOutDir(cfg.out_dir, log); // before anything is written into out_dir
+  try {
+    const data = loadData(cfg, log);
+    const stream = new TextStream(data.tokenizer, data.train, data.val, cfg.block_size);
+    log(`pretraining text: ${stream.trainTokens} tokens; every position of a ${cfg.block_size}-token window is predicted`);
+    copyTokenizer(data.tokenizerPath, cfg.out_dir);
+    return await train(cfg, stream, { checkpointInfo: stageInfo('pretrain', data.tokenizer), log });
+  } finally {
+    unlock();
+  }
 }
 
 export interface FinetuneResult {
@@ -213,7 +261,17 @@ export interface FinetuneResult {
 }
 
 export async function runFinetune(config: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+  validateFcConfig(config);
   const cfg = withCheckpointShape(config, log);
+  const unlock = lockOutDir(cfg.out_dir, log); // before anything is written into out_dir
+  try {
+    return await finetuneLocked(cfg, log);
+  } finally {
+    unlock();
+  }
+}
+
+async function finetuneLocked(cfg: FcTrainConfig, log: Log): Promise<FinetuneResult> {
   const data = loadData(cfg, log);
   const ds = new FcDataset(data.tokenizer, data.train, data.val, cfg.block_size);
   log(`fine-tuning data: ${ds.train.length} training and ${ds.val.length} validation examples` +
@@ -228,7 +286,7 @@ export async function runFinetune(config: FcTrainConfig, log: Log): Promise<Fine
     writeFileSync(join(samplesDir, 'val_sample.txt'), formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`));
     log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${join(samplesDir, 'val_sample.txt')}`);
   };
-  const result = await train(cfg, ds, { checkpointInfo: { tokenizer: 'tokenizer.json', stage: 'finetune' }, sample: writeSamples, log });
+  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;
@@ -250,5 +308,8 @@ export function loadTrained(outDir: string): { model: GPT; tokenizer: Tokenizer 
   if (model.lora !== null) model.mergeLora(true);
   const tokPath = join(outDir, info.tokenizer ?? 'tokenizer.json');
   if (!existsSync(tokPath)) throw new Error(`checkpoint: ${outDir} has no tokenizer file ${tokPath}`);
-  return { model, tokenizer: Tokenizer.load(tokPath) };
+  const tokenizer = Tokenizer.load(tokPath);
+  checkTokenizer(tokenizer, tokPath, info, outDir);
+  if (tokenizer.vocabSize > model.config.vocab_size) throw new Error(`checkpoint: ${tokPath} has ${tokenizer.vocabSize} tokens but the model in ${outDir} has vocab_size ${model.config.vocab_size}`);
+  return { model, tokenizer };
 }

@@ -1,10 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPU } from 'gpu.js';
-import { train } from './trainer.ts';
+import { train, TrainingDiverged } from './trainer.ts';
 import type { BatchSource } from './trainer.ts';
 import { defaultTrainConfig } from './config.ts';
 import type { TrainConfig } from './config.ts';
@@ -139,6 +140,98 @@ test('device=gpu: 20 steps give losses within 1e-4 of device=cpu, in every GPU.j
     assert.ok(lines.some((l) => l.includes(`GPU.js runs its kernels in ${gpu_mode} mode`)), lines.join('\n'));
     for (let i = 0; i < 20; i++) assert.ok(Math.abs(gpu.losses[i] - cpu.losses[i]) < 1e-4, `${gpu_mode} step ${i}: ${gpu.losses[i]} vs ${cpu.losses[i]}`);
   }
+});
+
+/** The toy language for training, and for val a contrary rule: learning one makes the other worse. */
+const contrary: BatchSource = {
+  vocabSize: 23,
+  getBatch(split, batchSize, rng) {
+    const b = toy.getBatch('train', batchSize, rng);
+    if (split === 'val') for (let i = 0; i < b.targets.length; i++) if (b.targets[i] !== -1) b.targets[i] = (b.targets[i] + 5) % 23;
+    return b;
+  },
+};
+
+/** The promise must reject with a message matching re. */
+async function rejects(run: () => Promise<unknown>, re: RegExp): Promise<void> {
+  let message: string | null = null;
+  try {
+    await run();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  assert.ok(message !== null, `expected an error matching ${re}`);
+  assert.match(message!, re);
+}
+
+const checkpointBytes = (dir: string) => ['model.safetensors', 'optimizer.safetensors', 'checkpoint.json'].map((f) => readFileSync(join(dir, f)).toString('base64'));
+
+test('a NaN loss stops the run with a clear error and leaves the checkpoint byte for byte as it was', async () => {
+  const cfg = config({ max_iters: 40, eval_interval: 10, sample_interval: 12 });
+  let before: string[] = [];
+  const poison = {
+    log: () => {},
+    // at iteration 12 (after the save at 10) a weight becomes NaN, as a diverging step would leave it
+    sample: (model: { wte: { data: Float32Array } }) => {
+      before = checkpointBytes(cfg.out_dir);
+      model.wte.data[3] = NaN;
+    },
+  };
+  let error: unknown = null;
+  try {
+    await train(cfg, toy, poison as never);
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof TrainingDiverged, String(error));
+  assert.match((error as Error).message, /the training loss is NaN at iteration 12: training diverged, stopped; the checkpoint in .* is kept as it was \(iteration 10, val loss \d\.\d{4}\)\. Try a lower --learning_rate/);
+  assert.equal(checkpointBytes(cfg.out_dir), before);
+  assert.ok(!existsSync(join(cfg.out_dir, '.lock')), 'the lock is released after an error');
+});
+
+test('settings that can only diverge are refused up front; a NaN from the first iteration saves nothing', async () => {
+  await rejects(() => train(config({ beta2: 1.5 }), toy, quiet), /--beta2 must be in \[0, 1\), got 1.5/);
+  await rejects(() => train(config({ learning_rate: -1 }), toy, quiet), /--learning_rate must be a number > 0, got -1/);
+  // a learning rate of 1e38 takes the weights past float32's range in one step: NaN from iteration 1
+  const cfg = config({ learning_rate: 1e38, min_lr: 0, warmup_iters: 0, grad_clip: 0, optimizer: 'adamw' });
+  await rejects(() => train(cfg, toy, quiet), /the training loss is NaN at iteration 1: training diverged, stopped; nothing was saved to/);
+  assert.ok(!existsSync(join(cfg.out_dir, 'checkpoint.json')));
+});
+
+test('a worse model never replaces the checkpoint; a stop then saves the run beside it, in out_dir/interrupted', async () => {
+  const cfg = config({ max_iters: 10, eval_interval: 5 });
+  await train(cfg, toy, quiet);
+  const best = JSON.parse(readFileSync(join(cfg.out_dir, 'checkpoint.json'), 'utf8'));
+  const before = checkpointBytes(cfg.out_dir);
+  // the same run continued on data whose val gets worse as it trains
+  const lines: string[] = [];
+  await train({ ...cfg, init_from: 'resume', max_iters: 20 }, contrary, { log: (l) => lines.push(l) });
+  assert.ok(lines.some((l) => /is not below the best .*: the checkpoint in .* stays/.test(l)), lines.join('\n'));
+  assert.equal(checkpointBytes(cfg.out_dir), before);
+  // a stop (here max_seconds) with a worse model: out_dir keeps the best, the state to resume goes beside it
+  const stopped = await train({ ...cfg, init_from: 'resume', max_iters: 20, max_seconds: 1e-6 }, contrary, { log: (l) => lines.push(l) });
+  assert.equal(checkpointBytes(cfg.out_dir), before);
+  const side = JSON.parse(readFileSync(join(cfg.out_dir, 'interrupted', 'checkpoint.json'), 'utf8'));
+  assert.is(side.iter_num, stopped.iterNum);
+  assert.is(best.iter_num, 10);
+  // always_save_checkpoint=true asks for the latest at every eval, better or not
+  await train({ ...cfg, init_from: 'resume', max_iters: 15, always_save_checkpoint: true }, contrary, quiet);
+  assert.is(JSON.parse(readFileSync(join(cfg.out_dir, 'checkpoint.json'), 'utf8')).iter_num, 15);
+});
+
+test('one run per out_dir: a live run\'s lock is an error before any work; a dead run\'s lock is taken over', async () => {
+  const cfg = config({ max_iters: 2 });
+  // a lock held by a live process on this machine (the test runner's parent)
+  writeFileSync(join(cfg.out_dir, '.lock'), JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), started: 'now', command: 'other run' }));
+  await rejects(() => train(cfg, toy, quiet), /is in use by another training run \(pid \d+, started now: other run\)/);
+  assert.ok(!existsSync(join(cfg.out_dir, 'checkpoint.json')));
+  // a lock left by a process that has exited
+  const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)']).stdout.toString().trim();
+  writeFileSync(join(cfg.out_dir, '.lock'), JSON.stringify({ pid: Number(dead), host: (await import('node:os')).hostname(), started: 'then', command: 'killed run' }));
+  const lines: string[] = [];
+  await train(cfg, toy, { log: (l) => lines.push(l) });
+  assert.ok(lines.some((l) => l.includes(`the run that left it (pid ${dead}) is no longer running`)), lines.join('\n'));
+  assert.ok(!existsSync(join(cfg.out_dir, '.lock')));
 });
 
 test.run();

@@ -5,6 +5,11 @@
 //   fresh micro-batches, clip the global gradient norm, step AdamW, and log
 //   iter | loss | lr | ms/iter | tokens/s | MFU.
 //
+// What a run never does: replace a checkpoint with a worse or non-finite model (a NaN or inf loss
+// stops the run with an error, the checkpoint untouched), or lose its work to Ctrl-C (SIGINT or
+// SIGTERM: the current iteration finishes, the model is saved, the run ends with 128 + signal).
+// One run at a time per out_dir (train/lock.ts).
+//
 // The data comes from a BatchSource, so the same loop pretrains on plain text and fine-tunes on
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
@@ -24,6 +29,10 @@ import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
 import { DataParallel, runItems, splitWork } from './parallel.ts';
 import { parseTargets } from '../model/lora.ts';
+import { lockOutDir } from './lock.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants } from 'node:os';
 
 export interface Batch {
   /** (B, T) token ids, row-major */
@@ -63,7 +72,25 @@ export interface TrainResult {
   losses: number[];
   evals: EvalPoint[];
   interrupted: boolean;
+  /** the signal that interrupted the run (SIGINT, SIGTERM), if one did */
+  signal: NodeJS.Signals | null;
   seconds: number;
+}
+
+/** A run stopped because its loss or its weights are no longer numbers. */
+export class TrainingDiverged extends Error {}
+
+/**
+ * Under `npx tsx` (its launcher process), Ctrl-C cannot save: the launcher passes the signal on,
+ * waits 30 ms for the program to answer and then kills it, while a training iteration blocks for
+ * longer. The npm scripts start node itself (node --import tsx). True when our parent is tsx's CLI.
+ */
+function underTsxLauncher(): boolean {
+  try {
+    return /tsx[\\/]dist[\\/]cli\.mjs|[\\/]\.bin[\\/]tsx\b/.test(readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8'));
+  } catch {
+    return false; // not Linux, or no /proc: nothing to say
+  }
 }
 
 /**
@@ -155,9 +182,27 @@ export function estimateLoss(model: GPT, data: BatchSource, cfg: TrainConfig, it
 export async function train(config: TrainConfig, data: BatchSource, hooks: TrainHooks = {}): Promise<TrainResult> {
   validateTrainConfig(config);
   const cfg = withCheckpointShape(config);
-  const started = performance.now();
   const progress = new Progress(cfg.max_iters, 'train');
   const log = (s: string) => progress.log(s, hooks.log);
+  const unlock = lockOutDir(cfg.out_dir, log);
+  try {
+    return await trainLocked(cfg, data, hooks, progress, log);
+  } finally {
+    unlock();
+  }
+}
+
+/** The explanation a diverged run ends with: where it stopped, what is kept, what to try. */
+function divergedError(what: string, iter: number, cfg: TrainConfig, saved: { iter: number; val: number } | null): TrainingDiverged {
+  const kept = saved === null ? `nothing was saved to ${cfg.out_dir}` : `the checkpoint in ${cfg.out_dir} is kept as it was (iteration ${saved.iter}, val loss ${saved.val.toFixed(4)})`;
+  return new TrainingDiverged(`train: ${what} at iteration ${iter}: training diverged, stopped; ${kept}. Try a lower --learning_rate (now ${cfg.learning_rate}), --grad_clip=1, or check --beta1/--beta2 (now ${cfg.beta1}, ${cfg.beta2})`);
+}
+
+/** With loss scaling, a non-finite loss may be an overflow the scaler skips; this many in a row is divergence. */
+const MAX_NONFINITE_SKIPS = 20;
+
+async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHooks, progress: Progress, log: (s: string) => void): Promise<TrainResult> {
+  const started = performance.now();
   const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
   // the kernels this run uses (restored when training ends): engine/cpu, or GPU.js's
   const previousKernels = getKernels();
@@ -192,22 +237,50 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
     log('note: node runs without --single-threaded-gc, so its garbage collector\'s helper threads compete with the training threads for the cores (npx tsx --single-threaded-gc scripts/...)');
   }
 
-  const save = (iter: number, why: string) => {
-    saveCheckpoint(cfg.out_dir, model, opt, {
-      model_config: model.config, train_config: { ...cfg }, iter_num: iter, best_val_loss: bestValLoss, rng_state: getRngState(),
+  // the model in out_dir that this run must not replace with a worse one: the one it resumed, or its own last save
+  let saved: { iter: number; val: number } | null = cfg.init_from === 'resume' ? { iter: startIter, val: startBest } : null;
+  const save = (iter: number, why: string, val: number, dir = cfg.out_dir) => {
+    saveCheckpoint(dir, model, opt, {
+      model_config: model.config, train_config: { ...cfg }, iter_num: iter, best_val_loss: Math.min(bestValLoss, val), rng_state: getRngState(),
       grad_scaler: scaler.state(), ...hooks.checkpointInfo,
     });
-    log(`saved checkpoint to ${cfg.out_dir} (${why})`);
+    if (dir === cfg.out_dir) saved = { iter, val };
+    log(`saved checkpoint to ${dir} (${why})`);
   };
 
-  // Ctrl-C: finish the current iteration, save, exit cleanly. A second Ctrl-C quits at once.
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    log('\ninterrupted: saving a checkpoint at the end of this iteration (Ctrl-C again to quit without saving)');
+  // Ctrl-C (SIGINT) or SIGTERM: finish the current iteration, save, end. One key press can arrive
+  // twice (from the terminal and from npm, which passes signals on to its script), so a second
+  // signal quits without saving only when it comes a second or more after the first.
+  let stopSignal: NodeJS.Signals | null = null;
+  let stopAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal !== null) {
+      if (performance.now() - stopAt < 1000) return;
+      log(`\n${signal} again: quitting without saving`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    stopSignal = signal;
+    stopAt = performance.now();
+    log(`\n${signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `got ${signal}`}: saving a checkpoint at the end of this iteration (Ctrl-C again to quit without saving)`);
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (underTsxLauncher()) log('note: started by tsx\'s launcher (npx tsx), which kills the program 60 ms after a Ctrl-C, before it can save. To be able to stop and save: node --import tsx scripts/... (as the npm scripts do)');
+
+  /**
+   * Save at a stop (signal or max_seconds). If this run already saved a better model to out_dir,
+   * that one stays, and the state to resume from goes to out_dir/interrupted.
+   */
+  const saveAtStop = (iter: number, why: string) => {
+    const l = saved === null ? null : estimateLoss(model, data, cfg, iter);
+    if (l !== null && !Number.isFinite(l.val)) throw divergedError(`the val loss is ${l.val}`, iter, cfg, saved);
+    if (saved !== null && l !== null && l.val > saved.val) {
+      const dir = join(cfg.out_dir, 'interrupted');
+      log(`val loss now ${l.val.toFixed(4)}, worse than the checkpoint's ${saved.val.toFixed(4)} (iteration ${saved.iter}): ${cfg.out_dir} keeps that one`);
+      save(iter, `${why}; continue with --init_from=resume --out_dir=${dir}`, l.val, dir);
+    } else save(iter, `${why}; continue with --init_from=resume --out_dir=${cfg.out_dir}`, l?.val ?? Infinity);
+  };
+  let nonFiniteRun = 0;
 
   const losses: number[] = [];
   const evals: EvalPoint[] = [];
@@ -220,9 +293,9 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       // let the event loop run, so a Ctrl-C is noticed between iterations
       await new Promise((resolve) => setImmediate(resolve));
       const overBudget = cfg.max_seconds > 0 && (performance.now() - started) / 1000 > cfg.max_seconds;
-      if (interrupted || overBudget) {
-        if (overBudget) log(`max_seconds=${cfg.max_seconds} reached at iteration ${iter}`);
-        save(iter, interrupted ? 'interrupted; continue with --init_from=resume' : 'max_seconds reached; continue with --init_from=resume');
+      if (stopSignal !== null || overBudget) {
+        if (stopSignal === null) log(`max_seconds=${cfg.max_seconds} reached at iteration ${iter}`);
+        saveAtStop(iter, stopSignal !== null ? `stopped by ${stopSignal}` : 'max_seconds reached');
         break;
       }
       const lr = getLr(iter, cfg);
@@ -232,10 +305,13 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
         const l = estimateLoss(model, data, cfg, iter);
         evals.push({ iter, ...l });
         log(`step ${iter}: train loss ${l.train.toFixed(4)}, val loss ${l.val.toFixed(4)}`);
-        if (l.val < bestValLoss || cfg.always_save_checkpoint) {
-          bestValLoss = Math.min(bestValLoss, l.val);
-          if (iter > startIter || cfg.always_save_checkpoint) save(iter, l.val <= bestValLoss ? 'best val loss so far' : 'always_save_checkpoint');
-        }
+        if (!Number.isFinite(l.train) || !Number.isFinite(l.val)) throw divergedError(`the eval loss is ${Number.isFinite(l.train) ? l.val : l.train}`, iter, cfg, saved);
+        // a checkpoint is replaced only by a better model, unless always_save_checkpoint asks for the latest
+        const better = l.val < bestValLoss;
+        bestValLoss = Math.min(bestValLoss, l.val);
+        if ((better || cfg.always_save_checkpoint) && (iter > startIter || cfg.always_save_checkpoint)) {
+          save(iter, better ? 'best val loss so far' : `always_save_checkpoint: the latest model, although the best val loss is ${bestValLoss.toFixed(4)}`, l.val);
+        } else if (!better) log(`val loss ${l.val.toFixed(4)} is not below the best ${bestValLoss.toFixed(4)}: the checkpoint in ${cfg.out_dir} stays`);
       }
       if (iter >= cfg.max_iters) break;
 
@@ -255,6 +331,9 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       scaler.step(() => opt.step());
       scaler.update();
       const dt = (performance.now() - t0) / 1000;
+      // NaN or inf: with loss scaling an overflow the scaler has just skipped, a few times at most; else divergence
+      nonFiniteRun = Number.isFinite(loss) ? 0 : nonFiniteRun + 1;
+      if (nonFiniteRun > (scaler.enabled ? MAX_NONFINITE_SKIPS : 0)) throw divergedError(`the training loss is ${loss}`, iter, cfg, saved);
       losses.push(loss);
       lastLoss = loss;
 
@@ -272,15 +351,17 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
       if (cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && hooks.sample) hooks.sample(model, iter);
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress.done();
     await parallel?.close();
     setDtype(previousDtype);
     setKernels(previousKernels);
   }
+  const interrupted = stopSignal !== null;
   const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
   if (hooks.sample && !interrupted && !sampledLast) hooks.sample(model, iter);
   const seconds = (performance.now() - started) / 1000;
   log(`training done: ${iter - startIter} iterations in ${formatDuration(seconds)}, best val loss ${bestValLoss.toFixed(4)}`);
-  return { model, iterNum: iter, bestValLoss, losses, evals, interrupted, seconds };
+  return { model, iterNum: iter, bestValLoss, losses, evals, interrupted, signal: stopSignal, seconds };
 }
