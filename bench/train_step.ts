@@ -1,12 +1,13 @@
 // End to end: a training step (forward + backward + clip + AdamW, or Muon as the walkthrough fine-tunes) on a GPT, in tokens/s and MFU,
 // with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
-import { manualSeed, clipGradNorm, GradScaler, getDtype, setDtype } from '../engine/index.ts';
+import { manualSeed, GradScaler, getDtype, setDtype } from '../engine/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
 import { generate } from '../model/generate.ts';
-import { DataParallel, runItems, splitWork } from '../train/parallel.ts';
-import type { Batch } from '../train/trainer.ts';
+import { DataParallel } from '../train/parallel.ts';
+import { trainStep } from '../train/step.ts';
+import type { Batch } from '../data/batch.ts';
 import { generateRecords } from '../data/generator.ts';
 import { FcDataset } from '../data/dataset.ts';
 import { makeRng } from '../engine/random.ts';
@@ -53,7 +54,7 @@ function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
   return (B, seed) => data.getBatch('train', B, makeRng(`bench/${seed}`));
 }
 
-/** The trainer's step: forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
+/** The trainer's step (train/step.ts): forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
 export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
   manualSeed(0);
   const previous = getDtype();
@@ -64,24 +65,17 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
   if (parallel !== null) opt.orthogonalise = parallel.orthogonalise; // as the trainer does
   const nextBatch = cfg.finetune ? finetuneBatches(cfg) : (B: number, seed: number) => randomBatch(cfg, B, seed);
-  let [savedPeak, tokens, rows] = [0, 0, 0];
+  let [savedPeak, tokens, flops] = [0, 0, 0];
+  // the trainer's own step (train/step.ts), with its grad_clip of 1
   const step = async (s: number) => {
-    const batch = nextBatch(cfg.batch, s);
-    opt.zeroGrad();
-    const result = parallel === null
-      ? runItems(model, [{ batch, weight: 1 }], scaler.scale)
-      : await parallel.step(splitWork([batch], parallel.threads), scaler.scale);
-    savedPeak = result.savedPeak;
-    tokens += batch.B * batch.T;
-    rows += result.rows;
-    scaler.unscale(opt.params());
-    clipGradNorm(opt.params(), 1);
-    scaler.step(() => opt.step());
-    scaler.update();
+    const r = await trainStep(model, opt, scaler, [nextBatch(cfg.batch, s)], 1, parallel);
+    savedPeak = r.savedPeak;
+    tokens += r.tokens;
+    flops += r.flops;
   };
   try {
     await step(0); // warm up (JIT, worker start)
-    [tokens, rows] = [0, 0];
+    [tokens, flops] = [0, 0];
     const t0 = performance.now();
     for (let s = 1; s <= steps; s++) await step(s);
     const seconds = (performance.now() - t0) / 1000;
@@ -89,7 +83,7 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
     // the positions computed (fewer when a fine-tuning batch is packed)
     return {
       name, workers, dtype, saved_bytes: savedPeak, config: `vocab ${cfg.vocab_size}, block ${cfg.block_size}, ${cfg.n_layer}L ${cfg.n_head}H ${cfg.n_embd}C, batch ${cfg.batch}${cfg.finetune ? ', generated examples' : ''}${cfg.optimizer === 'muon' ? ', Muon' : ''}`,
-      tokens_per_s: tokens / seconds, ms_per_step: (seconds / steps) * 1000, mfu_percent: (100 * model.flopsPerToken(cfg.block_size) * rows) / seconds / estimateCpuPeakFlops().flops,
+      tokens_per_s: tokens / seconds, ms_per_step: (seconds / steps) * 1000, mfu_percent: (100 * flops) / seconds / estimateCpuPeakFlops().flops,
     };
   } finally {
     await parallel?.close();

@@ -15,7 +15,7 @@
 //
 // Pretraining (TextStream): every record's full text, concatenated into one token stream, and
 // random windows of block_size + 1 tokens from it (all positions count), as nanoGPT does.
-import type { Batch, BatchSource } from '../train/trainer.ts';
+import type { Batch, BatchSource } from './batch.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import type { FcRecord } from './format.ts';
 import { fullText, promptAndAnswer, SPECIAL } from './format.ts';

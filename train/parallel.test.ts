@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { DataParallel, splitWork } from './parallel.ts';
+import { DataParallel } from './parallel.ts';
+import { splitWork } from './step.ts';
 import { orthogonaliseHere } from '../engine/muon.ts';
 import type { NsJob } from '../engine/muon.ts';
 import { GPT } from '../model/gpt.ts';

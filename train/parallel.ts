@@ -10,76 +10,15 @@
 // Newton-Schulz iterations are most of that step (engine/muon.ts), so they are shared out too
 // (orthogonalise below).
 //
-// Each shard's loss is weighted by its share of the counted (not -1) targets of its micro-batch,
-// so a masked batch gives the same loss and gradient however it is cut. Dropout masks differ
-// from a single-thread run (each thread has its own random stream).
+// The step each thread runs is train/step.ts's forwardBackward. Dropout masks differ from a
+// single-thread run (each thread has its own random stream).
 import { Worker } from 'node:worker_threads';
-import { getDtype, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import { getDtype } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
 import { orthogonaliseHere } from '../engine/muon.ts';
 import type { NsJob } from '../engine/muon.ts';
-import type { Batch } from './trainer.ts';
-
-/** One shard of work: rows of a micro-batch and the weight of its mean loss in the step's loss. */
-export interface WorkItem {
-  batch: Batch;
-  weight: number;
-}
-
-/**
- * Cut each micro-batch into `parts` row shards. The step's loss is the mean over micro-batches of
- * each micro-batch's mean loss (nanoGPT's gradient accumulation); a shard's weight is its share
- * of its micro-batch's counted targets, divided by the number of micro-batches.
- */
-export function splitWork(batches: Batch[], parts: number): WorkItem[] {
-  const items: WorkItem[] = [];
-  for (const b of batches) {
-    const counted = countTargets(b.targets);
-    const rowsPer = Math.ceil(b.B / parts);
-    for (let r0 = 0; r0 < b.B; r0 += rowsPer) {
-      const rows = Math.min(rowsPer, b.B - r0);
-      const shard: Batch = {
-        idx: b.idx.slice(r0 * b.T, (r0 + rows) * b.T), targets: b.targets.slice(r0 * b.T, (r0 + rows) * b.T), B: rows, T: b.T,
-      };
-      const share = counted === 0 ? rows / b.B : countTargets(shard.targets) / counted;
-      if (share > 0) items.push({ batch: shard, weight: share / batches.length });
-    }
-  }
-  return items;
-}
-
-function countTargets(t: Int32Array): number {
-  let n = 0;
-  for (let i = 0; i < t.length; i++) if (t[i] !== -1) n++;
-  return n;
-}
-
-/** What one thread's share of a step gives back. */
-export interface ItemsResult {
-  /** the weighted loss (unscaled) */
-  loss: number;
-  /** peak bytes of activations kept for backward during these items (engine/precision.ts) */
-  savedPeak: number;
-  /** positions the model computed (fewer than B*T when a batch is packed, model/packing.ts) */
-  rows: number;
-}
-
-/**
- * Forward + backward of weighted shards on one model; gradients accumulate. lossScale multiplies
- * the gradients (mixed precision's loss scaling).
- */
-export function runItems(model: GPT, items: WorkItem[], lossScale = 1): ItemsResult {
-  resetSavedPeak();
-  let loss = 0;
-  let rows = 0;
-  for (const { batch, weight } of items) {
-    const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
-    out.loss!.backward(Float32Array.of(weight * lossScale));
-    loss += out.loss!.item() * weight;
-    rows += out.rows;
-  }
-  return { loss, savedPeak: savedBytes.peak, rows };
-}
+import { forwardBackward } from './step.ts';
+import type { ItemsResult, ShardRunner, WorkItem } from './step.ts';
 
 /** A worker's Newton-Schulz job: its input at `at` in the shared buffer, its output right after it. */
 export interface NsSlot {
@@ -91,7 +30,7 @@ export interface NsSlot {
 /** How long the main thread waits for a worker's Newton-Schulz before it gives up. */
 const NS_TIMEOUT_MS = 60_000;
 
-export class DataParallel {
+export class DataParallel implements ShardRunner {
   private readonly workers: Worker[] = [];
   /** Muon's matrices for the workers, and one flag per worker: 0 working, 1 done, 2 failed */
   private nsBuffer = new Float32Array(new SharedArrayBuffer(0));
@@ -155,7 +94,7 @@ export class DataParallel {
       });
     });
     // threads run at once, so the step's peak of saved activations is the sum of their peaks
-    let { loss, savedPeak, rows } = runItems(this.model, mine, lossScale);
+    let { loss, savedPeak, rows } = forwardBackward(this.model, mine, lossScale);
     for (const r of await Promise.all(replies)) {
       loss += r.loss;
       savedPeak += r.savedPeak;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPU } from 'gpu.js';
 import { train, TrainingDiverged } from './trainer.ts';
-import type { BatchSource } from './trainer.ts';
+import type { BatchSource } from '../data/batch.ts';
 import { defaultTrainConfig } from './config.ts';
 import type { TrainConfig } from './config.ts';
 

@@ -14,7 +14,7 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, clipGradNorm, noGrad, GradScaler, getDtype, setDtype, getKernels, setKernels } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, noGrad, GradScaler, getDtype, setDtype, getKernels, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype, GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
@@ -27,27 +27,14 @@ import { usesLossScaling, validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
 import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
-import { DataParallel, runItems, splitWork } from './parallel.ts';
+import { DataParallel } from './parallel.ts';
+import { trainStep } from './step.ts';
+import type { BatchSource } from '../data/batch.ts';
 import { parseTargets } from '../model/lora.ts';
 import { lockOutDir } from './lock.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
-
-export interface Batch {
-  /** (B, T) token ids, row-major */
-  idx: Int32Array;
-  /** (B, T) next-token targets, -1 where the loss is not counted */
-  targets: Int32Array;
-  B: number;
-  T: number;
-}
-
-export interface BatchSource {
-  vocabSize: number;
-  /** Draw batchSize sequences from a split, using rng (uniform in [0, 1)) for the choice. */
-  getBatch(split: 'train' | 'val', batchSize: number, rng: () => number): Batch;
-}
 
 export interface TrainHooks {
   /** Called every sample_interval iterations and at the end, e.g. to write a samples file. */
@@ -234,7 +221,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   // turns with the training threads and a step gets ~20% slower (bench/RESULTS.md). npm run
   // train, pretrain-lm, finetune and bench start node with --single-threaded-gc.
   if (parallel !== null && !process.execArgv.includes('--single-threaded-gc')) {
-    log('note: node runs without --single-threaded-gc, so its garbage collector\'s helper threads compete with the training threads for the cores (npx tsx --single-threaded-gc scripts/...)');
+    log('note: node runs without --single-threaded-gc, so its garbage collector\'s helper threads compete with the training threads for the cores (node --single-threaded-gc --import tsx scripts/..., as the npm scripts do)');
   }
 
   // the model in out_dir that this run must not replace with a worse one: the one it resumed, or its own last save
@@ -309,27 +296,19 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
         // a checkpoint is replaced only by a better model, unless always_save_checkpoint asks for the latest
         const better = l.val < bestValLoss;
         bestValLoss = Math.min(bestValLoss, l.val);
-        if ((better || cfg.always_save_checkpoint) && (iter > startIter || cfg.always_save_checkpoint)) {
-          save(iter, better ? 'best val loss so far' : `always_save_checkpoint: the latest model, although the best val loss is ${bestValLoss.toFixed(4)}`, l.val);
+        // a run that ends without having saved (no eval beat its first) still leaves its model
+        const lastChance = saved === null && iter >= cfg.max_iters;
+        if ((better || cfg.always_save_checkpoint || lastChance) && (iter > startIter || cfg.always_save_checkpoint)) {
+          const why = better ? 'best val loss so far' : lastChance ? 'the end of a run that saved nothing before' : `always_save_checkpoint: the latest model, although the best val loss is ${bestValLoss.toFixed(4)}`;
+          save(iter, why, l.val);
         } else if (!better) log(`val loss ${l.val.toFixed(4)} is not below the best ${bestValLoss.toFixed(4)}: the checkpoint in ${cfg.out_dir} stays`);
       }
       if (iter >= cfg.max_iters) break;
 
-      // one optimisation step over gradient_accumulation_steps micro-batches; each micro-batch's
-      // mean loss is scaled by 1/steps so the accumulated gradient is the mean over them
+      // one optimisation step over gradient_accumulation_steps fresh micro-batches (train/step.ts)
       const t0 = performance.now();
-      opt.zeroGrad();
       const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
-      const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
-      const { loss, savedPeak, rows } = parallel === null
-        ? runItems(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale)
-        : await parallel.step(splitWork(batches, parallel.threads), scaler.scale);
-      // the gradients were computed for loss * scale: divide it out before clipping; an inf or
-      // NaN among them skips this step (and halves the scale) when loss scaling is on
-      scaler.unscale(opt.params());
-      if (cfg.grad_clip > 0) clipGradNorm(opt.params(), cfg.grad_clip);
-      scaler.step(() => opt.step());
-      scaler.update();
+      const { loss, savedPeak, tokens, flops } = await trainStep(model, opt, scaler, batches, cfg.grad_clip, parallel);
       const dt = (performance.now() - t0) / 1000;
       // NaN or inf: with loss scaling an overflow the scaler has just skipped, a few times at most; else divergence
       nonFiniteRun = Number.isFinite(loss) ? 0 : nonFiniteRun + 1;
@@ -338,9 +317,8 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
       lastLoss = loss;
 
       if (iter % cfg.log_interval === 0) {
-        // tok/s counts the batch's tokens; MFU counts the FLOPs of the positions actually computed
-        // (fine-tuning batches are shorter than block_size, and packing computes fewer still)
-        const mfu = (model.flopsPerToken(batches[0].T) * rows) / dt / peak.flops;
+        // tok/s counts the batch's tokens; MFU the FLOPs of the positions actually computed
+        const mfu = flops / dt / peak.flops;
         runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
         const scaling = scaler.enabled ? `, scale ${scaler.scale}, skipped ${scaler.skipped}` : '';
         log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%, ` +

@@ -6,8 +6,9 @@ import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { newtonSchulz } from '../engine/muon.ts';
-import { runItems } from './parallel.ts';
-import type { NsSlot, WorkItem } from './parallel.ts';
+import { forwardBackward } from './step.ts';
+import type { WorkItem } from './step.ts';
+import type { NsSlot } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
 const { config, lora, params, paramBuffer, gradBuffer, seed, dtype, gpuMode } = workerData as {
@@ -72,7 +73,7 @@ parentPort!.on('message', (msg: ItemsMessage | NsMessage) => {
   try {
     model.training = msg.training;
     for (const p of named.values()) p.zeroGrad();
-    const result = runItems(model, msg.items, msg.lossScale);
+    const result = forwardBackward(model, msg.items, msg.lossScale);
     for (const { name, offset, size } of params) {
       const g = named.get(name)!.grad;
       if (g === null) grads.fill(0, offset, offset + size);
