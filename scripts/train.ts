@@ -6,7 +6,7 @@
 // or --<key>=value for every stage that has that key, e.g.
 //   npm run train -- --finetune.max_iters=2000 --seed=7 --pretrain.n_layer=6
 import { parseOverrides } from '../train/config.ts';
-import { exitAfterSignal, runMain } from './cli.ts';
+import { exitAfterSignal, runMain, withScaledIntervals } from './cli.ts';
 import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune, validateFcConfig, validatePrepareConfig } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
@@ -46,8 +46,8 @@ runMain(async () => {
   const started = performance.now();
   const args = stageArgs(process.argv.slice(2));
   const prepareCfg = parseOverrides(STAGES.prepare, args.prepare);
-  const pretrainCfg = parseOverrides(STAGES.pretrain, [`--fc_data_dir=${prepareCfg.data_dir}`, ...args.pretrain]);
-  const finetuneCfg = parseOverrides(STAGES.finetune, [`--fc_data_dir=${prepareCfg.data_dir}`, `--pretrained_dir=${pretrainCfg.out_dir}`, ...args.finetune]);
+  const pretrainCfg = withScaledIntervals(STAGES.pretrain, parseOverrides(STAGES.pretrain, [`--fc_data_dir=${prepareCfg.data_dir}`, ...args.pretrain]), args.pretrain, (l) => console.log(`pretrain: ${l}`));
+  const finetuneCfg = withScaledIntervals(STAGES.finetune, parseOverrides(STAGES.finetune, [`--fc_data_dir=${prepareCfg.data_dir}`, `--pretrained_dir=${pretrainCfg.out_dir}`, ...args.finetune]), args.finetune, (l) => console.log(`finetune: ${l}`));
   // every stage's settings are checked now, not when its turn comes ten minutes later
   validatePrepareConfig(prepareCfg);
   validateFcConfig(pretrainCfg);
@@ -56,8 +56,9 @@ runMain(async () => {
     throw new Error('train: the walkthrough pretrains from scratch and fine-tunes the pretrained model; to continue a stopped stage use npm run pretrain-lm -- --init_from=resume or npm run finetune -- --init_from=resume');
   }
 
+  const defaultLength = pretrainCfg.max_iters === STAGES.pretrain.max_iters && finetuneCfg.max_iters === STAGES.finetune.max_iters;
   console.log(`Training a GPT to turn car commands into function calls, from scratch, in TypeScript.
-Six stages, about 10 minutes on a 2-core laptop CPU. Ctrl-C during training saves a checkpoint.`);
+Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fine-tuning iterations${defaultLength ? ', about 10 minutes on a 2-core laptop CPU' : ''}. Ctrl-C during training saves a checkpoint.`);
 
   stage(1, 'generate the data', `
   A seeded generator samples a call of the vehicle API (18 functions: temperature, fan, seats,
@@ -119,8 +120,9 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
   Now from the pretrained weights, on the masked examples: the loss only counts the answer.
   So only what the answer depends on is computed: every example starts with the same system
   prompt, which is computed once per batch, and padding is skipped (model/packing.ts).
-  Every ${finetuneCfg.sample_interval} iterations the model answers a few validation commands and writes them to
-  ${finetuneCfg.out_dir}/samples/val_sample.txt (Input / Actual / Predicted): open it to watch it learn.`);
+  Every ${finetuneCfg.sample_interval} iterations the model answers a few validation commands and adds them to
+  ${finetuneCfg.out_dir}/samples/val_sample.txt (Input / Actual / Predicted, newest last): read it
+  top to bottom to watch it learn. ${finetuneCfg.out_dir}/loss.svg draws the loss curve as it goes.`);
   const { report, train: ft } = await runFinetune({ ...finetuneCfg, eval_examples: Math.max(finetuneCfg.eval_examples, 1) }, console.log);
   if (ft.interrupted) {
     console.log(`\nFine-tuning was stopped and saved in ${finetuneCfg.out_dir}. Continue it with
@@ -142,6 +144,8 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
     console.log('\na few predictions:');
     for (const r of report.rows.slice(0, 6)) console.log(`  ${r.ok ? 'ok ' : 'BAD'} ${r.user}\n      -> ${r.call === null ? r.raw.trim() : JSON.stringify(r.call)}`);
   }
+  console.log(`\nWhat the run left: ${pretrainCfg.out_dir}/loss.svg and ${finetuneCfg.out_dir}/loss.svg (loss curves; metrics.jsonl beside each),
+${finetuneCfg.out_dir}/samples/val_sample.txt (answers at every sample step), ${finetuneCfg.out_dir}/model.safetensors (the model).`);
   console.log(`\nTotal time: ${formatDuration((performance.now() - started) / 1000)}.
 Next: npm run predict (type commands), npm run eval -- --fc_file=FILE, npm run sample, npm run bench.`);
 });

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseOverrides, defaultTrainConfig, validateTrainConfig, resumeOverrides } from './config.ts';
+import { parseOverrides, defaultTrainConfig, validateTrainConfig, resumeOverrides, scaleWithMaxIters } from './config.ts';
 import { getLr } from './lr.ts';
 
 test('overrides are typed: numbers, booleans, strings', () => {
@@ -58,6 +58,18 @@ test('resume: the saved run\'s settings, the command line over them, and the log
   assert.is(config.dropout, defaultTrainConfig.dropout); // a saved value of the wrong type is ignored
   assert.equal(fromCheckpoint, ['batch_size=8', 'learning_rate=0.0005']);
   assert.equal(fromCommandLine, ['init_from=resume', 'out_dir=out/a', 'max_iters=900']);
+});
+
+test('--max_iters alone: evals, samples, warmup and decay keep their share of the run; given ones stay', () => {
+  const defaults = { ...defaultTrainConfig, max_iters: 2500, eval_interval: 625, sample_interval: 625, warmup_iters: 125, lr_decay_iters: 2500 };
+  const argv = ['--max_iters=30'];
+  const { config, scaled } = scaleWithMaxIters(defaults, parseOverrides(defaults, argv), argv);
+  assert.equal([config.eval_interval, config.sample_interval, config.warmup_iters, config.lr_decay_iters], [8, 8, 2, 30]);
+  assert.equal(scaled, ['eval_interval=8', 'sample_interval=8', 'warmup_iters=2', 'lr_decay_iters=30']);
+  const given = ['--max_iters=30', '--eval_interval=10'];
+  assert.is(scaleWithMaxIters(defaults, parseOverrides(defaults, given), given).config.eval_interval, 10);
+  assert.equal(scaleWithMaxIters(defaults, defaults, []).scaled, []); // the defaults: nothing changes
+  assert.is(scaleWithMaxIters({ ...defaults, sample_interval: 0 }, { ...defaults, sample_interval: 0, max_iters: 30 }, argv).config.sample_interval, 0); // never stays never
 });
 
 test('lr schedule: warmup, peak, mid-decay, end, and flat when decay_lr is off', () => {

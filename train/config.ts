@@ -172,6 +172,29 @@ export function resumeOverrides<T extends object>(defaults: T, saved: Record<str
   return { config, fromCheckpoint, fromCommandLine };
 }
 
+/** Settings counted in iterations: when a run is made longer or shorter, they follow it. */
+const PER_RUN_KEYS = ['eval_interval', 'sample_interval', 'warmup_iters', 'lr_decay_iters'] as const;
+
+/**
+ * `--max_iters=N` alone: the evals, samples, warmup and decay keep their share of the run (a
+ * default eval every 625 of 2500 iterations becomes one every 8 of 30), unless given too.
+ * Returns the config and what was scaled, for the log.
+ */
+export function scaleWithMaxIters<T extends TrainConfig>(defaults: T, cfg: T, argv: string[]): { config: T; scaled: string[] } {
+  const given = new Set(givenKeys(argv));
+  if (!given.has('max_iters') || cfg.max_iters === defaults.max_iters || defaults.max_iters <= 0) return { config: cfg, scaled: [] };
+  const ratio = cfg.max_iters / defaults.max_iters;
+  const config = { ...cfg };
+  const scaled: string[] = [];
+  for (const key of PER_RUN_KEYS) {
+    if (given.has(key) || defaults[key] === 0) continue; // 0 means never (sample_interval) or none (warmup): it stays
+    const value = key === 'warmup_iters' ? Math.round(defaults[key] * ratio) : Math.max(1, Math.round(defaults[key] * ratio));
+    config[key] = value;
+    scaled.push(`${key}=${value}`);
+  }
+  return { config, scaled };
+}
+
 function parseValue(key: string, raw: string, current: ConfigValue): ConfigValue {
   switch (typeof current) {
     case 'number': {

@@ -53,4 +53,14 @@ test('the checkpoint records its tokenizer\'s fingerprint: a tokenizer of the sa
   assert.match(message, /is not the tokenizer the model in .* was trained with/);
 });
 
+test('val_sample.txt keeps every sample step, newest last; a new run starts it over', async () => {
+  const outDir = join(root, 'samples');
+  await runFinetune({ ...tiny, out_dir: outDir, max_iters: 3, sample_interval: 1, sample_examples: 2 }, () => {});
+  const text = () => readFileSync(join(outDir, 'samples', 'val_sample.txt'), 'utf8');
+  assert.equal([...text().matchAll(/^iteration (\d+): \d+\/2 exact matches$/gm)].map((m) => Number(m[1])), [1, 2, 3]);
+  assert.is((text().match(/^Input: /gm) ?? []).length, 6);
+  await runFinetune({ ...tiny, out_dir: outDir, max_iters: 1, sample_interval: 1, sample_examples: 2 }, () => {});
+  assert.equal([...text().matchAll(/^iteration (\d+):/gm)].map((m) => Number(m[1])), [1]);
+});
+
 test.run();

@@ -5,7 +5,7 @@
 //   runPretrain   language modelling on the full text of the training examples
 //   runFinetune   masked fine-tuning (loss on answers only), samples file, exact-match evaluation
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
 import { generateAgentRecords } from '../data/agent.ts';
@@ -249,7 +249,7 @@ export async function runPretrain(config: FcTrainConfig, log: Log): Promise<Trai
     const stream = new TextStream(data.tokenizer, data.train, data.val, cfg.block_size);
     log(`pretraining text: ${stream.trainTokens} tokens; every position of a ${cfg.block_size}-token window is predicted`);
     copyTokenizer(data.tokenizerPath, cfg.out_dir);
-    return await train(cfg, stream, { checkpointInfo: stageInfo('pretrain', data.tokenizer), log });
+    return await train(cfg, stream, { checkpointInfo: stageInfo('pretrain', data.tokenizer), title: 'pretraining', log });
   } finally {
     unlock();
   }
@@ -279,14 +279,17 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log): Promise<FinetuneRes
   copyTokenizer(data.tokenizerPath, cfg.out_dir);
   const sampleRecords = data.val.slice(0, cfg.sample_examples);
   const samplesDir = join(cfg.out_dir, 'samples');
+  const samplePath = join(samplesDir, 'val_sample.txt');
+  if (cfg.init_from !== 'resume') rmSync(samplePath, { force: true }); // a new run starts a new file; a resumed one goes on
   const writeSamples = (model: GPT, iter: number) => {
     if (sampleRecords.length === 0) return;
     const report = evaluateRecords(model, data.tokenizer, sampleRecords, { decoding: cfg.decoding as Decoding });
     mkdirSync(samplesDir, { recursive: true });
-    writeFileSync(join(samplesDir, 'val_sample.txt'), formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`));
-    log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${join(samplesDir, 'val_sample.txt')}`);
+    // every sample step is kept, newest last: read top to bottom, the model learns
+    appendFileSync(samplePath, `${'='.repeat(78)}\n${formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`)}\n`);
+    log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${samplePath}`);
   };
-  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, log });
+  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, title: 'fine-tuning', log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;

@@ -117,7 +117,7 @@ test('float16 training: loss scale and skipped steps on the log line, 1 and 2 th
   assert.ok(one.losses.every(Number.isFinite));
   assert.ok(one.losses[19] < one.losses[0]);
   const iterLines = lines.filter((l) => l.startsWith('iter '));
-  assert.match(iterLines[0], /saved \d+\.\d MiB, scale \d+, skipped \d+$/);
+  assert.match(iterLines[0], /activations \d+\.\d MiB, scale \d+, skipped \d+$/);
   // 2^24 overflows float16 gradients at first: the scaler backs off until they fit
   const skipped = Number(/skipped (\d+)$/.exec(iterLines.at(-1)!)![1]);
   assert.ok(skipped >= 1, iterLines.join('\n'));
@@ -233,5 +233,27 @@ test('one run per out_dir: a live run\'s lock is an error before any work; a dea
   assert.ok(lines.some((l) => l.includes(`the run that left it (pid ${dead}) is no longer running`)), lines.join('\n'));
   assert.ok(!existsSync(join(cfg.out_dir, '.lock')));
 });
+
+test('every run writes metrics.jsonl (a line per logged iteration and per eval) and loss.svg; a resumed run continues both', async () => {
+  const cfg = config({ max_iters: 10, eval_interval: 5, log_interval: 2, always_save_checkpoint: true });
+  await train(cfg, toy, quiet);
+  const read = () => readFileSync(join(cfg.out_dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const first = read();
+  assert.equal(first.filter((l) => 'loss' in l).map((l) => l.iter), [0, 2, 4, 6, 8]);
+  assert.equal(first.filter((l) => 'val_loss' in l).map((l) => l.iter), [0, 5, 10]);
+  for (const l of first.filter((x) => 'loss' in x)) assert.ok(['lr', 'ms', 'tok_s', 'mfu'].every((k) => Number.isFinite(l[k])), JSON.stringify(l));
+  const svg = readFileSync(join(cfg.out_dir, 'loss.svg'), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (const label of ['train loss (iteration)', 'val loss (eval)', 'learning rate', 'loss (log scale)']) assert.ok(svg.includes(label), label);
+  assert.is((svg.match(/<path /g) ?? []).length, 4); // train per iteration, train and val per eval, learning rate
+  await train({ ...cfg, init_from: 'resume', max_iters: 14 }, toy, quiet);
+  const both = read();
+  assert.equal(both.filter((l) => 'loss' in l).map((l) => l.iter), [0, 2, 4, 6, 8, 10, 12]);
+  assert.equal(both.filter((l) => 'val_loss' in l).map((l) => l.iter), [0, 5, 10, 14]);
+  // a new run into the same directory starts them over
+  await train({ ...cfg, max_iters: 4 }, toy, quiet);
+  assert.equal(read().filter((l) => 'val_loss' in l).map((l) => l.iter), [0, 4]);
+});
+
 
 test.run();

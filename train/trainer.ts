@@ -32,6 +32,7 @@ import { trainStep } from './step.ts';
 import type { BatchSource } from '../data/batch.ts';
 import { parseTargets } from '../model/lora.ts';
 import { lockOutDir } from './lock.ts';
+import { RunMetrics } from './metrics.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
@@ -41,6 +42,8 @@ export interface TrainHooks {
   sample?: (model: GPT, iter: number) => void;
   /** Extra fields for checkpoint.json (e.g. the tokenizer file). */
   checkpointInfo?: Record<string, unknown>;
+  /** The loss chart's title (default: training). */
+  title?: string;
   /** Where log lines go (default: stdout, with a live bar on a TTY). */
   log?: (line: string) => void;
 }
@@ -273,6 +276,8 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   const evals: EvalPoint[] = [];
   let iter = startIter;
   let runningMfu = -1;
+  const metrics = new RunMetrics(cfg.out_dir, `${hooks.title ?? 'training'}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, ${cfg.optimizer}, lr ${cfg.learning_rate}`, cfg.init_from === 'resume' ? startIter : null);
+  log(`metrics: ${metrics.jsonlPath} (a JSON line per log line) and ${metrics.svgPath} (the loss curve, redrawn at every eval)`);
   let lastLoss = NaN;
   try {
     model.train();
@@ -292,6 +297,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
         const l = estimateLoss(model, data, cfg, iter);
         evals.push({ iter, ...l });
         log(`step ${iter}: train loss ${l.train.toFixed(4)}, val loss ${l.val.toFixed(4)}`);
+        metrics.evaluated({ iter, train_loss: l.train, val_loss: l.val });
         if (!Number.isFinite(l.train) || !Number.isFinite(l.val)) throw divergedError(`the eval loss is ${Number.isFinite(l.train) ? l.val : l.train}`, iter, cfg, saved);
         // a checkpoint is replaced only by a better model, unless always_save_checkpoint asks for the latest
         const better = l.val < bestValLoss;
@@ -322,7 +328,8 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
         runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
         const scaling = scaler.enabled ? `, scale ${scaler.scale}, skipped ${scaler.skipped}` : '';
         log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%, ` +
-          `saved ${(savedPeak / 2 ** 20).toFixed(1)} MiB${scaling}`);
+          `activations ${(savedPeak / 2 ** 20).toFixed(1)} MiB${scaling}`);
+        metrics.step({ iter, loss, lr, ms: dt * 1000, tok_s: tokens / dt, mfu: runningMfu });
       }
       iter++;
       progress.update(iter, `loss ${lastLoss.toFixed(4)}`);
