@@ -20,7 +20,7 @@ import type { GPT } from '../model/gpt.ts';
 import { ConfigCheck, defaultTrainConfig, validateTrainConfig } from './config.ts';
 import type { TrainConfig } from './config.ts';
 import { train, withCheckpointShape } from './trainer.ts';
-import type { TrainResult } from './trainer.ts';
+import type { TrainHooks, TrainResult } from './trainer.ts';
 import { evaluateRecords, formatSamples } from './fc_eval.ts';
 import type { Decoding, EvalReport } from './fc_eval.ts';
 import { DECODINGS } from './fc_eval.ts';
@@ -260,18 +260,19 @@ export interface FinetuneResult {
   report: EvalReport | null;
 }
 
-export async function runFinetune(config: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+/** pace: called once early in training with the time it still needs (TrainHooks.pace). */
+export async function runFinetune(config: FcTrainConfig, log: Log, pace?: TrainHooks['pace']): Promise<FinetuneResult> {
   validateFcConfig(config);
   const cfg = withCheckpointShape(config, log);
   const unlock = lockOutDir(cfg.out_dir, log); // before anything is written into out_dir
   try {
-    return await finetuneLocked(cfg, log);
+    return await finetuneLocked(cfg, log, pace);
   } finally {
     unlock();
   }
 }
 
-async function finetuneLocked(cfg: FcTrainConfig, log: Log): Promise<FinetuneResult> {
+async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['pace']): Promise<FinetuneResult> {
   const data = loadData(cfg, log);
   const ds = new FcDataset(data.tokenizer, data.train, data.val, cfg.block_size);
   log(`fine-tuning data: ${ds.train.length} training and ${ds.val.length} validation examples` +
@@ -289,7 +290,7 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log): Promise<FinetuneRes
     appendFileSync(samplePath, `${'='.repeat(78)}\n${formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`)}\n`);
     log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${samplePath}`);
   };
-  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, title: 'fine-tuning', log });
+  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, title: 'fine-tuning', pace, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;

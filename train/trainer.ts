@@ -42,6 +42,11 @@ export interface TrainHooks {
   sample?: (model: GPT, iter: number) => void;
   /** Extra fields for checkpoint.json (e.g. the tokenizer file). */
   checkpointInfo?: Record<string, unknown>;
+  /**
+   * Called once, PACE_STEPS iterations in, with the seconds this run still needs at the pace it
+   * goes (steps, evals and samples), e.g. to say how long the whole walkthrough will take.
+   */
+  pace?: (p: { secondsLeft: number; secondsPerStep: number }) => void;
   /** The loss chart's title (default: training). */
   title?: string;
   /** Where log lines go (default: stdout, with a live bar on a TTY). */
@@ -188,6 +193,13 @@ function divergedError(what: string, iter: number, cfg: TrainConfig, saved: { it
   return new TrainingDiverged(`train: ${what} at iteration ${iter}: training diverged, stopped; ${kept}. Try a lower --learning_rate (now ${cfg.learning_rate}), --grad_clip=1, or check --beta1/--beta2 (now ${cfg.beta1}, ${cfg.beta2})`);
 }
 
+/** Iterations timed before the run says how long it still needs (the first few, JIT and thread start, are left out). */
+const PACE_STEPS = 20;
+const PACE_SKIP = 3;
+
+/** How many multiples of `every` lie in (from, to]: the evals or samples still to come. */
+const countIn = (from: number, to: number, every: number) => (every > 0 ? Math.floor(to / every) - Math.floor(from / every) : 0);
+
 /** With loss scaling, a non-finite loss may be an overflow the scaler skips; this many in a row is divergence. */
 const MAX_NONFINITE_SKIPS = 20;
 
@@ -271,6 +283,8 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
     } else save(iter, `${why}; continue with --init_from=resume --out_dir=${cfg.out_dir}`, l?.val ?? Infinity);
   };
   let nonFiniteRun = 0;
+  // the pace of this run, to say how long it still needs: seconds per step, per eval, per sample
+  const pace = { stepSeconds: 0, steps: 0, evalSeconds: 0, sampleSeconds: 0 };
 
   const losses: number[] = [];
   const evals: EvalPoint[] = [];
@@ -294,7 +308,9 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
       opt.lr = lr;
 
       if (iter % cfg.eval_interval === 0 || iter === cfg.max_iters) {
+        const te = performance.now();
         const l = estimateLoss(model, data, cfg, iter);
+        pace.evalSeconds = (performance.now() - te) / 1000;
         evals.push({ iter, ...l });
         log(`step ${iter}: train loss ${l.train.toFixed(4)}, val loss ${l.val.toFixed(4)}`);
         metrics.evaluated({ iter, train_loss: l.train, val_loss: l.val });
@@ -316,6 +332,13 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
       const batches = Array.from({ length: cfg.gradient_accumulation_steps }, () => data.getBatch('train', cfg.batch_size, random));
       const { loss, savedPeak, tokens, flops } = await trainStep(model, opt, scaler, batches, cfg.grad_clip, parallel);
       const dt = (performance.now() - t0) / 1000;
+      if (iter - startIter >= PACE_SKIP) [pace.stepSeconds, pace.steps] = [pace.stepSeconds + dt, pace.steps + 1];
+      if (pace.steps === PACE_STEPS - PACE_SKIP && cfg.max_iters - iter > PACE_STEPS) {
+        const perStep = pace.stepSeconds / pace.steps;
+        const left = (cfg.max_iters - iter - 1) * perStep + countIn(iter, cfg.max_iters, cfg.eval_interval) * pace.evalSeconds + countIn(iter, cfg.max_iters, cfg.sample_interval) * pace.sampleSeconds;
+        log(`pace: ${(perStep * 1000).toFixed(0)} ms a step on this machine; the remaining ${cfg.max_iters - iter - 1} iterations, evals included, take about ${formatDuration(left)}`);
+        hooks.pace?.({ secondsLeft: left, secondsPerStep: perStep });
+      }
       // NaN or inf: with loss scaling an overflow the scaler has just skipped, a few times at most; else divergence
       nonFiniteRun = Number.isFinite(loss) ? 0 : nonFiniteRun + 1;
       if (nonFiniteRun > (scaler.enabled ? MAX_NONFINITE_SKIPS : 0)) throw divergedError(`the training loss is ${loss}`, iter, cfg, saved);
@@ -333,7 +356,11 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
       }
       iter++;
       progress.update(iter, `loss ${lastLoss.toFixed(4)}`);
-      if (cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && hooks.sample) hooks.sample(model, iter);
+      if (cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && hooks.sample) {
+        const ts = performance.now();
+        hooks.sample(model, iter);
+        pace.sampleSeconds = (performance.now() - ts) / 1000;
+      }
     }
   } finally {
     process.off('SIGINT', onSignal);
