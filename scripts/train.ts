@@ -11,6 +11,11 @@ import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, pre
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
 import { formatReport } from '../train/fc_eval.ts';
+import { loadTrained } from '../train/fc_pipeline.ts';
+import { attentionMaps, attentionSvg } from '../model/attention_map.ts';
+import type { FcRecord } from '../data/format.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDuration } from '../train/progress.ts';
 
 const STAGES = { prepare: defaultPrepareConfig, pretrain: defaultPretrainConfig, finetune: defaultFinetuneConfig };
@@ -40,6 +45,22 @@ function stage(n: number, title: string, why: string): void {
   console.log(`\n${'='.repeat(78)}\nStage ${n}/6: ${title}\n${'='.repeat(78)}`);
   say(why);
   console.log('');
+}
+
+/**
+ * The last layer's attention while the model reads one command and writes its call: a heatmap
+ * per head, a row per answer token, a column per token it can look at. Returns the file's path.
+ */
+function writeAttentionMap(outDir: string, record: FcRecord): string {
+  const { model, tokenizer } = loadTrained(outDir);
+  const { prompt, answer } = promptAndAnswer(record);
+  const promptIds = tokenizer.encode(prompt);
+  const ids = [...promptIds, ...tokenizer.encode(answer)].slice(0, model.config.block_size);
+  const maps = attentionMaps(model, ids);
+  const layer = model.config.n_layer - 1;
+  const path = join(outDir, 'attention.svg');
+  writeFileSync(path, attentionSvg(maps, ids.map((i) => tokenizer.tokenText(i)), layer, promptIds.length - 1, 0, `"${userText(record)}": where each head of layer ${layer + 1} looks while writing the call (darker = more attention)`));
+  return path;
 }
 
 /** The walkthrough's promise: the defaults finish in 15 minutes on a 2-core machine. */
@@ -161,9 +182,13 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
     console.log(`\nexact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%  (function name: ${(100 * report.nameAccuracy).toFixed(1)}%)`);
     console.log('\na few predictions:');
     for (const r of report.rows.slice(0, 6)) console.log(`  ${r.ok ? 'ok ' : 'BAD'} ${r.user}\n      -> ${r.call === null ? r.raw.trim() : JSON.stringify(r.call)}`);
+    const attention = writeAttentionMap(finetuneCfg.out_dir, prepared.val[0]);
+    console.log(`\nwhere the model looks: ${attention} shows, for "${userText(prepared.val[0])}", which tokens each
+head of the last layer attends to as it writes each token of the call (open it in a browser).`);
   }
   console.log(`\nWhat the run left: ${pretrainCfg.out_dir}/loss.svg and ${finetuneCfg.out_dir}/loss.svg (loss curves; metrics.jsonl beside each),
-${finetuneCfg.out_dir}/samples/val_sample.txt (answers at every sample step), ${finetuneCfg.out_dir}/model.safetensors (the model).`);
+${finetuneCfg.out_dir}/samples/val_sample.txt (answers at every sample step), ${finetuneCfg.out_dir}/attention.svg (attention
+while writing a call), ${finetuneCfg.out_dir}/model.safetensors (the model).`);
   console.log(`\nTotal time: ${formatDuration((performance.now() - started) / 1000)}.
 Next: npm run predict (type commands), npm run eval -- --fc_file=FILE, npm run sample, npm run bench.`);
 });
