@@ -2,7 +2,7 @@
 // GB/s (memory-bound ones), and the speedup over the naive reference kernel of bench/naive.ts.
 import { Bench } from 'tinybench';
 import { matmul as matmulTs } from '../engine/cpu/matmul.ts';
-import { matmulSimd } from '../engine/cpu/matmul_simd.ts';
+import { matmulSimd, matmulSimdNoFma, simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { cpuKernels } from '../engine/cpu/index.ts';
 import { expInPlace } from '../engine/cpu/exp_simd.ts';
 import { muonStep } from '../engine/muon.ts';
@@ -47,7 +47,9 @@ export async function matmulRows(quick: boolean): Promise<BenchRow[]> {
     const out = new Float32Array(M * N);
     const flops = 2 * M * N * K;
     const naiveMs = M * N * K <= 512 ** 3 ? await median(() => matmulNaive(a, b, out, M, N, K), quick) : NaN;
-    for (const [backend, fn] of [['cpu-ts', matmulTs], ['cpu-wasm-simd', matmulSimd]] as const) {
+    // cpu-wasm-simd: multiply then add; cpu-wasm-fma: relaxed SIMD's fused multiply-add (what training runs, where the runtime has it)
+    const kernels = [['cpu-ts', matmulTs], ['cpu-wasm-simd', matmulSimdNoFma], ...(simdKernel === 'wasm-simd-fma' ? [['cpu-wasm-fma', matmulSimd] as const] : [])] as const;
+    for (const [backend, fn] of kernels) {
       for (const [variant, opts] of [['A@B', {}], ['A@B^T (forward, dX)', { transB: true }], ['A^T@B (dW)', { transA: true }]] as const) {
         if (quick && variant !== 'A@B' && name === 'square') continue;
         const ms = await median(() => fn(a, b, out, M, N, K, opts), quick);

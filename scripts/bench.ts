@@ -2,6 +2,7 @@
 // GPU.js's headlessgl mode needs a GL context: on a machine without a display, run it under
 // xvfb-run -a -s "-screen 0 1x1x24" npm run bench. Without one, the gpu suite runs the WebAssembly mode.
 // Prints markdown tables and writes bench/results/<date>-<host>.json.
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 // npm run chat [-- --out_dir=out/finetune]
 // A REPL with a simulated car: each turn shows the thought, the call, the observation, the answer
 // and the car's state. Reads one command per line from stdin when it is not a terminal.
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';

@@ -1,5 +1,6 @@
 // npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N] [--decoding=copy|schema|free]
 // Exact-match accuracy of a fine-tuned model on data in the original format.
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
 import { loadFcDir, loadFcFile } from '../data/loader.ts';

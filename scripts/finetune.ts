@@ -3,6 +3,7 @@
 // --init_from=scratch trains without a pretrained model; --init_from=resume continues out_dir's run
 // with its own settings (flags given override them). Ctrl-C (or SIGTERM) saves a checkpoint at the
 // end of the current iteration, then exits 130 (143).
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { exitAfterSignal, parseTrainArgs, printConfig, runMain } from './cli.ts';
 import { defaultFinetuneConfig, runFinetune, validateFcConfig } from '../train/fc_pipeline.ts';
 import { formatReport } from '../train/fc_eval.ts';

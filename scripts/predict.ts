@@ -1,6 +1,7 @@
 // npm run predict [-- --out_dir=out/finetune --file=commands.txt --decoding=copy|schema|free]
 // One command per line (stdin or --file) -> one JSON line per command:
 //   {"user": "...", "call": {"name": ..., "arguments": {...}} | null, "raw": "..."}
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';

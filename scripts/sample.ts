@@ -1,6 +1,7 @@
 // npm run sample -- --out_dir=DIR [--start="..."|FILE:path] [--num_samples=3] [--max_new_tokens=100]
 //                   [--temperature=0.8] [--top_k=50] [--seed=1337]
 // Free-running generation from a checkpoint, like nanoGPT's sample.py.
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { readFileSync } from 'node:fs';
 import { parseArgs, runMain } from './cli.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';

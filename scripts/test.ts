@@ -3,6 +3,7 @@
 // `npm test -- engine/ops` runs only the files whose path contains that text.
 // The tests' temporary files (checkpoints, data, tokenizers) all go under one directory, removed
 // when the run ends, so repeated runs leave nothing behind in the system's temp folder.
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';

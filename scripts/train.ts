@@ -5,6 +5,7 @@
 // Override any stage's setting with --<stage>.<key>=value (stages: prepare, pretrain, finetune),
 // or --<key>=value for every stage that has that key, e.g.
 //   npm run train -- --finetune.max_iters=2000 --seed=7 --pretrain.n_layer=6
+import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { parseOverrides } from '../train/config.ts';
 import { exitAfterSignal, runMain, withScaledIntervals } from './cli.ts';
 import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune, validateFcConfig, validatePrepareConfig } from '../train/fc_pipeline.ts';

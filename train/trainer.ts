@@ -32,6 +32,7 @@ import { trainStep } from './step.ts';
 import type { BatchSource } from '../data/batch.ts';
 import { parseTargets } from '../model/lora.ts';
 import { lockOutDir } from './lock.ts';
+import { simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { RunMetrics } from './metrics.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -226,6 +227,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   const peak = cfg.peak_flops > 0 ? { flops: cfg.peak_flops, description: 'from --peak_flops' } : estimateCpuPeakFlops();
   log(`model: ${(model.numParams() / 1e6).toFixed(2)}M parameters (${model.config.n_layer} layers, ${model.config.n_head} heads, ${model.config.n_embd} wide, block ${model.config.block_size}, vocab ${model.config.vocab_size})`);
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
+  if (cfg.device === 'cpu') log(`kernels: cpu, matmul's micro-kernel ${simdKernel === 'wasm-simd-fma' ? 'WebAssembly SIMD with fused multiply-add (relaxed SIMD)' : simdKernel === 'wasm-simd' ? 'WebAssembly SIMD (multiply, then add: no relaxed SIMD here)' : 'plain TypeScript (no WebAssembly SIMD here)'}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
   const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? (cfg.gpu_mode as GpuMode) : null) : null;
   if (parallel !== null) {

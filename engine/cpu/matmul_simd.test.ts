@@ -1,15 +1,35 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { matmul } from './matmul.ts';
-import { matmulSimd, simdAvailable } from './matmul_simd.ts';
+import { matmulSimd, matmulSimdNoFma, simdAvailable, simdKernel } from './matmul_simd.ts';
 import { uleb, sleb } from './wasm.ts';
 import { makeRng } from '../random.ts';
 
 const rng = makeRng('simd-test');
 const randomArray = (n: number) => new Float32Array(n).map(() => rng() * 2 - 1);
 
-test('this runtime has WebAssembly SIMD (Node 20): the fast kernel is the one tested', () => {
+test('this runtime has WebAssembly SIMD, and relaxed SIMD\'s FMA (scripts/node_flags.ts on Node 20): the fast kernel is the one tested', () => {
   assert.ok(simdAvailable);
+  assert.is(simdKernel, 'wasm-simd-fma');
+});
+
+test('the FMA and the multiply-add micro-kernels agree with the TypeScript kernel on random odd shapes; FMA rounds once, so it may differ in the last bits', () => {
+  for (const [M, N, K] of [[9, 17, 5], [37, 29, 300], [130, 520, 261], [200, 33, 600]]) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = randomArray(M * K);
+      const b = randomArray(K * N);
+      const want = new Float32Array(M * N);
+      matmul(a, b, want, M, N, K, { transA, transB });
+      for (const kernel of [matmulSimd, matmulSimdNoFma]) {
+        const got = new Float32Array(M * N);
+        kernel(a, b, got, M, N, K, { transA, transB });
+        // a sum of K products of numbers in [-1, 1]: rounding errors grow like sqrt(K) x 2^-24
+        let err = 0;
+        for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(got[i] - want[i]));
+        assert.ok(err < 1e-5 * Math.sqrt(K) + 1e-6, `${kernel.name} ${M}x${N}x${K} transA=${transA} transB=${transB}: max error ${err}`);
+      }
+    }
+  }
 });
 
 test('LEB128 encodings of the emitter', () => {

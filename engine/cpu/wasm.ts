@@ -56,6 +56,8 @@ export const op = {
   f32x4Add: () => [SIMD, ...uleb(0xe4)],
   f32x4Sub: () => [SIMD, ...uleb(0xe5)],
   f32x4Mul: () => [SIMD, ...uleb(0xe6)],
+  /** relaxed SIMD: a * b + c in one instruction (an FMA where the CPU has one; rounded once or twice) */
+  f32x4RelaxedMadd: () => [SIMD, ...uleb(0x105)],
   f32x4Min: () => [SIMD, ...uleb(0xe8)],
   f32x4Max: () => [SIMD, ...uleb(0xe9)],
   /** round each lane to the nearest integer, ties to even (still a float) */
