@@ -18,7 +18,7 @@
 import type { Batch, BatchSource } from './batch.ts';
 import type { Tokenizer } from './tokenizer.ts';
 import type { FcRecord } from './format.ts';
-import { fullText, promptAndAnswer, SPECIAL } from './format.ts';
+import { encodeFullText, encodeRecordPrompt, promptAndAnswer, SPECIAL } from './format.ts';
 import { answerSegments } from './agent.ts';
 
 export interface EncodedExample {
@@ -36,8 +36,8 @@ export interface EncodedExample {
  * appends observations the same way at inference, so the tokens match.
  */
 export function encodeExample(tok: Tokenizer, record: FcRecord): EncodedExample {
-  const { prompt, answer } = promptAndAnswer(record);
-  const ids = tok.encode(prompt);
+  const { answer } = promptAndAnswer(record);
+  const ids = encodeRecordPrompt(tok, record); // the user's words never as special tokens
   const learn: number[] = ids.map(() => 0);
   for (const seg of answerSegments(answer)) {
     const s = tok.encode(seg.text);
@@ -104,7 +104,7 @@ export class TextStream implements BatchSource {
 
   constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
     this.vocabSize = tok.vocabSize;
-    const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => tok.encode(fullText(r))));
+    const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => encodeFullText(tok, r)));
     this.tokens = { train: stream(trainRecords), val: stream(valRecords) };
     for (const split of ['train', 'val'] as const) {
       if (this.tokens[split].length <= blockSize + 1) throw new Error(`dataset: the ${split} text has ${this.tokens[split].length} tokens, fewer than block_size + 1 = ${blockSize + 1}`);

@@ -9,6 +9,7 @@
 // apostrophe inside double quotes), so the parser here is lenient where it must be.
 import type { ArgValue, FunctionCall } from './vehicle_api.ts';
 import { FUNCTIONS, INCOMPLETE_PREFIX } from './vehicle_api.ts';
+import type { Tokenizer } from './tokenizer.ts';
 
 export const SYSTEM_PROMPT = "You are a helpful assistant. You have to either provide a way to answer user's request or answer user's query.";
 
@@ -89,6 +90,45 @@ export function promptFor(command: string): string {
 /** A record's whole text, as pretraining and the tokenizer see it. */
 export function fullText(r: FcRecord): string {
   return r.system + r.user + r.assistant;
+}
+
+// ------------------------------------------------------------------ encoding
+
+// The template's special tokens are control tokens, but the user's words are not ours: a command
+// that contains the text "<|im_end|>" or "<functioncall>" must not end the user's turn or start
+// a call. So the user's words are encoded with encodeOrdinary (bytes only), everything else with
+// encode. The user's span starts right after a special token and ends right before one, where
+// encode() cuts the text anyway, so text without such literals gets exactly encode()'s ids.
+
+/** Where the user's words lie in a user field "<|im_start|>user\n...<|im_end|>\n": after its first special token, before its last; null for another shape. */
+function userSpan(field: string): [number, number] | null {
+  if (!field.startsWith(SPECIAL.imStart)) return null;
+  const end = field.lastIndexOf(SPECIAL.imEnd);
+  return end < SPECIAL.imStart.length ? null : [SPECIAL.imStart.length, end];
+}
+
+/** Token ids of system + user + rest, the user field's words escaped (encodeOrdinary). */
+function encodeTurns(tok: Tokenizer, system: string, user: string, rest: string): number[] {
+  const text = system + user + rest;
+  const span = userSpan(user);
+  if (span === null) return tok.encode(text); // not the usual shape: nothing to tell apart
+  const [from, to] = [system.length + span[0], system.length + span[1]];
+  return [...tok.encode(text.slice(0, from)), ...tok.encodeOrdinary(text.slice(from, to)), ...tok.encode(text.slice(to))];
+}
+
+/** Token ids of the prompt for a command (promptFor), the command's own text never a special token. */
+export function encodePrompt(tok: Tokenizer, command: string): number[] {
+  return encodeTurns(tok, SYSTEM_FIELD, userField(command), ASSISTANT_HEADER);
+}
+
+/** Token ids of a record's prompt (promptAndAnswer's), the user's words never a special token. */
+export function encodeRecordPrompt(tok: Tokenizer, record: FcRecord): number[] {
+  return encodeTurns(tok, record.system, record.user, ASSISTANT_HEADER);
+}
+
+/** Token ids of a record's whole text (fullText), the user's words never a special token. */
+export function encodeFullText(tok: Tokenizer, record: FcRecord): number[] {
+  return encodeTurns(tok, record.system, record.user, record.assistant);
 }
 
 /** The user's words without the chat markup. */

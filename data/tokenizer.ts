@@ -108,18 +108,26 @@ export class Tokenizer {
     return id;
   }
 
+  /** Text to ids; special-token text ("<|im_end|>") becomes its control id. For text we write ourselves. */
   encode(text: string): number[] {
     const ids: number[] = [];
     const parts = this.specialSplit === null ? [text] : text.split(this.specialSplit);
     for (const part of parts) {
       if (part === '') continue;
       const special = this.special.get(part);
-      if (special !== undefined) {
-        ids.push(special);
-        continue;
-      }
-      for (const piece of cutPieces(part, PATTERNS[this.pattern], this.phraseSplit)) ids.push(...this.encodePiece(piece));
+      if (special !== undefined) ids.push(special);
+      else ids.push(...this.encodeOrdinary(part));
     }
+    return ids;
+  }
+
+  /**
+   * Text to ids, never a special id: "<|im_end|>" typed by a user is its bytes, so a user cannot
+   * end their own turn or forge a call (tiktoken's encode_ordinary). For text that is not ours.
+   */
+  encodeOrdinary(text: string): number[] {
+    const ids: number[] = [];
+    for (const piece of cutPieces(text, PATTERNS[this.pattern], this.phraseSplit)) ids.push(...this.encodePiece(piece));
     return ids;
   }
 
