@@ -43,4 +43,59 @@ test('round trip, and clear errors for truncated or corrupt files', () => {
   assert.throws(() => decodeSafetensors(corrupt, 'm.safetensors'), /header is not valid JSON/);
 });
 
+/** A file with this header (any JSON) and `dataBytes` bytes of data after it. */
+function fileWith(header: unknown, dataBytes: number): Uint8Array {
+  const h = Buffer.from(JSON.stringify(header));
+  const buf = new Uint8Array(8 + h.length + dataBytes);
+  new DataView(buf.buffer).setBigUint64(0, BigInt(h.length), true);
+  buf.set(h, 8);
+  return buf;
+}
+
+const f32 = (shape: unknown, offsets: unknown) => ({ dtype: 'F32', shape, data_offsets: offsets });
+
+test('a header or an entry that is not an object is an error naming the file, not a TypeError', () => {
+  for (const [header, message] of [
+    [null, /bad.safetensors: header must be a JSON object of tensors, got null/],
+    [[1, 2], /header must be a JSON object of tensors, got an array/],
+    [7, /header must be a JSON object of tensors, got number 7/],
+    [{ w: null }, /bad.safetensors: tensor 'w' must be an object \{dtype, shape, data_offsets\}, got null/],
+    [{ w: 'F32' }, /tensor 'w' must be an object .*, got string "F32"/],
+    [{ w: { shape: [1], data_offsets: [0, 4] } }, /tensor 'w' has unknown dtype undefined/],
+    [{ __metadata__: null, w: f32([1], [0, 4]) }, /__metadata__ must be an object of strings, got null/],
+    [{ __metadata__: { n: 1 }, w: f32([1], [0, 4]) }, /__metadata__ must be an object of strings/],
+  ] as const) {
+    assert.throws(() => decodeSafetensors(fileWith(header, 4), 'bad.safetensors'), message as RegExp);
+  }
+});
+
+test('shapes and offsets must be non-negative integers', () => {
+  for (const [entry, message] of [
+    [f32(null, [0, 4]), /tensor 'w' has shape null: it must be an array of non-negative integers/],
+    [f32('1', [0, 4]), /has shape "1": it must be an array/],
+    [f32([-1], [0, 4]), /has shape \[-1\]/],
+    [f32([0.5, 2], [0, 4]), /has shape \[0.5,2\]/],
+    [f32([1], [0.5, 4.5]), /tensor 'w' has data_offsets \[0.5,4.5\]: they must be two non-negative integers/],
+    [f32([1], [-4, 0]), /has data_offsets \[-4,0\]/],
+    [f32([1], [0]), /has data_offsets \[0\]/],
+    [f32([1], null), /has data_offsets null/],
+  ] as const) {
+    assert.throws(() => decodeSafetensors(fileWith({ w: entry }, 4), 'bad.safetensors'), message as RegExp);
+  }
+  // an empty tensor is fine
+  assert.equal(decodeSafetensors(fileWith({ e: f32([0, 3], [0, 0]) }, 0), 'ok.safetensors').tensors.get('e')!.shape, [0, 3]);
+});
+
+test('the tensors must cover the data section exactly: no overlap, no hole, no trailing bytes', () => {
+  const two = (a: unknown, b: unknown, bytes: number) => () => decodeSafetensors(fileWith({ a, b }, bytes), 'bad.safetensors');
+  assert.throws(two(f32([2], [0, 8]), f32([1], [4, 8]), 8), /bad.safetensors: tensors 'a' and 'b' overlap: 'b' starts at byte 4, before 'a' ends at 8/);
+  assert.throws(two(f32([1], [0, 4]), f32([1], [8, 12]), 12), /bytes \[4, 8\) of the data section belong to no tensor/);
+  assert.throws(two(f32([1], [4, 8]), f32([1], [8, 12]), 12), /bytes \[0, 4\) of the data section belong to no tensor/);
+  assert.throws(two(f32([1], [0, 4]), f32([1], [4, 8]), 12), /bytes \[8, 12\) at the end of the data section belong to no tensor \(trailing bytes\)/);
+  assert.throws(() => decodeSafetensors(fileWith({}, 4), 'bad.safetensors'), /bytes \[0, 4\) at the end/);
+  // out of order in the header is fine when they tile the data
+  const f = decodeSafetensors(fileWith({ b: f32([1], [4, 8]), a: f32([1], [0, 4]) }, 8), 'ok.safetensors');
+  assert.equal([...f.tensors.keys()], ['b', 'a']);
+});
+
 test.run();
