@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFcDir, loadFcFile } from './loader.ts';
+import { loadFcDir, loadFcFile, splitOfName } from './loader.ts';
 import { makeRecord } from './format.ts';
 
 // a small fixture in the original format, written for this test
@@ -44,7 +44,49 @@ test('bad files and directories give clear errors', () => {
   writeFileSync(join(dir, 'b_train.json'), '[{"system": "x"');
   assert.throws(() => loadFcFile(join(dir, 'b_train.json')), /is not readable JSON/);
   assert.throws(() => loadFcDir(join(dir, 'missing')), /cannot read directory/);
-  assert.throws(() => loadFcDir(mkdtempSync(join(tmpdir(), 'fc-'))), /no \*train\*.json file/);
+  assert.throws(() => loadFcDir(mkdtempSync(join(tmpdir(), 'fc-'))), /no \*train\*.json file of records/);
+});
+
+test("the original layout: train and val by a word of the name; constraints.json, configs and other JSON ignored, and said so", () => {
+  assert.is(splitOfName('fc_data_user_commands-train_incomplete.json'), 'train');
+  assert.is(splitOfName('fc_data_user_commands-test_complete.json'), 'val');
+  assert.is(splitOfName('train.json'), 'train');
+  assert.is(splitOfName('TRAIN_2.json'), 'train');
+  assert.is(splitOfName('fc_generated_val.json'), 'val');
+  for (const name of ['constraints.json', 'restrained.json', 'interval.json', 'latest.json', 'function_config.json', 'tokenizer.json']) assert.is(splitOfName(name), null, name);
+  const dir = mkdtempSync(join(tmpdir(), 'fc-'));
+  writeFileSync(join(dir, 'fc_data_user_commands-train_incomplete.json'), JSON.stringify(good));
+  writeFileSync(join(dir, 'constraints.json'), JSON.stringify({ temperature: { min: 16, max: 30 } }));
+  writeFileSync(join(dir, 'function_config.json'), JSON.stringify({ functions: [] }));
+  writeFileSync(join(dir, 'train_config.json'), JSON.stringify({ lr: 0.001 }));
+  const d = loadFcDir(dir);
+  assert.equal(d.train, good);
+  assert.equal(d.trainFiles, [join(dir, 'fc_data_user_commands-train_incomplete.json')]);
+  assert.equal(d.ignoredFiles, [
+    { file: join(dir, 'constraints.json'), reason: 'train, test or val only inside a word of its name' },
+    { file: join(dir, 'function_config.json'), reason: 'no train, test or val in its name' },
+    { file: join(dir, 'train_config.json'), reason: 'not a JSON array of records' },
+  ]);
+});
+
+test('a UTF-8 byte order mark before the JSON is dropped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fc-'));
+  writeFileSync(join(dir, 'bom_train.json'), '\uFEFF' + JSON.stringify(good));
+  assert.equal(loadFcFile(join(dir, 'bom_train.json')).records, good);
+  assert.equal(loadFcDir(dir).train, good);
+});
+
+test('training files without records: an error that says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fc-'));
+  writeFileSync(join(dir, 'empty_train.json'), '[]');
+  assert.throws(() => loadFcDir(dir), /loader: .*empty_train.json has no records/);
+  writeFileSync(join(dir, 'bad_train.json'), JSON.stringify([malformed]));
+  assert.throws(() => loadFcDir(dir, true), /bad_train.json, .*empty_train.json have no records \(1 malformed skipped\)/);
+  assert.throws(() => loadFcDir(mkdtempSync(join(tmpdir(), 'fc-'))), /no \*train\*.json file of records in/);
+  // evaluation reads a directory of val/test files alone
+  const evalDir = mkdtempSync(join(tmpdir(), 'fc-'));
+  writeFileSync(join(evalDir, 'x_test.json'), JSON.stringify(good));
+  assert.equal(loadFcDir(evalDir, false, false).val, good);
 });
 
 test.run();

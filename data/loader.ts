@@ -1,5 +1,10 @@
 // Load function-calling data in the original project's format from a directory, like its
 // train.py: every *train*.json is training data, every *test*.json / *val*.json validation.
+// Two differences keep other JSON files out. The word must start a word of the name, so
+// constraints.json ("cons-train-ts") or interval.json are no data files, while the original's
+// fc_data_user_commands-train_incomplete.json, train.json or my_val.json are. And a file whose
+// JSON is not an array (a config such as train_config.json) is passed over. Every other .json
+// file (function_config.json, tokenizer.json) is listed as ignored, with the reason.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FcRecord } from './format.ts';
@@ -10,6 +15,8 @@ export interface LoadedData {
   val: FcRecord[];
   trainFiles: string[];
   valFiles: string[];
+  /** the directory's other .json files, and why each was not read as records */
+  ignoredFiles: Array<{ file: string; reason: string }>;
   /** records skipped as malformed (only with skipBad) */
   skipped: number;
 }
@@ -27,14 +34,17 @@ export function recordProblem(r: unknown): string | null {
   return null;
 }
 
-/** Read one file of records; a malformed record is an error naming the file and index unless skipBad. */
-export function loadFcFile(path: string, skipBad = false): { records: FcRecord[]; skipped: number } {
-  let data: unknown;
+/** A file's JSON, a UTF-8 byte order mark at its start dropped (editors on Windows write one). */
+function readJson(path: string): unknown {
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new Error(`loader: ${path} is not readable JSON (${(e as Error).message})`);
   }
+}
+
+/** Records of parsed file data; a malformed record is an error naming the file and index unless skipBad. */
+function readRecords(path: string, data: unknown, skipBad: boolean): { records: FcRecord[]; skipped: number } {
   if (!Array.isArray(data)) throw new Error(`loader: ${path} must hold a JSON array of {system, user, assistant} records`);
   const records: FcRecord[] = [];
   let skipped = 0;
@@ -47,26 +57,53 @@ export function loadFcFile(path: string, skipBad = false): { records: FcRecord[]
   return { records, skipped };
 }
 
-export function loadFcDir(dir: string, skipBad = false): LoadedData {
+/** Read one file of records; a malformed record is an error naming the file and index unless skipBad. */
+export function loadFcFile(path: string, skipBad = false): { records: FcRecord[]; skipped: number } {
+  return readRecords(path, readJson(path), skipBad);
+}
+
+/** Does `word` start a word of the file name (not preceded by a letter)? train.json, a-train_b.json; not constraints.json. */
+function nameHas(name: string, word: string): boolean {
+  return new RegExp(`(^|[^a-z])${word}`, 'i').test(name);
+}
+
+/** Which split a .json file's name puts it in; null for neither. */
+export function splitOfName(name: string): 'train' | 'val' | null {
+  if (nameHas(name, 'train')) return 'train';
+  if (nameHas(name, 'test') || nameHas(name, 'val')) return 'val';
+  return null;
+}
+
+/** A directory's records by file name (see the top); `needTrain` false for evaluation, which reads only the val/test files. */
+export function loadFcDir(dir: string, skipBad = false, needTrain = true): LoadedData {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile()).sort();
   } catch (e) {
     throw new Error(`loader: cannot read directory ${dir}: ${(e as Error).message}`);
   }
-  const trainFiles = names.filter((n) => n.includes('train')).map((n) => join(dir, n));
-  const valFiles = names.filter((n) => !n.includes('train') && (n.includes('test') || n.includes('val'))).map((n) => join(dir, n));
-  if (trainFiles.length === 0) throw new Error(`loader: no *train*.json file in ${dir}`);
-  const out: LoadedData = { train: [], val: [], trainFiles, valFiles, skipped: 0 };
-  for (const f of trainFiles) {
-    const { records, skipped } = loadFcFile(f, skipBad);
-    out.train.push(...records);
+  const out: LoadedData = { train: [], val: [], trainFiles: [], valFiles: [], ignoredFiles: [], skipped: 0 };
+  for (const name of names) {
+    const file = join(dir, name);
+    const split = splitOfName(name);
+    if (split === null) {
+      const reason = /train|test|val/i.test(name) ? 'train, test or val only inside a word of its name' : 'no train, test or val in its name';
+      out.ignoredFiles.push({ file, reason });
+      continue;
+    }
+    const data = readJson(file);
+    if (!Array.isArray(data)) {
+      out.ignoredFiles.push({ file, reason: 'not a JSON array of records' });
+      continue;
+    }
+    const { records, skipped } = readRecords(file, data, skipBad);
+    (split === 'train' ? out.train : out.val).push(...records);
+    (split === 'train' ? out.trainFiles : out.valFiles).push(file);
     out.skipped += skipped;
   }
-  for (const f of valFiles) {
-    const { records, skipped } = loadFcFile(f, skipBad);
-    out.val.push(...records);
-    out.skipped += skipped;
-  }
+  const ignored = out.ignoredFiles.length > 0 ? ` (ignored: ${out.ignoredFiles.map((f) => `${f.file}: ${f.reason}`).join('; ')})` : '';
+  if (!needTrain) return out;
+  if (out.trainFiles.length === 0) throw new Error(`loader: no *train*.json file of records in ${dir}${ignored}`);
+  if (out.train.length === 0) throw new Error(`loader: ${out.trainFiles.join(', ')} ${out.trainFiles.length === 1 ? 'has' : 'have'} no records${out.skipped > 0 ? ` (${out.skipped} malformed skipped)` : ''}`);
   return out;
 }
