@@ -50,7 +50,16 @@ test('examples longer than block_size are dropped and counted', () => {
   const ds = new FcDataset(tok, records, records, median);
   assert.ok(ds.dropped.train > 0 && ds.train.length + ds.dropped.train === records.length);
   assert.ok(ds.train.every((e) => e.ids.length - 1 <= median));
-  assert.throws(() => new FcDataset(tok, records, records, 5), /no training example fits block_size 5/);
+  assert.throws(() => new FcDataset(tok, records, records, 5), /no training example fits block_size 5: the shortest of its 300 is \d+ tokens/);
+});
+
+test('no records is its own error, not "no example fits block_size"', () => {
+  for (const make of [(t: typeof records, v: typeof records) => new FcDataset(tok, t, v, 128), (t: typeof records, v: typeof records) => new TextStream(tok, t, v, 32)]) {
+    assert.throws(() => make([], []), /dataset: no records: the training and validation data are empty/);
+    // one record in a directory without a val file: held out for validation, none left to train on
+    assert.throws(() => make([], records.slice(0, 1)), /dataset: no training records \(1 for validation\): with no val\/test file, at least 2 records are needed/);
+    assert.throws(() => make(records.slice(0, 1), []), /dataset: no validation records \(1 for training\)/);
+  }
 });
 
 test('the pretraining stream: windows of block_size, targets shifted by one, all counted', () => {

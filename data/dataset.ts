@@ -56,6 +56,17 @@ export function inputsAndTargets(ex: EncodedExample): { inputs: Int32Array; targ
   return { inputs, targets };
 }
 
+/**
+ * No records at all is a different problem from records too long for block_size: say which. A
+ * directory without a val/test file lends some of its training records to validation
+ * (train/fc_pipeline.ts), so one record leaves none to train on.
+ */
+function checkRecordCounts(nTrain: number, nVal: number): void {
+  if (nTrain === 0 && nVal === 0) throw new Error('dataset: no records: the training and validation data are empty');
+  if (nTrain === 0) throw new Error(`dataset: no training records (${nVal} for validation): with no val/test file, at least 2 records are needed, at least one for each`);
+  if (nVal === 0) throw new Error(`dataset: no validation records (${nTrain} for training)`);
+}
+
 export class FcDataset implements BatchSource {
   readonly vocabSize: number;
   readonly train: EncodedExample[];
@@ -66,14 +77,15 @@ export class FcDataset implements BatchSource {
   constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
     this.vocabSize = tok.vocabSize;
     this.padId = tok.specialId(SPECIAL.pad);
+    checkRecordCounts(trainRecords.length, valRecords.length);
     const fits = (e: EncodedExample) => e.ids.length - 1 <= blockSize;
     const tr = trainRecords.map((r) => encodeExample(tok, r));
     const va = valRecords.map((r) => encodeExample(tok, r));
     this.train = tr.filter(fits);
     this.val = va.filter(fits);
     this.dropped = { train: tr.length - this.train.length, val: va.length - this.val.length };
-    if (this.train.length === 0 || this.val.length === 0) {
-      throw new Error(`dataset: no ${this.train.length === 0 ? 'training' : 'validation'} example fits block_size ${blockSize}`);
+    for (const [split, kept, all] of [['training', this.train, tr], ['validation', this.val, va]] as const) {
+      if (kept.length === 0) throw new Error(`dataset: no ${split} example fits block_size ${blockSize}: the shortest of its ${all.length} is ${Math.min(...all.map((e) => e.ids.length - 1))} tokens`);
     }
   }
 
@@ -104,6 +116,7 @@ export class TextStream implements BatchSource {
 
   constructor(tok: Tokenizer, trainRecords: FcRecord[], valRecords: FcRecord[], readonly blockSize: number) {
     this.vocabSize = tok.vocabSize;
+    checkRecordCounts(trainRecords.length, valRecords.length);
     const stream = (records: FcRecord[]) => Int32Array.from(records.flatMap((r) => encodeFullText(tok, r)));
     this.tokens = { train: stream(trainRecords), val: stream(valRecords) };
     for (const split of ['train', 'val'] as const) {
