@@ -1,32 +1,44 @@
-// npm run chat [-- --out_dir=out/finetune]
+// npm run chat [-- --out_dir=out/finetune --decoding=copy|schema|free --min_confidence=0.9 --max_new_tokens=120]
 // A REPL with a simulated car: each turn shows the thought, the call, the observation, the answer
 // and the car's state. Reads one command per line from stdin when it is not a terminal.
+// --decoding: as in predict (train/fc_eval.ts); copy and schema keep a loop-trained model's
+//   thought and answer too.
+// --min_confidence: a call the model writes with a lower confidence (its own probability of the
+//   call, 0..1, train/fc_eval.ts callConfidence) is not carried out: chat says it did not
+//   understand. 0 carries out every call. How the default was measured: train/agent_loop.ts.
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
+import { validateSettings } from './validate.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
-import { runTurn } from '../train/agent_loop.ts';
+import { DEFAULT_MIN_CONFIDENCE, runTurn } from '../train/agent_loop.ts';
+import { DECODINGS } from '../train/fc_eval.ts';
+import type { Decoding } from '../train/fc_eval.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
 
-const defaults = { out_dir: 'out/finetune', max_new_tokens: 120 };
+const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy', min_confidence: DEFAULT_MIN_CONFIDENCE };
 
 runMain(async () => {
   const cfg = parseArgs(defaults);
+  validateSettings('chat', cfg, { max_new_tokens: 'positive integer', decoding: DECODINGS, min_confidence: 'number from 0 to 1' });
   const { model, tokenizer } = loadTrained(cfg.out_dir);
   const car = new Vehicle();
   const tty = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
   if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}). Ctrl-D to quit.\n${car.summary()}\n`);
   if (tty) rl.setPrompt('you> '), rl.prompt();
+  const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding as Decoding, minConfidence: cfg.min_confidence };
   for await (const line of rl) {
     const command = line.trim();
     if (command !== '') {
-      const t = runTurn(model, tokenizer, car, command, cfg.max_new_tokens);
+      const t = runTurn(model, tokenizer, car, command, opts);
       if (!tty) console.log(`you> ${command}`);
       if (t.thought !== null) console.log(`  thought:     ${t.thought}`);
-      console.log(`  call:        ${t.call === null ? `(none) ${t.raw.trim()}` : JSON.stringify(t.call)}`);
+      const sure = `confidence ${t.confidence.toFixed(2)}`;
+      const notDone = t.executed ? '' : `; not carried out: below --min_confidence=${cfg.min_confidence}`;
+      console.log(`  call:        ${t.call === null ? `(none) ${t.raw.trim()}` : `${JSON.stringify(t.call)}  (${sure}${notDone})`}`);
       if (t.observation !== null) console.log(`  observation: ${t.observation.text}`);
-      console.log(`  answer:      ${t.answer}${t.modelAnswered ? '' : '  (from the car: this model was not trained on the loop)'}`);
+      console.log(`  answer:      ${t.answer}${t.modelAnswered || !t.executed ? '' : '  (from the car: this model was not trained on the loop)'}`);
       console.log(`  car:         ${car.summary()}\n`);
     }
     if (tty) rl.prompt();

@@ -10,7 +10,7 @@ import { Tokenizer } from '../data/tokenizer.ts';
 import { SPECIAL_TOKENS } from '../data/format.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
-import { runTurn } from './agent_loop.ts';
+import { NOT_UNDERSTOOD, runTurn } from './agent_loop.ts';
 import { prepareData, runFinetune, defaultFinetuneConfig } from './fc_pipeline.ts';
 
 test('a turn with an untrained model never crashes: no call, or a call the car rejects', () => {
@@ -19,9 +19,29 @@ test('a turn with an untrained model never crashes: no call, or a call the car r
   manualSeed(1);
   const model = new GPT({ block_size: 128, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
   const car = new Vehicle();
-  const t = runTurn(model, tok, car, 'turn on the headlights', 30);
+  const t = runTurn(model, tok, car, 'turn on the headlights', { maxNewTokens: 30 });
   assert.ok(typeof t.answer === 'string' && t.answer.length > 0);
   assert.is(t.modelAnswered, false);
+});
+
+test('a call below min_confidence is not carried out; with copy decoding even an untrained model calls', () => {
+  const records = generateAgentRecords(100, 'loop');
+  const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
+  manualSeed(2);
+  const model = new GPT({ block_size: 256, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const car = new Vehicle();
+  const before = car.summary();
+  const unsure = runTurn(model, tok, car, 'asdf qwer', { decoding: 'copy', maxNewTokens: 200, minConfidence: 1 });
+  assert.ok(unsure.call !== null, unsure.raw);
+  assert.ok(unsure.confidence > 0 && unsure.confidence < 1);
+  assert.is(unsure.executed, false);
+  assert.is(unsure.observation, null);
+  assert.is(unsure.answer, NOT_UNDERSTOOD);
+  assert.is(car.summary(), before, 'the car is untouched');
+  const sure = runTurn(model, tok, car, 'asdf qwer', { decoding: 'copy', maxNewTokens: 200, minConfidence: 0 });
+  assert.equal(sure.call, unsure.call);
+  assert.is(sure.executed, true);
+  assert.ok(sure.observation !== null);
 });
 
 test('a scripted chat session against a small trained fixture runs without error', async () => {
@@ -38,6 +58,13 @@ test('a scripted chat session against a small trained fixture runs without error
   assert.is(chat.status, 0, chat.stderr);
   assert.is((chat.stdout.match(/^you> /gm) ?? []).length, 3);
   assert.is((chat.stdout.match(/^ {2}car: {9}temperature/gm) ?? []).length, 3);
+  for (const decoding of ['free', 'schema']) {
+    const other = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chat.ts', `--out_dir=${join(dir, 'model')}`, '--max_new_tokens=40', `--decoding=${decoding}`, '--min_confidence=1'], {
+      input: 'turn up the fan\n', encoding: 'utf8', timeout: 60_000,
+    });
+    assert.is(other.status, 0, other.stderr);
+    assert.match(other.stdout, `answer:      ${NOT_UNDERSTOOD}`);
+  }
 });
 
 test.run();

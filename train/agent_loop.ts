@@ -4,16 +4,24 @@
 //   3. the model reads it and writes a short answer, up to <|endoftext|>
 // A model fine-tuned without loop examples stops after the call (<|im_end|><|endoftext|>): the
 // call is still executed, and the answer is the car's own words.
+// A call the model is unsure of is not carried out (minConfidence): a small model maps any text,
+// "asdf qwer" too, to some call, but it writes that call with low probability (callConfidence).
 import type { GPT } from '../model/gpt.ts';
 import { generate } from '../model/generate.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
-import { SPECIAL, parseFunctionCall, promptFor } from '../data/format.ts';
+import { SPECIAL, encodePrompt, parseFunctionCall } from '../data/format.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
 import type { Vehicle, Observation } from '../data/vehicle_sim.ts';
+import { callConfidence, decodeAnswers } from './fc_eval.ts';
+import type { Decoding } from './fc_eval.ts';
 
 export interface Turn {
   thought: string | null;
   call: FunctionCall | null;
+  /** how sure the model is of its call, 0..1 (train/fc_eval.ts callConfidence) */
+  confidence: number;
+  /** whether the call was carried out: there is one and its confidence reached minConfidence */
+  executed: boolean;
   observation: Observation | null;
   answer: string;
   /** whether the answer came from the model (true) or from the car (a model without loop training) */
@@ -21,25 +29,50 @@ export interface Turn {
   raw: string;
 }
 
-export function runTurn(model: GPT, tok: Tokenizer, car: Vehicle, command: string, maxNewTokens = 120): Turn {
-  const prompt = tok.encode(promptFor(command));
+export interface TurnOptions {
+  /** tokens for each of the two generations; default 120 */
+  maxNewTokens?: number;
+  /** how the call is decoded, as in predict (train/fc_eval.ts); default free */
+  decoding?: Decoding;
+  /** a call with a lower confidence is not carried out; default 0 (always carried out) */
+  minConfidence?: number;
+}
+
+/**
+ * chat's default --min_confidence (scripts/chat.ts), measured with the walkthrough's model (98.6%
+ * on its val) and copy decoding: of 1,000 generated commands (data/generator.ts, a seed of their
+ * own) 9 fall below 0.9, of 215 commands that are none (65 written: "asdf qwer", "tell me a joke",
+ * "what time is it"; 150 random letter strings) 139 do. At 0.95: 21 of 1,000 and 169 of 215; at
+ * 0.8: 3 and 108. The model was never shown a text that is no car command, so it is sure of some
+ * call for about a third of them ("tsgmh" -> play_music at 0.9996): the threshold catches most
+ * gibberish, not all.
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.9;
+
+export const NOT_UNDERSTOOD = "Sorry, I didn't understand that as a car command.";
+
+export function runTurn(model: GPT, tok: Tokenizer, car: Vehicle, command: string, opts: TurnOptions = {}): Turn {
   const obsId = tok.specialId(SPECIAL.observation);
   const endId = tok.specialId(SPECIAL.endoftext);
-  const room = () => Math.max(1, Math.min(maxNewTokens, model.config.block_size - 1));
-  const first = generate(model, [prompt], room(), { temperature: 0, stopTokens: [obsId, endId] })[0];
+  const room = Math.max(1, Math.min(opts.maxNewTokens ?? 120, model.config.block_size - 1));
+  const answer = decodeAnswers(model, tok, [command], { decoding: opts.decoding, maxNewTokens: room, stopTokens: [obsId, endId], loop: true })[0];
+  const first = answer.ids;
   let raw = tok.decode(first);
   const thought = /<thought>\s*([\s\S]*?)\s*<functioncall>/.exec(raw)?.[1] ?? null;
   const call = parseFunctionCall(raw);
-  if (call === null) return { thought, call, observation: null, answer: "Sorry, I didn't understand that as a car command.", modelAnswered: false, raw };
+  const confidence = callConfidence(tok, answer);
+  const turn = { thought, call, confidence, raw };
+  if (call === null || confidence < (opts.minConfidence ?? 0)) return { ...turn, executed: false, observation: null, answer: NOT_UNDERSTOOD, modelAnswered: false };
   const observation = car.execute(call);
   if (first[first.length - 1] !== obsId) {
-    return { thought, call, observation, answer: observation.ok ? `Done: ${observation.text}.` : `Sorry: ${observation.text}.`, modelAnswered: false, raw };
+    return { ...turn, executed: true, observation, answer: observation.ok ? `Done: ${observation.text}.` : `Sorry: ${observation.text}.`, modelAnswered: false };
   }
-  const fed = tok.encode(` ${observation.text}\n`);
-  const context = [...prompt, ...first, ...fed];
-  const second = generate(model, [context], room(), { temperature: 0, stopTokens: [endId] })[0];
+  // the car's words may quote the user's: never special tokens
+  const fed = tok.encodeOrdinary(` ${observation.text}\n`);
+  const context = [...encodePrompt(tok, command), ...first, ...fed];
+  const second = generate(model, [context], room, { temperature: 0, stopTokens: [endId] })[0];
   const answerText = tok.decode(second);
   raw += ` ${observation.text}\n${answerText}`;
-  const answer = answerText.replace(SPECIAL.imEnd, '').replace(SPECIAL.endoftext, '').trim();
-  return { thought, call, observation, answer, modelAnswered: true, raw };
+  const reply = answerText.replace(SPECIAL.imEnd, '').replace(SPECIAL.endoftext, '').trim();
+  return { ...turn, executed: true, observation, answer: reply, modelAnswered: true, raw };
 }

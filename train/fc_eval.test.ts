@@ -1,9 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, constrainedPick, predictCalls, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
+import { callsMatch, callConfidence, constrainedPick, decodeAnswers, evaluateRecords, logProb, predictCalls, predictLines, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
 import { trainFcTokenizer } from './fc_pipeline.ts';
-import { parseFunctionCall, userText } from '../data/format.ts';
+import { SPECIAL, parseFunctionCall, userText } from '../data/format.ts';
+import { SPECIAL_MARK, isCallPrefix } from '../data/call_grammar.ts';
 import { generateRecords } from '../data/generator.ts';
 import { validateCall } from '../data/vehicle_api.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
@@ -98,6 +99,72 @@ test('copy decoding ends a copy only when the model gives ending half its probab
   assert.is(pick(command, sofar, logits({ [quote]: 0.55, [street]: 0.05, [avenue]: 0.4 })), quote);
   // schema decoding (nothing copied) keeps plain greedy: the most likely allowed token
   assert.is(constrainedPick(tok, 'schema', 0)!(command, sofar, logits({ [quote]: 0.4, [street]: 0.25, [avenue]: 0.35 })), quote);
+});
+
+function tinyModel(seed: string) {
+  manualSeed(5);
+  const records = generateRecords(200, seed);
+  const tok = trainFcTokenizer(records, 400);
+  const model = new GPT({ block_size: 256, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  return { records, tok, model };
+}
+
+test('a batch size below 1 is an error, not a loop that never ends', () => {
+  const { records, tok, model } = tinyModel('batch');
+  for (const batchSize of [0, -1, 1.5]) {
+    assert.throws(() => predictCalls(model, tok, ['lock the doors'], { batchSize }), new RegExp(`predict: batch size must be a positive integer, got ${batchSize}`));
+    assert.throws(() => evaluateRecords(model, tok, records.slice(0, 2), { batchSize }), /batch size must be a positive integer/);
+  }
+  assert.throws(() => predictCalls(model, tok, ['lock the doors'], { maxNewTokens: 0 }), /max new tokens must be a positive integer, got 0/);
+});
+
+test("predict's lines: one per input line, in order; an empty line is an error line, not a model run", () => {
+  const { tok, model } = tinyModel('lines');
+  const lines = ['lock the doors', '', '   ', 'turn on the fan'];
+  const out = predictLines(model, tok, lines, { decoding: 'copy', maxNewTokens: 60 }).map((l) => JSON.parse(l));
+  assert.is(out.length, 4);
+  assert.equal(out.map((o) => o.user), ['lock the doors', '', '', 'turn on the fan']);
+  assert.equal(out[1], { user: '', call: null, error: 'empty command' });
+  assert.equal(out[2], out[1]);
+  assert.ok(out[0].call !== null && typeof out[0].confidence === 'number' && out[0].confidence > 0 && out[0].confidence <= 1);
+  // the same answers as predicting the non-empty lines alone
+  const alone = predictCalls(model, tok, ['lock the doors', 'turn on the fan'], { decoding: 'copy', maxNewTokens: 60 });
+  assert.equal([out[0].raw, out[3].raw], alone.map((p) => p.raw.trim()));
+});
+
+test("confidence: each chosen token's log-probability under the model, averaged over the call's tokens", () => {
+  const l = Float32Array.from([1, 2, 3]);
+  const z = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+  assert.ok(Math.abs(logProb(l, 2) - (3 - z)) < 1e-6);
+  assert.ok(Math.abs(logProb(Float32Array.from([1000, 0]), 1) + 1000) < 1e-3, 'stable for large logits');
+  const fc = tok0.specialId(SPECIAL.functioncall);
+  // a thought's tokens before <functioncall> do not count
+  assert.ok(Math.abs(callConfidence(tok0, { ids: [5, fc, 7], logprobs: [Math.log(0.01), Math.log(0.5), Math.log(0.5)] }) - 0.5) < 1e-9);
+  assert.is(callConfidence(tok0, { ids: [5, 6], logprobs: [0, 0] }), 0);
+  // decodeAnswers' log-probabilities are those of the tokens written, one per token
+  const { tok, model } = tinyModel('logprobs');
+  const [a] = decodeAnswers(model, tok, ['lock the doors'], { decoding: 'schema', maxNewTokens: 40 });
+  assert.is(a.logprobs.length, a.ids.length);
+  assert.ok(a.logprobs.every((x) => x <= 0 && Number.isFinite(x)));
+});
+
+const tok0 = trainFcTokenizer(generateRecords(100, 'tok0'), 330);
+
+test("the loop's grammar: a thought first, and <observation> where a whole call's end would be", () => {
+  const { tok } = tinyModel('loop');
+  const m = (s: string) => s.replace(/<thought>/g, SPECIAL_MARK[SPECIAL.thought]).replace(/<functioncall>/g, SPECIAL_MARK[SPECIAL.functioncall])
+    .replace(/<observation>/g, SPECIAL_MARK[SPECIAL.observation]);
+  const call = `<functioncall> {"name": "lock_doors", "arguments": "{'lock_state': 'lock'}"} `;
+  assert.not.ok(isCallPrefix(m(`<thought> the user wants it locked ${call}`)), 'the plain grammar has no thought');
+  const obs = tok.specialId(SPECIAL.observation);
+  const pick = constrainedPick(tok, 'schema', 0, true)!;
+  const only = (id: number) => { const l = new Float32Array(tok.vocabSize).fill(-30); l[id] = 0; return l; };
+  const thought = tok.specialId(SPECIAL.thought);
+  assert.is(pick('lock the doors', [], only(thought)), thought, 'a thought may open the answer');
+  assert.is(pick('lock the doors', [thought, ...tok.encode(' locking ')], only(tok.specialId(SPECIAL.imEnd))) === tok.specialId(SPECIAL.imEnd), false, 'no other special token inside a thought');
+  const whole = tok.encode(call);
+  assert.is(pick('lock the doors', [thought, ...tok.encode(' locking '), ...whole], only(obs)), obs, '<observation> after a whole call');
+  assert.is(pick('lock the doors', whole.slice(0, -4), only(obs)) === obs, false, 'not inside a call');
 });
 
 test.run();

@@ -4,11 +4,11 @@
 // Exact match: same function name, same argument keys, equal values, where zone lists compare
 // as sets and strings ignore case (the original data is lowercase, a model may not be).
 import type { GPT } from '../model/gpt.ts';
-import { generate, mostLikelyAllowed } from '../model/generate.ts';
+import { generate, mostLikelyAllowed, sampleToken } from '../model/generate.ts';
 import { Tensor, ops } from '../engine/index.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
-import { SPECIAL, answerText, parseFunctionCall, promptFor, userText } from '../data/format.ts';
+import { SPECIAL, answerText, encodePrompt, parseFunctionCall, userText } from '../data/format.ts';
 import type { ArgValue, FunctionCall } from '../data/vehicle_api.ts';
 import { SPECIAL_MARK, isCallPrefix, openFreeText } from '../data/call_grammar.ts';
 
@@ -33,6 +33,8 @@ export interface Prediction {
   /** the generated answer text, up to and including the end token if produced */
   raw: string;
   call: FunctionCall | null;
+  /** how sure the model is of its call, 0..1 (callConfidence); 0 when nothing was called */
+  confidence?: number;
 }
 
 /**
@@ -55,22 +57,77 @@ export interface PredictOptions {
 /** Greedy function calls for many commands, decoded in batches with the KV cache. */
 export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opts: PredictOptions = {}): Prediction[] {
   const batchSize = opts.batchSize ?? 32;
-  const maxNew = opts.maxNewTokens ?? 96;
-  const stop = [tok.specialId(SPECIAL.endoftext)];
-  const choose = constrainedPick(tok, opts.decoding ?? 'free', stop[0]);
+  // a batch of 0 would never advance the loop below: predict and eval would hang
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`predict: batch size must be a positive integer, got ${batchSize}`);
   const out: Prediction[] = [];
   for (let i = 0; i < commands.length; i += batchSize) {
     const chunk = commands.slice(i, i + batchSize);
-    const prompts = chunk.map((c) => tok.encode(promptFor(c)));
-    const pick = choose && ((row: number, sofar: number[], logits: Float32Array) => choose(chunk[row], sofar, logits));
-    const generated = generate(model, prompts, maxNew, { temperature: 0, stopTokens: stop, pick });
-    generated.forEach((ids, j) => {
-      const raw = tok.decode(ids);
-      out.push({ user: chunk[j], raw, call: parseFunctionCall(raw) });
+    const answers = decodeAnswers(model, tok, chunk, { decoding: opts.decoding, maxNewTokens: opts.maxNewTokens });
+    answers.forEach((a, j) => {
+      const raw = tok.decode(a.ids);
+      out.push({ user: chunk[j], raw, call: parseFunctionCall(raw), confidence: callConfidence(tok, a) });
     });
     opts.onProgress?.(Math.min(i + batchSize, commands.length), commands.length);
   }
   return out;
+}
+
+export interface DecodeOptions {
+  decoding?: Decoding;
+  maxNewTokens?: number;
+  /** a row stops after one of these; default <|endoftext|> */
+  stopTokens?: number[];
+  /** the Thought -> Act -> Observe format: a thought may come first, <observation> ends the call (constrainedPick) */
+  loop?: boolean;
+}
+
+/** One decoded answer: its token ids, and each one's log-probability under the model. */
+export interface Answer {
+  ids: number[];
+  logprobs: number[];
+}
+
+/**
+ * Greedy answers to commands (one batch), each token chosen as the decoding says. Each chosen
+ * token's log-probability is read from the model's own distribution, before any constraint:
+ * how likely the model itself finds what was written (callConfidence).
+ */
+export function decodeAnswers(model: GPT, tok: Tokenizer, commands: string[], opts: DecodeOptions = {}): Answer[] {
+  const maxNew = opts.maxNewTokens ?? 96;
+  if (!Number.isInteger(maxNew) || maxNew < 1) throw new Error(`predict: max new tokens must be a positive integer, got ${maxNew}`);
+  const stop = opts.stopTokens ?? [tok.specialId(SPECIAL.endoftext)];
+  const choose = constrainedPick(tok, opts.decoding ?? 'free', tok.specialId(SPECIAL.endoftext), opts.loop ?? false);
+  const logprobs = commands.map((): number[] => []);
+  const pick = (row: number, sofar: number[], logits: Float32Array) => {
+    const id = choose === undefined ? sampleToken(logits, { temperature: 0 }) : choose(commands[row], sofar, logits);
+    logprobs[row].push(logProb(logits, id));
+    return id;
+  };
+  const generated = generate(model, commands.map((c) => encodePrompt(tok, c)), maxNew, { temperature: 0, stopTokens: stop, pick });
+  // a finished row can still be run along (generate's window-full path): its extra picks come after its own
+  return generated.map((ids, row) => ({ ids, logprobs: logprobs[row].slice(0, ids.length) }));
+}
+
+/** log softmax(logits)[id], computed stably (max subtracted). */
+export function logProb(logits: Float32Array, id: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return logits[id] - max - Math.log(sum);
+}
+
+/**
+ * How sure the model is of the call it wrote: the geometric mean of its tokens' probabilities,
+ * exp(mean log-probability), from <functioncall> to the end (a thought before it is words, not
+ * the call). 1 when every token was certain; a command that is no car command makes the model
+ * unsure which function and values to write. 0 when there is no <functioncall>.
+ */
+export function callConfidence(tok: Tokenizer, a: Answer): number {
+  const from = a.ids.indexOf(tok.specialId(SPECIAL.functioncall));
+  if (from === -1) return 0;
+  const lp = a.logprobs.slice(from);
+  return Math.exp(lp.reduce((x, y) => x + y, 0) / lp.length);
 }
 
 /**
@@ -81,18 +138,20 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
  * least half its probability. Greedy alone ends it whenever the quote beats the single most
  * likely next token, and a small model unsure how a long name goes on ("Falls"? "Fork"?) spreads
  * its probability over several and cuts "9143 Canyon Ave, Dolphin Falls" short.
+ * With `loop` the answer may be the Thought -> Act -> Observe loop's first part (loopCallText).
  */
-export function constrainedPick(tok: Tokenizer, decoding: Decoding, stop: number): ((command: string, sofar: number[], logits: Float32Array) => number) | undefined {
+export function constrainedPick(tok: Tokenizer, decoding: Decoding, stop: number, loop = false): ((command: string, sofar: number[], logits: Float32Array) => number) | undefined {
   if (!DECODINGS.includes(decoding)) throw new Error(`decoding must be one of ${DECODINGS.join(', ')}, got '${decoding}'`);
   if (decoding === 'free') return undefined;
   const closers = closingTokens(tok);
   return (command, sofar, logits) => {
     const g = { copyFrom: decoding === 'copy' ? command : undefined };
-    const ok = (id: number) => isCallPrefix(grammarText(tok, [...sofar, id]), g);
+    const fits = (text: string) => (loop ? loopFits(text, g) : isCallPrefix(text, g));
+    const ok = (id: number) => fits(grammarText(tok, [...sofar, id]));
     if (decoding !== 'copy') return mostLikelyAllowed(logits, ok, stop);
-    const text = grammarText(tok, sofar);
-    const copied = openFreeText(text, g);
-    if (copied === null || copied === '') return mostLikelyAllowed(logits, ok, stop); // not inside a copy, or nothing copied yet
+    const text = loop ? loopCallText(grammarText(tok, sofar)) : grammarText(tok, sofar);
+    const copied = text === null ? null : openFreeText(text, g);
+    if (text === null || copied === null || copied === '') return mostLikelyAllowed(logits, ok, stop); // not inside a copy, or nothing copied yet
     const ends = closers.get(text[text.length - copied.length - 1] === "'" ? "'" : '\\')!;
     const p = ops.softmax(new Tensor(logits, [logits.length])).data;
     let endMass = 0;
@@ -101,6 +160,37 @@ export function constrainedPick(tok: Tokenizer, decoding: Decoding, stop: number
     const way = mostLikelyAllowed(logits, (id) => ends.has(id) === ending && ok(id), -1);
     return way !== -1 ? way : mostLikelyAllowed(logits, ok, stop); // nothing goes on: the command ends here
   };
+}
+
+const MARK = {
+  thought: SPECIAL_MARK[SPECIAL.thought], functioncall: SPECIAL_MARK[SPECIAL.functioncall], observation: SPECIAL_MARK[SPECIAL.observation],
+  end: SPECIAL_MARK[SPECIAL.imEnd] + SPECIAL_MARK[SPECIAL.endoftext],
+};
+
+/**
+ * The loop's answer (data/agent.ts) starts "<thought> words <functioncall> ...": the text from
+ * <functioncall> on, which the call grammar reads; null while still in the thought.
+ */
+function loopCallText(text: string): string | null {
+  if (!text.startsWith(MARK.thought)) return text;
+  const at = text.indexOf(MARK.functioncall);
+  return at === -1 ? null : text.slice(at);
+}
+
+/**
+ * Does an answer so far fit the loop's first part: an optional thought (words, no special token
+ * but the <functioncall> that ends it), then a call whose <|im_end|><|endoftext|> may be
+ * <observation> instead (the car answers there, and generation stops)?
+ */
+function loopFits(text: string, g: { copyFrom?: string }): boolean {
+  const call = loopCallText(text);
+  const thought = call === null ? text.slice(1) : text.slice(1, text.length - call.length);
+  if (call !== text && /[\ue000-\ue0ff\uffff]/.test(thought)) return false;
+  if (call === null) return true;
+  const obs = call.indexOf(MARK.observation);
+  if (obs === -1) return isCallPrefix(call, g);
+  // the end token can only close a whole call: the call before <observation> must be complete
+  return obs === call.length - 1 && isCallPrefix(call.slice(0, obs) + MARK.end, g);
 }
 
 /** Token ids whose text starts a free-text value's closing quote, ' or \", by that first character. */
@@ -226,5 +316,17 @@ export function formatSamples(rows: EvalReport['rows'], header: string): string 
 
 /** One line of `npm run predict`: the arguments as a real JSON object, call null when nothing parsed. */
 export function predictionLine(p: Prediction): string {
-  return JSON.stringify({ user: p.user, call: p.call, raw: p.raw.trim() });
+  const confidence = p.confidence === undefined ? {} : { confidence: Number(p.confidence.toFixed(4)) };
+  return JSON.stringify({ user: p.user, call: p.call, ...confidence, raw: p.raw.trim() });
+}
+
+/**
+ * `npm run predict`'s output for input lines: one JSON line per line, in order, so output line n
+ * answers input line n. An empty line is not run through the model: call null and an error.
+ */
+export function predictLines(model: GPT, tok: Tokenizer, lines: string[], opts: PredictOptions = {}): string[] {
+  const commands = lines.map((l) => l.trim());
+  const preds = predictCalls(model, tok, commands.filter((c) => c !== ''), opts);
+  let next = 0;
+  return commands.map((c) => (c === '' ? JSON.stringify({ user: '', call: null, error: 'empty command' }) : predictionLine(preds[next++])));
 }
