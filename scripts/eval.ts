@@ -1,10 +1,11 @@
-// npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N] [--decoding=copy|schema|free]
+// npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N (0: all)] [--batch_size=32] [--decoding=copy|schema|free]
 // Exact-match accuracy of a fine-tuned model on data in the original format.
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { parseArgs, printConfig, runMain } from './cli.ts';
+import { validateSettings } from './validate.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
 import { loadFcDir, loadFcFile } from '../data/loader.ts';
-import { evaluateRecords, formatMismatchKinds, formatReport } from '../train/fc_eval.ts';
+import { DECODINGS, evaluateRecords, formatMismatchKinds, formatReport } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 import { Progress } from '../train/progress.ts';
 
@@ -12,13 +13,17 @@ const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit:
 
 runMain(() => {
   const cfg = parseArgs(defaults);
+  validateSettings('eval', cfg, { batch_size: 'positive integer', limit: 'non-negative integer', show_errors: 'non-negative integer', decoding: DECODINGS });
   if ((cfg.fc_data_dir === '') === (cfg.fc_file === '')) throw new Error('eval: give exactly one of --fc_data_dir=DIR (its validation files) or --fc_file=FILE');
   printConfig('eval', cfg);
   let records;
-  if (cfg.fc_file !== '') records = loadFcFile(cfg.fc_file, cfg.skip_bad).records;
-  else {
-    const d = loadFcDir(cfg.fc_data_dir, cfg.skip_bad);
-    if (d.val.length === 0) throw new Error(`eval: ${cfg.fc_data_dir} has no *val*.json or *test*.json file`);
+  if (cfg.fc_file !== '') {
+    records = loadFcFile(cfg.fc_file, cfg.skip_bad).records;
+    if (records.length === 0) throw new Error(`eval: ${cfg.fc_file} has no records`);
+  } else {
+    const d = loadFcDir(cfg.fc_data_dir, cfg.skip_bad, false);
+    if (d.valFiles.length === 0) throw new Error(`eval: ${cfg.fc_data_dir} has no *val*.json or *test*.json file of records`);
+    if (d.val.length === 0) throw new Error(`eval: ${d.valFiles.join(', ')} ${d.valFiles.length === 1 ? 'has' : 'have'} no records`);
     records = d.val;
   }
   if (cfg.limit > 0) records = records.slice(0, cfg.limit);
