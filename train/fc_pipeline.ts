@@ -197,6 +197,7 @@ interface FcData {
 function loadData(cfg: FcTrainConfig, log: Log): FcData {
   const data = loadFcDir(cfg.fc_data_dir, cfg.skip_bad);
   log(`data: ${data.train.length} training records from ${data.trainFiles.join(', ')}` + (data.skipped ? ` (${data.skipped} malformed records skipped)` : ''));
+  for (const { file, reason } of data.ignoredFiles) log(`data: not read: ${file} (${reason})`);
   let { train: trainRecords, val: valRecords } = data;
   if (valRecords.length === 0) {
     // no validation file: hold out a seeded random share of the training records
