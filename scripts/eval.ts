@@ -1,6 +1,9 @@
 // npm run eval -- [--out_dir=out/finetune] (--fc_data_dir=DIR | --fc_file=FILE) [--limit=N (0: all)] [--batch_size=32] [--decoding=copy|schema|free]
 // Exact-match accuracy of a fine-tuned model on data in the original format.
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { accuracyChart } from '../train/plot.ts';
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
 import { loadTrained } from '../train/fc_pipeline.ts';
@@ -9,7 +12,8 @@ import { DECODINGS, evaluateRecords, formatMismatchKinds, formatReport } from '.
 import type { Decoding } from '../train/fc_eval.ts';
 import { Progress } from '../train/progress.ts';
 
-const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5, decoding: 'copy' };
+// chart: where the per-function accuracy chart goes (default <out_dir>/eval.svg; 'none' writes none)
+const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5, decoding: 'copy', chart: '' };
 
 runMain(() => {
   const cfg = parseArgs(defaults);
@@ -35,6 +39,13 @@ runMain(() => {
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${formatReport(report)}\n`);
   console.log(`exact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%, function name: ${(100 * report.nameAccuracy).toFixed(1)}% (${seconds.toFixed(1)}s, ${(report.n / seconds).toFixed(1)} commands/s)`);
+  if (cfg.chart !== 'none') {
+    const chartPath = cfg.chart === '' ? join(cfg.out_dir, 'eval.svg') : cfg.chart;
+    const bars = [...report.perFunction].sort(([a], [b]) => a.localeCompare(b)).map(([label, f]) => ({ label, n: f.n, exact: f.exact / f.n, name: f.name / f.n }));
+    bars.push({ label: 'all', n: report.n, exact: report.exactAccuracy, name: report.nameAccuracy });
+    writeFileSync(chartPath, accuracyChart(`${cfg.fc_file !== '' ? basename(cfg.fc_file) : cfg.fc_data_dir}: exact match per function (${cfg.decoding} decoding)`, bars));
+    console.log(`per-function chart: ${chartPath}`);
+  }
   if (report.exact < report.n) console.log(`\nmismatches by kind (+key added, -key left out, ~key wrong value):\n${formatMismatchKinds(report.rows)}`);
   const errors = report.rows.filter((r) => !r.ok).slice(0, cfg.show_errors);
   if (errors.length > 0) {

@@ -100,3 +100,39 @@ export function lossChart(title: string, losses: Series[], rates: Series[]): str
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
+
+export interface Bar {
+  label: string;
+  /** how many examples */
+  n: number;
+  /** shares in [0, 1]: the exact match (dark) and the function name alone (light, behind it) */
+  exact: number;
+  name: number;
+}
+
+/** Horizontal bars, one per function: exact match in front of function-name accuracy, n beside each. */
+export function accuracyChart(title: string, bars: Bar[]): string {
+  const rowH = 18;
+  const labelW = 300;
+  const barW = 360;
+  const top = 44;
+  const H = top + bars.length * rowH + 40;
+  const W = labelW + barW + 110;
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`];
+  out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`);
+  for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+    const x = labelW + t * barW;
+    out.push(`<line x1="${x}" x2="${x}" y1="${top - 6}" y2="${top + bars.length * rowH}" stroke="#e4e4e4"/>`);
+    out.push(`<text x="${x}" y="${top + bars.length * rowH + 16}" text-anchor="middle">${t * 100}%</text>`);
+  }
+  bars.forEach((b, i) => {
+    const y = top + i * rowH;
+    out.push(`<text x="${labelW - 8}" y="${y + 13}" text-anchor="end">${esc(b.label)}</text>`);
+    out.push(`<rect x="${labelW}" y="${y + 2}" width="${(b.name * barW).toFixed(1)}" height="${rowH - 4}" fill="#aec7e8"><title>function name ${(100 * b.name).toFixed(1)}%</title></rect>`);
+    out.push(`<rect x="${labelW}" y="${y + 2}" width="${(b.exact * barW).toFixed(1)}" height="${rowH - 4}" fill="#1f77b4"><title>exact ${(100 * b.exact).toFixed(1)}%</title></rect>`);
+    out.push(`<text x="${labelW + barW + 6}" y="${y + 13}">${(100 * b.exact).toFixed(1)}%  n=${b.n}</text>`);
+  });
+  out.push(`<text x="${labelW}" y="${H - 6}" fill="#555">dark: exact match (name and every argument); light: name alone</text>`);
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
