@@ -12,7 +12,8 @@ import { generateRecords } from '../data/generator.ts';
 import { FcDataset } from '../data/dataset.ts';
 import { makeRng } from '../engine/random.ts';
 import { estimateCpuPeakFlops } from '../train/peakflops.ts';
-import { defaultFinetuneConfig, trainFcTokenizer } from '../train/fc_pipeline.ts';
+import { defaultFinetuneConfig } from '../train/stage_config.ts';
+import { trainFcTokenizer } from '../train/fc_data.ts';
 
 export interface StepRow {
   name: string;
@@ -37,7 +38,7 @@ const ft = defaultFinetuneConfig;
 export const WALKTHROUGH: StepModel = {
   vocab_size: ft.vocab_size, block_size: ft.block_size, n_layer: ft.n_layer, n_head: ft.n_head, n_embd: ft.n_embd, dropout: 0, bias: ft.bias, batch: ft.batch_size,
 };
-export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true, optimizer: ft.optimizer as 'adamw' | 'muon' };
+export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true, optimizer: ft.optimizer };
 
 function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
   const T = cfg.block_size;
@@ -63,7 +64,7 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], cfg.optimizer ?? 'adamw');
   const scaler = new GradScaler({ enabled: dtype === 'float16' });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
-  if (parallel !== null) opt.orthogonalise = parallel.orthogonalise; // as the trainer does
+  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise); // as the trainer does
   const nextBatch = cfg.finetune ? finetuneBatches(cfg) : (B: number, seed: number) => randomBatch(cfg, B, seed);
   let [savedPeak, tokens, flops] = [0, 0, 0];
   // the trainer's own step (train/step.ts), with its grad_clip of 1

@@ -34,6 +34,9 @@ const PATTERNS: Record<string, RegExp> = {
   trailing: /(?<=\p{L})'(?:s|t|re|ve|m|ll|d) ?|\p{L}+ ?|\p{N}|[^\s\p{L}\p{N}]+ ?|\s+/gu,
 };
 
+/** The pre-tokenizer patterns a tokenizer can be trained with (--tokenizer_pattern). */
+export const TOKENIZER_PATTERNS: readonly string[] = Object.keys(PATTERNS);
+
 export interface TokenizerJSON {
   type: 'byte-bpe';
   pattern: string;

@@ -7,7 +7,7 @@ setKernels(cpuKernels);
 
 export { Tensor, tensor, zeros, ones, full, arange, randn, rand, noGrad, isGradEnabled } from './tensor.ts';
 export * as ops from './ops/index.ts';
-export { AdamW, clipGradNorm } from './optim.ts';
+export { Optimizer, clipGradNorm } from './optim.ts';
 export type { ParamGroup } from './optim.ts';
 export { manualSeed, getRngState, setRngState, makeRng } from './random.ts';
 export { getKernels, setKernels } from './kernels.ts';

@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor, AdamW, clipGradNorm, ops } from './index.ts';
+import { tensor, Optimizer, clipGradNorm, ops } from './index.ts';
 
 const close = (a: number, b: number, tol = 1e-6) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
 test('AdamW first step by hand: p(1 - lr*wd) - lr * g / (|g| + eps)', () => {
   const p = tensor([0.5, -1.5], undefined, { requiresGrad: true });
   p.grad = Float32Array.from([0.2, -3]);
-  const opt = new AdamW([{ params: [p], weightDecay: 0.1 }], { lr: 0.01, betas: [0.9, 0.95], eps: 1e-8 });
+  const opt = new Optimizer([{ params: [p], weightDecay: 0.1 }], { lr: 0.01, betas: [0.9, 0.95], eps: 1e-8 });
   opt.step();
   assert.ok(close(p.data[0], 0.5 * (1 - 0.001) - 0.01 * 0.2 / (0.2 + 1e-8)));
   assert.ok(close(p.data[1], -1.5 * (1 - 0.001) + 0.01 * 3 / (3 + 1e-8)));
@@ -16,7 +16,7 @@ test('AdamW first step by hand: p(1 - lr*wd) - lr * g / (|g| + eps)', () => {
 test('AdamW: five steps on a quadratic match PyTorch formulas (float64 reference), per-group decay', () => {
   const w = tensor([1.0, -2.0, 0.3], undefined, { requiresGrad: true });
   const b = tensor([0.7], undefined, { requiresGrad: true });
-  const opt = new AdamW([{ params: [w], weightDecay: 0.1 }, { params: [b], weightDecay: 0 }], { lr: 0.05, betas: [0.9, 0.99], eps: 1e-8 });
+  const opt = new Optimizer([{ params: [w], weightDecay: 0.1 }, { params: [b], weightDecay: 0 }], { lr: 0.05, betas: [0.9, 0.99], eps: 1e-8 });
   // the reference, exactly torch.optim.AdamW's single-tensor path
   const ref = { p: [1.0, -2.0, 0.3, 0.7], m: [0, 0, 0, 0], v: [0, 0, 0, 0] };
   const wd = [0.1, 0.1, 0.1, 0];
@@ -42,7 +42,7 @@ test('AdamW: five steps on a quadratic match PyTorch formulas (float64 reference
 
 test('AdamW skips parameters without a gradient', () => {
   const p = tensor([1, 2], undefined, { requiresGrad: true });
-  new AdamW([{ params: [p], weightDecay: 0.1 }], { lr: 0.1 }).step();
+  new Optimizer([{ params: [p], weightDecay: 0.1 }], { lr: 0.1 }).step();
   assert.equal(Array.from(p.data), [1, 2]);
 });
 

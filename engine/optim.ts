@@ -1,7 +1,9 @@
-// Optimisation: AdamW with parameter groups (each with its own weight decay) and global
-// gradient-norm clipping, both as PyTorch defines them. A group may instead be updated by Muon
-// (engine/muon.ts), for weight matrices: GPT.configureOptimizers puts the blocks' matrices there
-// when asked for optimizer=muon, and everything else stays with AdamW.
+// Optimisation, as PyTorch defines it: an Optimizer over parameter groups, each with its own
+// weight decay, and global gradient-norm clipping. A group is updated by one of two rules:
+//   AdamW (the default): Adam's moments m and v, decoupled weight decay (the adamwStep kernel)
+//   Muon (muon: true):   for weight matrices, momentum orthogonalised by Newton-Schulz (engine/muon.ts)
+// GPT.configureOptimizers puts the blocks' matrices in a Muon group when asked for optimizer=muon;
+// everything else stays with AdamW.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
 import { muonMomentum, muonApply, orthogonaliseHere, MUON_MOMENTUM } from './muon.ts';
@@ -32,15 +34,15 @@ interface MuonWork {
   o: Float32Array;
 }
 
-export class AdamW {
+export class Optimizer {
   lr: number;
   beta1: number;
   beta2: number;
   eps: number;
   readonly groups: ParamGroup[];
   readonly state = new Map<Tensor, AdamState>();
-  /** who runs the Newton-Schulz iterations of the Muon matrices (the trainer shares them with its workers) */
-  orthogonalise: Orthogonaliser = orthogonaliseHere;
+  /** who runs the Newton-Schulz iterations of the Muon matrices: this thread, unless shareOrthogonalisation says otherwise */
+  private orthogonalise: Orthogonaliser = orthogonaliseHere;
   private readonly muonWork = new Map<Tensor, MuonWork>();
 
   constructor(groups: ParamGroup[], opts: AdamWOptions) {
@@ -55,37 +57,49 @@ export class AdamW {
 
   /**
    * Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch.
-   * Muon matrices go in three phases: momentum for each, then all their Newton-Schulz iterations at
-   * once (so they can be shared across threads), then the weight updates.
+   * AdamW parameters one by one; Muon matrices in three phases: momentum for each, then all their
+   * Newton-Schulz iterations at once (so they can be shared across threads), then the updates.
    */
   step(): void {
-    const k = getKernels();
     const muon: Array<{ p: Tensor; weightDecay: number; job: NsJob }> = [];
     for (const group of this.groups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
-        let s = this.state.get(p);
-        if (s === undefined) {
-          s = { m: new Float32Array(p.size), v: new Float32Array(p.size), step: 0 };
-          this.state.set(p, s);
-        }
+        const s = this.stateOf(p);
         s.step++;
-        if (group.muon) {
-          const w = this.work(p);
-          muonMomentum(p.grad, s.m, w.u, MUON_MOMENTUM);
-          muon.push({ p, weightDecay: group.weightDecay, job: { input: w.u, output: w.o, rows: p.shape[0], cols: p.shape[1] } });
-          continue;
-        }
-        k.adamwStep(p.data, p.grad, s.m, s.v, {
-          lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: group.weightDecay, step: s.step,
-        });
+        if (group.muon) muon.push({ p, weightDecay: group.weightDecay, job: this.muonMomentum(p, s) });
+        else this.adamwUpdate(p, s, group.weightDecay);
       }
     }
     if (muon.length === 0) return;
     this.orthogonalise(muon.map((m) => m.job));
-    for (const { p, weightDecay, job } of muon) {
-      muonApply(p.data, job.output, { lr: this.lr, weightDecay, rows: job.rows, cols: job.cols });
+    for (const { p, weightDecay, job } of muon) muonApply(p.data, job.output, { lr: this.lr, weightDecay, rows: job.rows, cols: job.cols });
+  }
+
+  /** Run the Muon matrices' Newton-Schulz iterations with `orthogonalise` (e.g. shared by a trainer's threads) instead of on this thread. */
+  shareOrthogonalisation(orthogonalise: Orthogonaliser): void {
+    this.orthogonalise = orthogonalise;
+  }
+
+  private stateOf(p: Tensor): AdamState {
+    let s = this.state.get(p);
+    if (s === undefined) {
+      s = { m: new Float32Array(p.size), v: new Float32Array(p.size), step: 0 };
+      this.state.set(p, s);
     }
+    return s;
+  }
+
+  /** AdamW: m, v <- Adam's moments of the gradient; p <- p - lr * (m_hat / (sqrt(v_hat) + eps) + wd * p). */
+  private adamwUpdate(p: Tensor, s: AdamState, weightDecay: number): void {
+    getKernels().adamwStep(p.data, p.grad!, s.m, s.v, { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay, step: s.step });
+  }
+
+  /** Muon's first phase: momentum in s.m (its v stays 0), the look-ahead u to orthogonalise. */
+  private muonMomentum(p: Tensor, s: AdamState): NsJob {
+    const w = this.work(p);
+    muonMomentum(p.grad!, s.m, w.u, MUON_MOMENTUM);
+    return { input: w.u, output: w.o, rows: p.shape[0], cols: p.shape[1] };
   }
 
   private work(p: Tensor): MuonWork {

@@ -15,7 +15,7 @@
 // whose save id matches checkpoint.json, and refuses a file that belongs to no save it names.
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdamW } from '../engine/index.ts';
+import type { Optimizer } from '../engine/index.ts';
 import type { GPTConfig } from './config.ts';
 import { GPT } from './gpt.ts';
 import { encodeSafetensors, readSafetensors } from './safetensors.ts';
@@ -85,7 +85,7 @@ function writeCheckpointFiles(dir: string, files: Array<[string, Uint8Array | st
   for (const [name] of jsonLast) renameSync(join(dir, `${name}.tmp`), join(dir, name));
 }
 
-export function saveCheckpoint(dir: string, model: GPT, optimizer: AdamW | null, info: CheckpointInfo): void {
+export function saveCheckpoint(dir: string, model: GPT, optimizer: Optimizer | null, info: CheckpointInfo): void {
   const saveId = `${Date.now().toString(36)}-${process.pid}-${Math.floor(performance.now() * 1000).toString(36)}`;
   const meta = { format: 'pt', save_id: saveId };
   const weights = new Map<string, StoredTensor>();
@@ -238,7 +238,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
 }
 
 /** Restore AdamW's moments and step counts for `model`'s parameters, from the same save as checkpoint.json. */
-export function loadOptimizerState(dir: string, model: GPT, optimizer: AdamW): void {
+export function loadOptimizerState(dir: string, model: GPT, optimizer: Optimizer): void {
   const path = join(dir, 'optimizer.safetensors');
   const file = readCheckpointFile(dir, 'optimizer.safetensors', readCheckpointInfo(dir).save_id);
   let steps: Record<string, number>;

@@ -4,7 +4,7 @@
 //
 // Parameter names are GPT-2's (transformer.h.0.attn.c_attn.weight, ...) and Linear weights are
 // stored (out, in) like PyTorch's nn.Linear, so checkpoints interoperate with nanoGPT.
-import { Tensor, zeros, ones, randn, ops, AdamW } from '../engine/index.ts';
+import { Tensor, zeros, ones, randn, ops, Optimizer } from '../engine/index.ts';
 import type { ParamGroup } from '../engine/index.ts';
 import type { GPTConfig } from './config.ts';
 import { validateGPTConfig } from './config.ts';
@@ -314,6 +314,15 @@ export class GPT {
     return nonEmbedding ? n - this.wpe.size : n;
   }
 
+  /** A new dropout rate for the embeddings, every attention and every MLP (nanoGPT allows it when fine-tuning). */
+  setDropout(p: number): void {
+    this.config.dropout = p;
+    for (const b of this.h) {
+      b.attn.dropout = p;
+      b.mlp.dropout = p;
+    }
+  }
+
   /** Shrink the context window (e.g. to fine-tune a model pretrained with a longer one). */
   cropBlockSize(blockSize: number): void {
     if (blockSize > this.config.block_size) throw new Error(`cropBlockSize: ${blockSize} is larger than the current block_size ${this.config.block_size}`);
@@ -327,14 +336,14 @@ export class GPT {
    * MLP) are updated by Muon instead (engine/muon.ts), with the same learning rate and decay.
    * With LoRA, only the adapters are optimised, always by AdamW.
    */
-  configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number], optimizer: 'adamw' | 'muon' = 'adamw'): AdamW {
+  configureOptimizers(weightDecay: number, learningRate: number, betas: [number, number], optimizer: 'adamw' | 'muon' = 'adamw'): Optimizer {
     const params = this.lora === null ? this.parameters() : [...this.namedAdapters().values()];
     const matrices = optimizer === 'muon' && this.lora === null ? this.blockMatrices() : [];
     const decay = params.filter((p) => p.ndim >= 2 && !matrices.includes(p));
     const noDecay = params.filter((p) => p.ndim < 2);
     const groups: ParamGroup[] = [{ params: decay, weightDecay }, { params: noDecay, weightDecay: 0 }];
     if (matrices.length > 0) groups.unshift({ params: matrices, weightDecay, muon: true });
-    return new AdamW(groups, { lr: learningRate, betas });
+    return new Optimizer(groups, { lr: learningRate, betas });
   }
 
   /** The weight matrices inside the blocks: attention's c_attn and c_proj, the MLP's c_fc and c_proj. */

@@ -10,13 +10,13 @@ import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Nod
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
-import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadTrained } from '../train/load_trained.ts';
 import { DEFAULT_MIN_CONFIDENCE, runTurn } from '../train/agent_loop.ts';
 import { DECODINGS } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
 
-const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy', min_confidence: DEFAULT_MIN_CONFIDENCE };
+const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy' as Decoding, min_confidence: DEFAULT_MIN_CONFIDENCE };
 
 runMain(async () => {
   const cfg = parseArgs(defaults);
@@ -27,7 +27,7 @@ runMain(async () => {
   const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
   if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}). Ctrl-D to quit.\n${car.summary()}\n`);
   if (tty) rl.setPrompt('you> '), rl.prompt();
-  const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding as Decoding, minConfidence: cfg.min_confidence };
+  const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding, minConfidence: cfg.min_confidence };
   for await (const line of rl) {
     const command = line.trim();
     if (command !== '') {

@@ -5,7 +5,8 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrainArgs } from './cli.ts';
-import { defaultFinetuneConfig, defaultPrepareConfig, prepareData, runFinetune } from '../train/fc_pipeline.ts';
+import { defaultFinetuneConfig, defaultPrepareConfig } from '../train/stage_config.ts';
+import { prepareData, runFinetune } from '../train/fc_pipeline.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cli-'));
 
@@ -34,7 +35,7 @@ test('the walkthrough checks every stage\'s settings before the first stage runs
   const dataDir = join(root, 'walk-data');
   const r = spawnSync('npm', ['run', '-s', 'train', '--', `--prepare.data_dir=${dataDir}`, '--finetune.decoding=bogus'], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
   assert.is(r.status, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /error: config: --decoding must be one of free, schema, copy, got "bogus"/);
+  assert.match(r.stderr, /error: config: --decoding must be one of free, schema, copy, got 'bogus'/);
   assert.ok(!existsSync(dataDir), 'no data was generated');
 });
 

@@ -6,14 +6,14 @@ import { basename, join } from 'node:path';
 import { accuracyChart } from '../train/plot.ts';
 import { parseArgs, printConfig, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
-import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadTrained } from '../train/load_trained.ts';
 import { loadFcDir, loadFcFile } from '../data/loader.ts';
 import { DECODINGS, evaluateRecords, formatMismatchKinds, formatReport } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 import { Progress } from '../train/progress.ts';
 
 // chart: where the per-function accuracy chart goes (default <out_dir>/eval.svg; 'none' writes none)
-const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5, decoding: 'copy', chart: '' };
+const defaults = { out_dir: 'out/finetune', fc_data_dir: '', fc_file: '', limit: 0, batch_size: 32, skip_bad: false, show_errors: 5, decoding: 'copy' as Decoding, chart: '' };
 
 runMain(() => {
   const cfg = parseArgs(defaults);
@@ -34,7 +34,7 @@ runMain(() => {
   const { model, tokenizer } = loadTrained(cfg.out_dir);
   const progress = new Progress(records.length, 'eval');
   const t0 = performance.now();
-  const report = evaluateRecords(model, tokenizer, records, { batchSize: cfg.batch_size, decoding: cfg.decoding as Decoding, onProgress: (done) => progress.update(done, '') });
+  const report = evaluateRecords(model, tokenizer, records, { batchSize: cfg.batch_size, decoding: cfg.decoding, onProgress: (done) => progress.update(done, '') });
   progress.done();
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${formatReport(report)}\n`);

@@ -5,7 +5,8 @@
 // end of the current iteration, then exits 130 (143).
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { exitAfterSignal, parseTrainArgs, printConfig, runMain } from './cli.ts';
-import { defaultFinetuneConfig, runFinetune, validateFcConfig } from '../train/fc_pipeline.ts';
+import { defaultFinetuneConfig, validateFcConfig } from '../train/stage_config.ts';
+import { runFinetune } from '../train/fc_pipeline.ts';
 import { formatReport } from '../train/fc_eval.ts';
 
 runMain(async () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { prepareData, runFinetune, defaultFinetuneConfig } from '../train/fc_pipeline.ts';
+import { prepareData, runFinetune } from '../train/fc_pipeline.ts';
+import { defaultFinetuneConfig } from '../train/stage_config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'predict-'));
 const model = join(dir, 'model');

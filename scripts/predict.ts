@@ -10,18 +10,18 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
-import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadTrained } from '../train/load_trained.ts';
 import { DECODINGS, predictLines } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 
-const defaults = { out_dir: 'out/finetune', file: '', batch_size: 32, decoding: 'copy' };
+const defaults = { out_dir: 'out/finetune', file: '', batch_size: 32, decoding: 'copy' as Decoding };
 
 runMain(async () => {
   const cfg = parseArgs(defaults);
   validateSettings('predict', cfg, { batch_size: 'positive integer', decoding: DECODINGS });
   const { model, tokenizer } = loadTrained(cfg.out_dir);
   const predict = (lines: string[]) => {
-    for (const line of predictLines(model, tokenizer, lines, { batchSize: cfg.batch_size, decoding: cfg.decoding as Decoding })) console.log(line);
+    for (const line of predictLines(model, tokenizer, lines, { batchSize: cfg.batch_size, decoding: cfg.decoding })) console.log(line);
   };
   if (cfg.file !== '') {
     let text: string;

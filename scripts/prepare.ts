@@ -2,7 +2,8 @@
 // Generates function-calling examples in the original format and trains the tokenizer.
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { parseArgs, printConfig, runMain } from './cli.ts';
-import { defaultPrepareConfig, prepareData } from '../train/fc_pipeline.ts';
+import { defaultPrepareConfig } from '../train/stage_config.ts';
+import { prepareData } from '../train/fc_pipeline.ts';
 
 runMain(() => {
   const cfg = parseArgs(defaultPrepareConfig);

@@ -3,7 +3,8 @@
 // Ctrl-C (or SIGTERM) saves a checkpoint at the end of the current iteration, then exits 130 (143).
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { exitAfterSignal, parseTrainArgs, printConfig, runMain } from './cli.ts';
-import { defaultPretrainConfig, runPretrain, validateFcConfig } from '../train/fc_pipeline.ts';
+import { defaultPretrainConfig, validateFcConfig } from '../train/stage_config.ts';
+import { runPretrain } from '../train/fc_pipeline.ts';
 
 runMain(async () => {
   const cfg = parseTrainArgs(defaultPretrainConfig);

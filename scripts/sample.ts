@@ -5,7 +5,7 @@ import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Nod
 import { readFileSync } from 'node:fs';
 import { parseArgs, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
-import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadTrained } from '../train/load_trained.ts';
 import { generate } from '../model/generate.ts';
 import { manualSeed } from '../engine/index.ts';
 import { SPECIAL } from '../data/format.ts';

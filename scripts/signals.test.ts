@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPrepareConfig, prepareData } from '../train/fc_pipeline.ts';
+import { defaultPrepareConfig } from '../train/stage_config.ts';
+import { prepareData } from '../train/fc_pipeline.ts';
 import { loadCheckpoint } from '../model/checkpoint.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'signals-'));

@@ -8,11 +8,12 @@
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { parseOverrides } from '../train/config.ts';
 import { exitAfterSignal, runMain, withScaledIntervals } from './cli.ts';
-import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, prepareData, runPretrain, runFinetune, validateFcConfig, validatePrepareConfig } from '../train/fc_pipeline.ts';
+import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, validateFcConfig, validatePrepareConfig } from '../train/stage_config.ts';
+import { prepareData, runPretrain, runFinetune } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
 import { formatReport } from '../train/fc_eval.ts';
-import { loadTrained } from '../train/fc_pipeline.ts';
+import { loadTrained } from '../train/load_trained.ts';
 import { attentionMaps, attentionSvg } from '../model/attention_map.ts';
 import type { FcRecord } from '../data/format.ts';
 import { writeFileSync } from 'node:fs';

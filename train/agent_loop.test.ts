@@ -11,7 +11,8 @@ import { SPECIAL_TOKENS } from '../data/format.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
 import { NOT_UNDERSTOOD, runTurn } from './agent_loop.ts';
-import { prepareData, runFinetune, defaultFinetuneConfig } from './fc_pipeline.ts';
+import { prepareData, runFinetune } from './fc_pipeline.ts';
+import { defaultFinetuneConfig } from './stage_config.ts';
 
 test('a turn with an untrained model never crashes: no call, or a call the car rejects', () => {
   const records = generateAgentRecords(100, 'loop');

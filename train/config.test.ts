@@ -19,10 +19,12 @@ test('unknown key lists the valid keys; wrong types and malformed flags are erro
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--batch_size=four']), /batch_size must be a number, got 'four'/);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--bias=yes']), /bias must be true or false, got 'yes'/);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['batch_size=4']), /expected --key=value, got 'batch_size=4'/);
-  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' }), /--init_from must be one of scratch, resume, pretrained, got "gpt2"/);
+  assert.throws(() => parseOverrides(defaultTrainConfig, ['--optimizer=sgd']), /--optimizer must be one of adamw, muon, got 'sgd'/);
+  assert.throws(() => parseOverrides({ decoding: 'copy' }, ['--decoding=greedy']), /--decoding must be one of free, schema, copy, got 'greedy'/); // any script's settings
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' as never }), /--init_from must be one of scratch, resume, pretrained, got "gpt2"/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'pretrained' }), /needs --pretrained_dir/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, batch_size: 0 }), /--batch_size must be a positive integer, got 0/);
-  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, optimizer: 'sgd' }), /--optimizer must be one of adamw, muon, got "sgd"/);
+  assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, optimizer: 'sgd' as never }), /--optimizer must be one of adamw, muon, got "sgd"/);
 });
 
 test('every range is checked before any work: learning rate, betas, warmup, dropout, widths', () => {

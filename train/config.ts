@@ -1,14 +1,37 @@
 // Training configuration, like nanoGPT's train.py globals: a typed object of defaults that any
 // `--key=value` on the command line overrides. Values are checked against the default's type,
-// and an unknown key is an error that lists the valid ones.
+// a setting with a fixed set of values (SETTING_CHOICES) against that set, and an unknown key is
+// an error that lists the valid ones.
 import { DTYPES } from '../engine/precision.ts';
+import type { Dtype } from '../engine/precision.ts';
 import { GPU_MODES } from '../engine/gpu/modes.ts';
+import type { GpuMode } from '../engine/gpu/modes.ts';
+import { TOKENIZER_PATTERNS } from '../data/tokenizer.ts';
+
+export const INIT_FROM = ['scratch', 'resume', 'pretrained'] as const;
+export const OPTIMIZERS = ['adamw', 'muon'] as const;
+export const DEVICES = ['cpu', 'gpu'] as const;
+export const LOSS_SCALING = ['auto', 'true', 'false'] as const;
+/**
+ * How answers are decoded (greedy in all three). free: the model's most likely token, always.
+ * schema: the most likely token that keeps the answer a valid call of the API. copy: schema, and
+ * free-text values (destination, track) copied from the command, ended where the model more
+ * likely than not ends them (train/fc_eval.ts constrainedPick, data/call_grammar.ts).
+ */
+export const DECODINGS = ['free', 'schema', 'copy'] as const;
+export type Decoding = (typeof DECODINGS)[number];
+
+/** Every setting, in any script, that takes one of a fixed set of values: the parser refuses others. */
+export const SETTING_CHOICES: Record<string, readonly string[]> = {
+  init_from: INIT_FROM, optimizer: OPTIMIZERS, device: DEVICES, gpu_mode: GPU_MODES, dtype: DTYPES, loss_scaling: LOSS_SCALING,
+  decoding: DECODINGS, tokenizer_pattern: TOKENIZER_PATTERNS,
+};
 
 export interface TrainConfig {
   // I/O
   out_dir: string;
   /** scratch: new model | resume: continue out_dir's checkpoint | pretrained: start from pretrained_dir's weights */
-  init_from: string;
+  init_from: (typeof INIT_FROM)[number];
   pretrained_dir: string;
   eval_interval: number;
   eval_iters: number;
@@ -27,7 +50,7 @@ export interface TrainConfig {
   dropout: number;
   bias: boolean;
   // optimizer: 'adamw', or 'muon' for the blocks' weight matrices and AdamW for the rest (engine/muon.ts)
-  optimizer: string;
+  optimizer: (typeof OPTIMIZERS)[number];
   learning_rate: number;
   max_iters: number;
   weight_decay: number;
@@ -49,14 +72,14 @@ export interface TrainConfig {
   /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only */
   workers: number;
   /** cpu: typed-array kernels (engine/cpu) | gpu: GPU.js kernels (engine/gpu) */
-  device: string;
+  device: (typeof DEVICES)[number];
   /** with device=gpu: auto | headlessgl | webgpu | webasm | cpu (GPU.js's own modes) */
-  gpu_mode: string;
+  gpu_mode: GpuMode;
   // mixed precision (engine/precision.ts, engine/grad_scaler.ts)
   /** float32 | float16 | bfloat16: how matmul inputs and the activations kept for backward are stored */
-  dtype: string;
+  dtype: Dtype;
   /** dynamic loss scaling: auto (on for float16 only), true or false */
-  loss_scaling: string;
+  loss_scaling: (typeof LOSS_SCALING)[number];
   init_scale: number;
   growth_factor: number;
   backoff_factor: number;
@@ -143,6 +166,8 @@ export function parseOverrides<T extends object>(defaults: T, argv: string[]): T
     const [, key, raw] = m;
     if (!(key in config)) throw new Error(`config: unknown key '${key}'. Valid keys: ${valid.join(', ')}`);
     config[key] = parseValue(key, raw, config[key]);
+    const choices = SETTING_CHOICES[key];
+    if (choices !== undefined && !choices.includes(raw)) throw new Error(`config: --${key} must be one of ${choices.join(', ')}, got '${raw}'`);
   }
   return config as T;
 }
@@ -252,13 +277,13 @@ export class ConfigCheck {
  */
 export function validateTrainConfig(c: TrainConfig): void {
   const check = new ConfigCheck(c as unknown as Record<string, unknown>);
-  check.oneOf('init_from', ['scratch', 'resume', 'pretrained']);
+  check.oneOf('init_from', INIT_FROM);
   if (c.init_from === 'pretrained' && c.pretrained_dir === '') throw new Error('config: init_from=pretrained needs --pretrained_dir=DIR');
   if (c.out_dir === '') throw new Error('config: --out_dir must not be empty');
   for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers', 'n_layer', 'n_head', 'n_embd', 'growth_interval', 'lora_rank'] as const) check.int(key);
   for (const key of ['max_iters', 'warmup_iters', 'lr_decay_iters', 'sample_interval'] as const) check.int(key, 0);
   if (c.n_embd % c.n_head !== 0) throw new Error(`config: --n_embd (${c.n_embd}) must be a multiple of --n_head (${c.n_head})`);
-  check.oneOf('optimizer', ['adamw', 'muon']).oneOf('device', ['cpu', 'gpu']).oneOf('gpu_mode', GPU_MODES).oneOf('dtype', DTYPES).oneOf('loss_scaling', ['auto', 'true', 'false']);
+  check.oneOf('optimizer', OPTIMIZERS).oneOf('device', DEVICES).oneOf('gpu_mode', GPU_MODES).oneOf('dtype', DTYPES).oneOf('loss_scaling', LOSS_SCALING);
   check.above('learning_rate', 0).range('min_lr', 0).range('weight_decay', 0).range('grad_clip', 0);
   check.range('beta1', 0, 1, true).range('beta2', 0, 1, true).range('dropout', 0, 1, true).range('lora_dropout', 0, 1, true);
   check.range('max_seconds', 0).range('peak_flops', 0).above('lora_alpha', 0);

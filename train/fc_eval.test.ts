@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { callsMatch, callConfidence, constrainedPick, decodeAnswers, evaluateRecords, logProb, predictCalls, predictLines, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
-import { trainFcTokenizer } from './fc_pipeline.ts';
+import { trainFcTokenizer } from './fc_data.ts';
 import { SPECIAL, parseFunctionCall, userText } from '../data/format.ts';
 import { SPECIAL_MARK, isCallPrefix } from '../data/call_grammar.ts';
 import { generateRecords } from '../data/generator.ts';

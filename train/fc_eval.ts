@@ -37,14 +37,11 @@ export interface Prediction {
   confidence?: number;
 }
 
-/**
- * How answers are decoded (greedy in all three). free: the model's most likely token, always.
- * schema: the most likely token that keeps the answer a valid call of the API. copy: schema, and
- * free-text values (destination, track) copied from the command, ended where the model more
- * likely than not ends them (constrainedPick). See data/call_grammar.ts.
- */
-export type Decoding = 'free' | 'schema' | 'copy';
-export const DECODINGS: readonly Decoding[] = ['free', 'schema', 'copy'];
+// How answers are decoded: the settings' choices live with the other settings (train/config.ts).
+import { DECODINGS } from './config.ts';
+import type { Decoding } from './config.ts';
+export { DECODINGS };
+export type { Decoding };
 
 export interface PredictOptions {
   batchSize?: number;

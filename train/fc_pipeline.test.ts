@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultFinetuneConfig, defaultPrepareConfig, loadTrained, prepareData, runFinetune, tokenizerFingerprint, trainFcTokenizer, validateFcConfig, validatePrepareConfig } from './fc_pipeline.ts';
+import { defaultFinetuneConfig, defaultPrepareConfig, validateFcConfig, validatePrepareConfig } from './stage_config.ts';
+import { loadTrained } from './load_trained.ts';
+import { prepareData, runFinetune } from './fc_pipeline.ts';
+import { tokenizerFingerprint, trainFcTokenizer } from './fc_data.ts';
 import { generateRecords } from '../data/generator.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'pipeline-'));
@@ -12,7 +15,7 @@ prepareData({ ...defaultPrepareConfig, data_dir: dataDir, num_train: 300, num_va
 
 /** A fine-tune from scratch small enough for a test. */
 const tiny = {
-  ...defaultFinetuneConfig, init_from: 'scratch', fc_data_dir: dataDir, n_layer: 1, n_head: 2, n_embd: 16, block_size: 128, batch_size: 4,
+  ...defaultFinetuneConfig, init_from: 'scratch' as const, fc_data_dir: dataDir, n_layer: 1, n_head: 2, n_embd: 16, block_size: 128, batch_size: 4,
   max_iters: 2, eval_interval: 2, eval_iters: 1, warmup_iters: 0, lr_decay_iters: 2, sample_interval: 0, eval_examples: 0, workers: 1, always_save_checkpoint: true,
 };
 
@@ -20,7 +23,7 @@ test('a bad setting is reported before any data is read or file written', async 
   const outDir = join(root, 'never');
   let message = '';
   try {
-    await runFinetune({ ...tiny, decoding: 'bogus', fc_data_dir: join(root, 'no-such-dir'), out_dir: outDir }, () => {});
+    await runFinetune({ ...tiny, decoding: 'bogus' as never, fc_data_dir: join(root, 'no-such-dir'), out_dir: outDir }, () => {});
   } catch (e) {
     message = (e as Error).message;
   }
@@ -28,7 +31,7 @@ test('a bad setting is reported before any data is read or file written', async 
   assert.ok(!existsSync(outDir));
   assert.throws(() => validateFcConfig({ ...tiny, val_fraction: 1 }), /--val_fraction must be in \[0, 1\)/);
   assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, num_train: 0 }), /prepare: --num_train must be a positive integer, got 0/);
-  assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, tokenizer_pattern: 'words' }), /--tokenizer_pattern must be one of digits, trailing, gpt2/);
+  assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, tokenizer_pattern: 'words' }), /--tokenizer_pattern must be one of gpt2, digits, trailing/);
 });
 
 test('the checkpoint records its tokenizer\'s fingerprint: a tokenizer of the same size swapped in is refused', async () => {

@@ -10,7 +10,7 @@
 // of its micro-batch's counted (not -1) targets, so a masked batch gives the same loss and
 // gradient however it is cut.
 import { clipGradNorm, resetSavedPeak, savedBytes } from '../engine/index.ts';
-import type { AdamW, GradScaler } from '../engine/index.ts';
+import type { GradScaler, Optimizer } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
 import type { Batch } from '../data/batch.ts';
 
@@ -81,7 +81,7 @@ export function forwardBackward(model: GPT, items: WorkItem[], lossScale = 1): I
  * The gradients were computed for loss * scale: divide it out, clip the global norm (0 = off),
  * and step, unless the scaler found an inf or NaN among them (then it skips and halves the scale).
  */
-export function optimizerStep(opt: AdamW, scaler: GradScaler, gradClip: number): void {
+export function optimizerStep(opt: Optimizer, scaler: GradScaler, gradClip: number): void {
   scaler.unscale(opt.params());
   if (gradClip > 0) clipGradNorm(opt.params(), gradClip);
   scaler.step(() => opt.step());
@@ -96,7 +96,7 @@ export interface StepResult extends ItemsResult {
 }
 
 /** One optimisation step over these micro-batches: zero the gradients, forward + backward (on `threads` if given), step. */
-export async function trainStep(model: GPT, opt: AdamW, scaler: GradScaler, batches: Batch[], gradClip: number, threads: ShardRunner | null = null): Promise<StepResult> {
+export async function trainStep(model: GPT, opt: Optimizer, scaler: GradScaler, batches: Batch[], gradClip: number, threads: ShardRunner | null = null): Promise<StepResult> {
   opt.zeroGrad();
   const result = threads === null
     ? forwardBackward(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale)

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPU } from 'gpu.js';
+import type { GpuMode } from '../engine/gpu/modes.ts';
 import { train, TrainingDiverged } from './trainer.ts';
 import type { BatchSource } from '../data/batch.ts';
 import { defaultTrainConfig } from './config.ts';
@@ -81,7 +82,7 @@ test('fine-tuning from a pretrained checkpoint and a clear error for a vocab mis
 });
 
 
-for (const optimizer of ['adamw', 'muon']) {
+for (const optimizer of ['adamw', 'muon'] as const) {
   test(`two worker threads give the loss curve of one (same global batch, masked targets), ${optimizer}`, async () => {
     const one = await train(config({ dropout: 0, max_iters: 8, optimizer }), toy, quiet);
     const two = await train(config({ dropout: 0, max_iters: 8, workers: 2, optimizer }), toy, quiet);
@@ -133,7 +134,7 @@ test('float16 training: loss scale and skipped steps on the log line, 1 and 2 th
 test('device=gpu: 20 steps give losses within 1e-4 of device=cpu, in every GPU.js mode that works here', async () => {
   const base = config({ dropout: 0 });
   const cpu = await train(base, toy, quiet);
-  const modes = ['webasm', ...(GPU.isHeadlessGLSupported ? ['headlessgl'] : [])];
+  const modes: GpuMode[] = ['webasm', ...(GPU.isHeadlessGLSupported ? ['headlessgl' as const] : [])];
   for (const gpu_mode of modes) {
     const lines: string[] = [];
     const gpu = await train({ ...base, device: 'gpu', gpu_mode, out_dir: `${base.out_dir}-${gpu_mode}` }, toy, { log: (l) => lines.push(l) });

@@ -15,10 +15,9 @@
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
 import { manualSeed, getRngState, setRngState, makeRng, noGrad, GradScaler, getDtype, setDtype, getKernels, setKernels } from '../engine/index.ts';
-import type { GpuMode } from '../engine/gpu/index.ts';
-import type { Dtype, GradScalerState } from '../engine/index.ts';
+import type { GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
-import type { AdamW } from '../engine/index.ts';
+import type { Optimizer } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
 import { saveCheckpoint, loadCheckpoint, loadOptimizerState, readCheckpointInfo } from '../model/checkpoint.ts';
@@ -104,8 +103,8 @@ export function withCheckpointShape<T extends TrainConfig>(cfg: T, log: (s: stri
 }
 
 /** The optimizer cfg.optimizer asks for; with Muon, the log says which tensors it updates. */
-function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): AdamW {
-  const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer as 'adamw' | 'muon');
+function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): Optimizer {
+  const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer);
   if (cfg.optimizer === 'muon') {
     const matrices = opt.groups.filter((g) => g.muon).flatMap((g) => g.params).length;
     log(matrices > 0 ? `optimizer: Muon for the blocks' ${matrices} weight matrices, AdamW for the embeddings, biases and LayerNorm gains` : 'optimizer: AdamW (LoRA adapters are trained with AdamW, not Muon)');
@@ -114,7 +113,7 @@ function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): 
 }
 
 /** Build (or load) the model and optimizer that init_from asks for. */
-function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: AdamW; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
+function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: Optimizer; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
   const modelArgs: GPTConfig = {
     block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
   };
@@ -131,11 +130,7 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
     throw new Error(`train: checkpoint in ${dir} has vocab_size ${info.model_config.vocab_size} but the data's tokenizer has ${vocabSize} tokens`);
   }
   // the shape comes from the checkpoint; dropout may change (as nanoGPT allows when fine-tuning)
-  model.config.dropout = cfg.dropout;
-  for (const b of model.h) {
-    b.attn.dropout = cfg.dropout;
-    b.mlp.dropout = cfg.dropout;
-  }
+  model.setDropout(cfg.dropout);
   if (cfg.block_size < model.config.block_size) model.cropBlockSize(cfg.block_size);
   if (cfg.lora && model.lora === null) {
     if (cfg.init_from !== 'pretrained') throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
@@ -211,13 +206,13 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   const previousKernels = getKernels();
   if (cfg.device === 'gpu') {
     const { createGpuKernels } = await import('../engine/gpu/index.ts'); // loaded only when asked for
-    const { kernels, device } = createGpuKernels(cfg.gpu_mode as GpuMode);
+    const { kernels, device } = createGpuKernels(cfg.gpu_mode);
     setKernels(kernels);
     log(`device gpu: GPU.js runs its kernels in ${device.mode} mode${device.note === '' ? '' : ` (${device.note})`}`);
   }
   // mixed precision: the storage dtype for this run (restored when training ends) and the loss scaler
   const previousDtype = getDtype();
-  setDtype(cfg.dtype as Dtype);
+  setDtype(cfg.dtype);
   const scaler = new GradScaler({
     enabled: usesLossScaling(cfg), initScale: cfg.init_scale, growthFactor: cfg.growth_factor, backoffFactor: cfg.backoff_factor, growthInterval: cfg.growth_interval,
   });
@@ -229,10 +224,10 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
   if (cfg.device === 'cpu') log(`kernels: cpu, matmul's micro-kernel ${simdKernel === 'wasm-simd-fma' ? 'WebAssembly SIMD with fused multiply-add (relaxed SIMD)' : simdKernel === 'wasm-simd' ? 'WebAssembly SIMD (multiply, then add: no relaxed SIMD here)' : 'plain TypeScript (no WebAssembly SIMD here)'}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
-  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? (cfg.gpu_mode as GpuMode) : null) : null;
+  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? cfg.gpu_mode : null) : null;
   if (parallel !== null) {
     log(`data parallel: each batch is split across ${parallel.threads} threads`);
-    opt.orthogonalise = parallel.orthogonalise; // Muon's Newton-Schulz too, when the run uses it
+    opt.shareOrthogonalisation(parallel.orthogonalise); // Muon's Newton-Schulz too, when the run uses it
   }
   // V8 collects garbage on helper threads of its own; with every core already training, they take
   // turns with the training threads and a step gets ~20% slower (bench/RESULTS.md). npm run
