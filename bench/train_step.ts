@@ -1,6 +1,6 @@
 // End to end: a training step (forward + backward + clip + AdamW, or Muon as the walkthrough fine-tunes) on a GPT, in tokens/s and MFU,
 // with one thread and with data-parallel workers; and greedy decoding speed with the KV cache.
-import { manualSeed, GradScaler, getDtype, setDtype } from '../engine/index.ts';
+import { manualSeed, GradScaler, withEngine, cpuKernels } from '../engine/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
@@ -57,9 +57,12 @@ function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
 
 /** The trainer's step (train/step.ts): forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
 export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
+  // the CPU kernels and this storage dtype for the row, as the trainer sets them for a run
+  return withEngine({ kernels: cpuKernels, dtype }, () => stepRow(name, cfg, workers, steps, dtype));
+}
+
+async function stepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype): Promise<StepRow> {
   manualSeed(0);
-  const previous = getDtype();
-  setDtype(dtype);
   const model = new GPT(cfg);
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], cfg.optimizer ?? 'adamw');
   const scaler = new GradScaler({ enabled: dtype === 'float16' });
@@ -88,7 +91,6 @@ export async function trainStepRow(name: string, cfg: StepModel, workers: number
     };
   } finally {
     await parallel?.close();
-    setDtype(previous);
   }
 }
 

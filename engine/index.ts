@@ -17,3 +17,5 @@ export { GradScaler } from './grad_scaler.ts';
 export type { GradScalerOptions, GradScalerState } from './grad_scaler.ts';
 export { setDtype, getDtype, withDtype, savedBytes, resetSavedPeak, DTYPES } from './precision.ts';
 export type { Dtype } from './precision.ts';
+export { withEngine } from './scope.ts';
+export type { EngineSettings } from './scope.ts';

@@ -1,5 +1,6 @@
-// The shape of a GPT, as nanoGPT's GPTConfig. Defaults are a small model that trains on a laptop
-// CPU in minutes; GPT-2 small would be block 1024, vocab 50304, 12 layers, 12 heads, 768 wide.
+// The shape of a GPT, as nanoGPT's GPTConfig. The defaults (train/config.ts) are a small model that
+// trains on a laptop CPU in minutes; GPT-2 small would be block 1024, vocab 50304, 12 layers, 12
+// heads, 768 wide.
 export interface GPTConfig {
   block_size: number;
   vocab_size: number;
@@ -11,15 +12,8 @@ export interface GPTConfig {
   bias: boolean;
 }
 
-export const defaultGPTConfig: GPTConfig = {
-  block_size: 128,
-  vocab_size: 512,
-  n_layer: 4,
-  n_head: 4,
-  n_embd: 128,
-  dropout: 0,
-  bias: true,
-};
+/** The shape a training run chooses (train/config.ts): the vocabulary's size comes from the data's tokenizer. */
+export type ModelShape = Omit<GPTConfig, 'vocab_size'>;
 
 export function validateGPTConfig(c: GPTConfig): void {
   for (const key of ['block_size', 'vocab_size', 'n_layer', 'n_head', 'n_embd'] as const) {

@@ -5,9 +5,11 @@
 // Prompts of different lengths decode together: the batch is padded on the right for the
 // first pass (causal attention means real tokens never see the padding), and from then on
 // each row writes its next key/value at its own position and attends only to its own prefix.
-import { Tensor, noGrad, ops, getKernels } from '../engine/index.ts';
+import { Tensor, noGrad, ops } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
-import type { GPT, Block, KVCache } from './gpt.ts';
+import type { GPT } from './gpt.ts';
+import { newCache } from './kv_cache.ts';
+import type { KVCache } from './kv_cache.ts';
 
 export interface GenerateOptions {
   /** 0 = greedy (argmax). Default 1. */
@@ -66,7 +68,7 @@ function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, o
   const done = new Array<boolean>(B).fill(false);
   // prompts longer than the window keep only their last block_size tokens, as nanoGPT crops
   const seqs = prompts.map((p) => p.slice(-blockSize));
-  const cache = newCache(model, B);
+  const cache = newCache(model.config, B);
 
   // first pass: all prompt tokens at once
   const T = Math.max(...seqs.map((s) => s.length));
@@ -101,61 +103,17 @@ function generateCached(model: GPT, prompts: number[][], maxNewTokens: number, o
   return out;
 }
 
-function newCache(model: GPT, batch: number): KVCache {
-  const { n_layer, block_size, n_embd } = model.config;
-  const size = batch * block_size * n_embd;
-  return {
-    k: Array.from({ length: n_layer }, () => new Float32Array(size)),
-    v: Array.from({ length: n_layer }, () => new Float32Array(size)),
-    batch,
-    capacity: block_size,
-  };
-}
-
 /**
- * Run T new tokens per row through the model; row b's tokens sit at positions start[b]..start[b]+T-1.
- * Their keys and values are stored in the cache. Returns logits (B, V) at position readAt[b] of each row.
+ * T new tokens per row through the model (GPT.forwardCached); row b's sit at positions
+ * start[b]..start[b]+T-1 and their keys and values go into the cache. Returns logits (B, V) at
+ * position readAt[b] of each row: only the positions whose next token is wanted meet the lm_head.
  */
 function forwardCached(model: GPT, idx: Int32Array, B: number, T: number, start: Int32Array, cache: KVCache, readAt: number[]): Float32Array {
-  const positions = new Int32Array(B * T).map((_, i) => start[Math.floor(i / T)] + (i % T));
-  let x = ops.add(ops.embedding(model.wte, idx, [B, T]), ops.embedding(model.wpe, positions, [B, T]));
-  model.h.forEach((block, layer) => {
-    x = blockCached(block, x, cache, layer, start);
-  });
-  x = model.ln_f.forward(x);
+  const x = model.forwardCached(idx, B, T, start, cache);
   const C = model.config.n_embd;
   const rows = new Float32Array(B * C);
   for (let b = 0; b < B; b++) rows.set(x.data.subarray((b * T + readAt[b]) * C, (b * T + readAt[b] + 1) * C), b * C);
   return ops.linear(new Tensor(rows, [B, C]), model.wte).data;
-}
-
-/** Block.forward, with attention reading keys and values from the cache. */
-function blockCached(block: Block, x: Tensor, cache: KVCache, layer: number, start: Int32Array): Tensor {
-  const [B, T, C] = x.shape;
-  const H = block.attn.nHead;
-  const D = C / H;
-  const cap = cache.capacity;
-  const [q, k, v] = block.attn.headsQKV(block.ln_1.forward(x));
-  const ck = cache.k[layer];
-  const cv = cache.v[layer];
-  const y = new Float32Array(B * H * T * D);
-  for (let b = 0; b < B; b++) {
-    // store this step's keys/values at the row's positions: cache layout (B, H, capacity, D)
-    for (let h = 0; h < H; h++) {
-      const src = (b * H + h) * T * D;
-      const dst = ((b * H + h) * cap + start[b]) * D;
-      ck.set(k.data.subarray(src, src + T * D), dst);
-      cv.set(v.data.subarray(src, src + T * D), dst);
-    }
-    // queries at start[b].. attend to keys 0..start[b]+i of this row
-    const rowQ = q.data.subarray(b * H * T * D, (b + 1) * H * T * D);
-    const rowK = ck.subarray(b * H * cap * D, (b + 1) * H * cap * D);
-    const rowV = cv.subarray(b * H * cap * D, (b + 1) * H * cap * D);
-    getKernels().attentionForward(rowQ, rowK, rowV, y.subarray(b * H * T * D, (b + 1) * H * T * D), null, H, T, start[b] + T, D, cap);
-  }
-  const merged = ops.reshape(ops.transpose(new Tensor(y, [B, H, T, D]), 1, 2), [B, T, C]);
-  x = ops.add(x, block.attn.c_proj.forward(merged));
-  return ops.add(x, block.mlp.forward(block.ln_2.forward(x), false));
 }
 
 /** The next token of row `row`: sampleToken, or what `pick` chooses. */

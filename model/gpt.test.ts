@@ -5,6 +5,7 @@ import type { Tensor } from '../engine/index.ts';
 import { relError } from '../engine/ops/testing.ts';
 import { GPT } from './gpt.ts';
 import { generate } from './generate.ts';
+import { newCache } from './kv_cache.ts';
 import type { GPTConfig } from './config.ts';
 
 const tiny: GPTConfig = { block_size: 16, vocab_size: 37, n_layer: 2, n_head: 2, n_embd: 24, dropout: 0, bias: true };
@@ -128,6 +129,22 @@ test('cropBlockSize shrinks the position table', () => {
   assert.equal(model.wpe.shape, [8, 24]);
   assert.equal(Array.from(model.wpe.data.subarray(3 * 24, 4 * 24)), row3);
   assert.throws(() => model.cropBlockSize(9), /cropBlockSize: 9 is larger/);
+});
+
+test('forwardCached: a sequence fed in two pieces through the cache gives the padded forward\'s outputs', () => {
+  manualSeed(4);
+  const model = new GPT(tiny);
+  model.eval();
+  const ids = Int32Array.from([3, 1, 4, 1, 5, 9, 2, 6]);
+  const whole = model.forwardCached(ids, 1, 8, Int32Array.from([0]), newCache(tiny, 1));
+  const cache = newCache(tiny, 1);
+  model.forwardCached(ids.subarray(0, 5), 1, 5, Int32Array.from([0]), cache);
+  const rest = model.forwardCached(ids.subarray(5), 1, 3, Int32Array.from([5]), cache);
+  const C = tiny.n_embd;
+  assert.ok(relError(rest.data, whole.data.subarray(5 * C)) < 1e-5, 'the last three positions through the cache');
+  // and the last position's logits are the padded forward's
+  const logits = ops.linear(ops.slice(whole, 1, 7, 8), model.wte);
+  assert.ok(relError(logits.data, model.forward(ids, 1, 8).logits.data) < 1e-6);
 });
 
 test('generate: cached equals uncached (greedy), for a batch of prompts of different lengths, past block_size', () => {

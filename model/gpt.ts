@@ -12,6 +12,8 @@ import { LoraAdapter } from './lora.ts';
 import type { LoraConfig } from './lora.ts';
 import { packBatch } from './packing.ts';
 import type { PackedLayout } from '../engine/ops/packed_attention.ts';
+import { cachedAttention } from './kv_cache.ts';
+import type { KVCache, LayerCache } from './kv_cache.ts';
 
 export class Linear {
   weight: Tensor;
@@ -44,14 +46,15 @@ export class LayerNorm {
   }
 }
 
-/** Keys and values of every layer, kept across generation steps (see model/generate.ts). */
-export interface KVCache {
-  /** per layer: (B, H, capacity, D) */
-  k: Float32Array[];
-  v: Float32Array[];
-  batch: number;
-  capacity: number;
-}
+/**
+ * What the positions of a batch attend to, in every layer:
+ * - padded: a (B, T) batch, each row to its own earlier positions (inference, unpacked training);
+ * - packed: the (R, C) rows of a packed batch, each sequence to itself (model/packing.ts);
+ * - cached: a few new positions per row, to their row's keys and values in the cache, which keeps
+ *   theirs for the next step (generation, model/kv_cache.ts).
+ */
+export type AttentionInput = { kind: 'padded' } | { kind: 'packed'; layout: PackedLayout } | { kind: 'cached'; cache: LayerCache; start: Int32Array };
+const PADDED: AttentionInput = { kind: 'padded' };
 
 export class CausalSelfAttention {
   c_attn: Linear;
@@ -70,17 +73,18 @@ export class CausalSelfAttention {
     this.dropout = config.dropout;
   }
 
-  /** x: (B, T, C), or the (R, C) rows of a packed batch with its layout (model/packing.ts). */
-  forward(x: Tensor, training: boolean, layout?: PackedLayout): Tensor {
-    if (layout !== undefined) {
+  /** x: (B, T, C), or the (R, C) rows of a packed batch; `input` says what each position attends to. */
+  forward(x: Tensor, training: boolean, input: AttentionInput = PADDED): Tensor {
+    if (input.kind === 'packed') {
       // packed rows: the op splits the columns into heads and keeps each sequence to itself
       const [q, k, v] = ops.split(this.c_attn.forward(x, training), this.nEmbd, 1);
-      return ops.dropout(this.c_proj.forward(ops.packedAttention(q, k, v, this.nHead, layout), training), this.dropout, training);
+      return ops.dropout(this.c_proj.forward(ops.packedAttention(q, k, v, this.nHead, input.layout), training), this.dropout, training);
     }
     const [B, T, C] = x.shape;
     const [q, k, v] = this.headsQKV(x, training);
-    // causal self-attention: (B, H, T, D) x (B, H, T, D) -> (B, H, T, D), fused, mask inside
-    const y = ops.causalAttention(q, k, v);
+    // causal self-attention: (B, H, T, D) x (B, H, T, D) -> (B, H, T, D), fused, mask inside;
+    // or, generating, the new positions against the keys and values cached before them
+    const y = input.kind === 'cached' ? cachedAttention(q, k, v, input.cache, input.start) : ops.causalAttention(q, k, v);
     // re-assemble all head outputs side by side, then project
     const merged = ops.reshape(ops.transpose(y, 1, 2), [B, T, C]);
     return ops.dropout(this.c_proj.forward(merged, training), this.dropout, training);
@@ -124,8 +128,8 @@ export class Block {
   }
 
   // pre-norm residual block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))
-  forward(x: Tensor, training: boolean, layout?: PackedLayout): Tensor {
-    x = ops.add(x, this.attn.forward(this.ln_1.forward(x), training, layout));
+  forward(x: Tensor, training: boolean, input: AttentionInput = PADDED): Tensor {
+    x = ops.add(x, this.attn.forward(this.ln_1.forward(x), training, input));
     return ops.add(x, this.mlp.forward(this.ln_2.forward(x), training));
   }
 }
@@ -190,10 +194,13 @@ export class GPT {
     if (idx.length !== B * T) throw new Error(`GPT.forward: ${idx.length} ids do not form a (${B}, ${T}) batch`);
     if (targets !== undefined && pack) {
       const packed = packBatch(idx, targets, B, T);
-      if (packed !== null) return this.headAndLoss(this.trunk(packed.ids, packed.positions, [packed.ids.length], packed.layout), packed.targets);
+      if (packed !== null) {
+        const input: AttentionInput = { kind: 'packed', layout: packed.layout };
+        return this.headAndLoss(this.trunk(packed.ids, packed.positions, [packed.ids.length], () => input), packed.targets);
+      }
     }
     const positions = new Int32Array(B * T).map((_, i) => i % T);
-    const x = this.trunk(idx, positions, [B, T]);
+    const x = this.trunk(idx, positions, [B, T], () => PADDED);
     if (targets !== undefined) return this.headAndLoss(x, targets);
     // inference: only the last position's logits are needed
     const last = ops.slice(x, 1, T - 1, T);
@@ -201,13 +208,26 @@ export class GPT {
   }
 
   /**
-   * Token + position embeddings, the blocks and the final LayerNorm: (...shape, C) for the ids at
-   * their positions. shape is (B, T), or (R) for the rows of a packed batch with its layout.
+   * Generation's forward (model/generate.ts): T new tokens per row, row b's at positions
+   * start[b]..start[b]+T-1, attending to what the cache holds before them; the cache keeps their
+   * keys and values for the next call. Returns the final LayerNorm's output (B, T, C).
    */
-  private trunk(ids: Int32Array, positions: Int32Array, shape: number[], layout?: PackedLayout): Tensor {
+  forwardCached(idx: Int32Array, B: number, T: number, start: Int32Array, cache: KVCache): Tensor {
+    const positions = new Int32Array(B * T).map((_, i) => start[Math.floor(i / T)] + (i % T));
+    return this.trunk(idx, positions, [B, T], (layer) => ({ kind: 'cached', cache: cache.layers[layer], start }));
+  }
+
+  /**
+   * Token + position embeddings, the blocks and the final LayerNorm: (...shape, C) for the ids at
+   * their positions. shape is (B, T), or (R) for the rows of a packed batch; attention(layer)
+   * says what that layer's positions attend to.
+   */
+  private trunk(ids: Int32Array, positions: Int32Array, shape: number[], attention: (layer: number) => AttentionInput): Tensor {
     let x = ops.add(ops.embedding(this.wte, ids, shape), ops.embedding(this.wpe, positions, shape));
     x = ops.dropout(x, this.config.dropout, this.training);
-    for (const block of this.h) x = block.forward(x, this.training, layout);
+    this.h.forEach((block, layer) => {
+      x = block.forward(x, this.training, attention(layer));
+    });
     return this.ln_f.forward(x);
   }
 

@@ -7,6 +7,7 @@ import type { Dtype } from '../engine/precision.ts';
 import { GPU_MODES } from '../engine/gpu/modes.ts';
 import type { GpuMode } from '../engine/gpu/modes.ts';
 import { TOKENIZER_PATTERNS } from '../data/tokenizer.ts';
+import type { ModelShape } from '../model/config.ts';
 
 export const INIT_FROM = ['scratch', 'resume', 'pretrained'] as const;
 export const OPTIMIZERS = ['adamw', 'muon'] as const;
@@ -27,7 +28,8 @@ export const SETTING_CHOICES: Record<string, readonly string[]> = {
   decoding: DECODINGS, tokenizer_pattern: TOKENIZER_PATTERNS,
 };
 
-export interface TrainConfig {
+/** Every setting of a run; the model's shape (block_size, n_layer, n_head, n_embd, dropout, bias) is model/config.ts's. */
+export interface TrainConfig extends ModelShape {
   // I/O
   out_dir: string;
   /** scratch: new model | resume: continue out_dir's checkpoint | pretrained: start from pretrained_dir's weights */
@@ -42,13 +44,6 @@ export interface TrainConfig {
   // data
   batch_size: number;
   gradient_accumulation_steps: number;
-  block_size: number;
-  // model
-  n_layer: number;
-  n_head: number;
-  n_embd: number;
-  dropout: number;
-  bias: boolean;
   // optimizer: 'adamw', or 'muon' for the blocks' weight matrices and AdamW for the rest (engine/muon.ts)
   optimizer: (typeof OPTIMIZERS)[number];
   learning_rate: number;

@@ -14,7 +14,8 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, noGrad, GradScaler, getDtype, setDtype, getKernels, setKernels } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, makeRng, noGrad, GradScaler, withEngine, cpuKernels } from '../engine/index.ts';
+import type { Kernels } from '../engine/index.ts';
 import type { GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import type { Optimizer } from '../engine/index.ts';
@@ -177,10 +178,20 @@ export async function train(config: TrainConfig, data: BatchSource, hooks: Train
   const log = (s: string) => progress.log(s, hooks.log);
   const unlock = lockOutDir(cfg.out_dir, log);
   try {
-    return await trainLocked(cfg, data, hooks, progress, log);
+    // every op of this run uses these kernels and this storage dtype; the previous ones come back when it ends
+    const kernels = cfg.device === 'gpu' ? await gpuKernels(cfg, log) : cpuKernels;
+    return await withEngine({ kernels, dtype: cfg.dtype }, () => trainLocked(cfg, data, hooks, progress, log));
   } finally {
     unlock();
   }
+}
+
+/** GPU.js's kernels in the mode cfg.gpu_mode asks for (engine/gpu), loaded only when a run asks for them. */
+async function gpuKernels(cfg: TrainConfig, log: (s: string) => void): Promise<Kernels> {
+  const { createGpuKernels } = await import('../engine/gpu/index.ts');
+  const { kernels, device } = createGpuKernels(cfg.gpu_mode);
+  log(`device gpu: GPU.js runs its kernels in ${device.mode} mode${device.note === '' ? '' : ` (${device.note})`}`);
+  return kernels;
 }
 
 /** The explanation a diverged run ends with: where it stopped, what is kept, what to try. */
@@ -202,17 +213,7 @@ const MAX_NONFINITE_SKIPS = 20;
 async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHooks, progress: Progress, log: (s: string) => void): Promise<TrainResult> {
   const started = performance.now();
   const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
-  // the kernels this run uses (restored when training ends): engine/cpu, or GPU.js's
-  const previousKernels = getKernels();
-  if (cfg.device === 'gpu') {
-    const { createGpuKernels } = await import('../engine/gpu/index.ts'); // loaded only when asked for
-    const { kernels, device } = createGpuKernels(cfg.gpu_mode);
-    setKernels(kernels);
-    log(`device gpu: GPU.js runs its kernels in ${device.mode} mode${device.note === '' ? '' : ` (${device.note})`}`);
-  }
-  // mixed precision: the storage dtype for this run (restored when training ends) and the loss scaler
-  const previousDtype = getDtype();
-  setDtype(cfg.dtype);
+  // mixed precision: the storage dtype is set for the run (train, above); here the loss scaler
   const scaler = new GradScaler({
     enabled: usesLossScaling(cfg), initScale: cfg.init_scale, growthFactor: cfg.growth_factor, backoffFactor: cfg.backoff_factor, growthInterval: cfg.growth_interval,
   });
@@ -364,8 +365,6 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
     process.off('SIGTERM', onSignal);
     progress.done();
     await parallel?.close();
-    setDtype(previousDtype);
-    setKernels(previousKernels);
   }
   const interrupted = stopSignal !== null;
   const sampledLast = cfg.sample_interval > 0 && iter % cfg.sample_interval === 0 && iter > startIter;
