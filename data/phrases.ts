@@ -56,7 +56,7 @@ export const REAR_PHRASES = ['in the back', 'in the rear', 'for the back seats',
 export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the driver and passenger', 'in the front row', 'up front', 'for both front seats',
   'for the front', 'for me and my passenger'];
 
-// Zone lists are also built piece by piece (generator.ts, sayZoneList): each piece is one zone or
+// Zone lists are also built piece by piece (zone_phrases.ts, sayZoneList): each piece is one zone or
 // a pair (both rear seats, both front seats), named either with its own noun ("the back seats")
 // or bare, with one noun closing the whole list ("the driver, rear left and front passenger areas").
 
