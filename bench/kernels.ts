@@ -5,7 +5,7 @@ import { matmul as matmulTs } from '../engine/cpu/matmul.ts';
 import { matmulSimd, matmulSimdNoFma, simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { cpuKernels } from '../engine/cpu/index.ts';
 import { expInPlace } from '../engine/cpu/exp_simd.ts';
-import { muonStep } from '../engine/muon.ts';
+import { Optimizer, Tensor } from '../engine/index.ts';
 import { makeRng } from '../engine/random.ts';
 import { matmulNaive, attentionForwardNaive } from './naive.ts';
 
@@ -120,11 +120,14 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
   const adam = await median(() => cpuKernels.adamwStep(p, g, m, v, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, step: 10 }), quick);
   rows.push({ suite: 'AdamW', name: 'AdamW step', backend: 'cpu', shape: `${P} params`, median_ms: adam, gbps: (7 * P * 4) / adam / 1e6 });
 
-  // Muon on one MLP matrix of the walkthrough's model: five Newton-Schulz iterations on the 64 x 256
-  // orientation, each X X^T (2*m*m*n FLOPs), A^2 (2*m^3) and A X (2*m*m*n); the model has 16 such matrices
+  // Muon on one MLP matrix of the walkthrough's model, as the optimizer steps it (engine/optim.ts):
+  // momentum, then five Newton-Schulz iterations on the 64 x 256 orientation, each X X^T (2*m*m*n
+  // FLOPs), A^2 (2*m^3) and A X (2*m*m*n), then the update; the model has 16 such matrices
   const [Rm, Cm] = [256, 64];
-  const [wp, wg, wb] = [random(Rm * Cm), random(Rm * Cm), new Float32Array(Rm * Cm)];
-  const muon = await median(() => muonStep(wp, wg, wb, { lr: 1e-3, momentum: 0.95, weightDecay: 0.1, rows: Rm, cols: Cm }), quick);
+  const matrix = new Tensor(random(Rm * Cm), [Rm, Cm], true);
+  matrix.grad = random(Rm * Cm);
+  const muonOptimizer = new Optimizer([{ params: [matrix], weightDecay: 0.1, muon: true }], { lr: 1e-3 });
+  const muon = await median(() => muonOptimizer.step(), quick);
   rows.push({ suite: 'Muon', name: 'Muon step (5 Newton-Schulz iterations)', backend: 'cpu', shape: `${Rm}x${Cm}`, median_ms: muon, gflops: (5 * (4 * Cm * Cm * Rm + 2 * Cm ** 3)) / muon / 1e6 });
   return rows;
 }

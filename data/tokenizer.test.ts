@@ -23,6 +23,7 @@ test('merges happen, digits stay single tokens, training is deterministic', () =
   assert.equal(tok.encode('1234').map((i) => tok.tokenText(i)), ['1', '2', '3', '4']);
   const again = Tokenizer.train(corpus, 280, SPECIAL_TOKENS);
   assert.equal(again.toJSON(), tok.toJSON());
+  assert.throws(() => Tokenizer.train(corpus, 280, SPECIAL_TOKENS, [], 'trailing'), /unknown pattern 'trailing'; patterns are gpt2, digits/);
 });
 
 test('special tokens are single ids that merges never produce or split', () => {
@@ -68,27 +69,6 @@ test('a phrase is cut out whole, so its merges cross spaces; round trip and save
   withPhrase.save(path);
   assert.equal(Tokenizer.load(path).encode(`${phrase} now`), withPhrase.encode(`${phrase} now`));
   assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, ['']), /phrase must not be empty/);
-});
-
-/** Whether `run` appears in `ids` as consecutive tokens. */
-function containsRun(ids: number[], run: number[]): boolean {
-  return ids.some((_, i) => run.every((id, j) => ids[i + j] === id));
-}
-
-test("pattern 'trailing': a word keeps the space after it, so a quoted copy of the command's words is the same tokens", () => {
-  const command = 'take me to nedus university';
-  const answer = "{'destination': 'nedus university'}";
-  const text = Array.from({ length: 60 }, () => `${command}<|endoftext|>${answer}<|endoftext|>`).join('');
-  const trailing = Tokenizer.train(text, 300, SPECIAL_TOKENS, [], 'trailing');
-  const value = trailing.encode('nedus university');
-  assert.ok(containsRun(trailing.encode(command), value) && containsRun(trailing.encode(answer), value));
-  // with a word's leading space (GPT-2's way) the first word is " nedus" in the command and "nedus" after the quote
-  const leading = Tokenizer.train(text, 300, SPECIAL_TOKENS);
-  assert.ok(containsRun(leading.encode(answer), leading.encode('nedus university')));
-  assert.not.ok(containsRun(leading.encode(command), leading.encode('nedus university')));
-  for (const s of ["it's 22°C, isn't it?", '  two  spaces\n', 'café 🚗 東京', "['driver', 'rear-left']"]) assert.is(trailing.decode(trailing.encode(s)), s);
-  assert.equal(trailing.encode("isn't 42").map((i) => trailing.tokenText(i)).slice(-2), ['4', '2'], 'digits stay single');
-  assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, [], 'nope'), /unknown pattern 'nope'/);
 });
 
 test("loads GPT-2's vocab.json + merges.txt (a tiny hand-made pair)", () => {

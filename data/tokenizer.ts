@@ -17,21 +17,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 /**
- * Pre-tokenizer patterns. gpt2: GPT-2's own (a word takes the space before it). digits: the same
- * with digits one at a time. trailing: a word takes the space after it instead, digits one at a
- * time. Why trailing: an answer quotes the words it copies from the command, and a quote is not a
- * space. With leading spaces the first copied word is two different pieces, " nedus" in the
- * command and "nedus" after the quote, often split into different tokens, so the model cannot
- * copy it token for token (measured: "Nedus University" came back "Nus University"). With
- * trailing spaces the words of "take me to nedus university" and "'nedus university'" are the
- * same tokens, except a last word followed by a space in the command. Measured (bench/RESULTS.md):
- * destinations copied far better on our val, but real commands scored 2-3 points lower (mostly
- * temperature commands), so digits is the default.
+ * Pre-tokenizer patterns. gpt2: GPT-2's own (a word takes the space before it). digits (the
+ * default): the same with digits one at a time. A third, a word keeping the space after it, copied
+ * destinations better but scored lower on real commands and was removed (bench/RESULTS.md).
  */
 const PATTERNS: Record<string, RegExp> = {
   gpt2: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
   digits: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
-  trailing: /(?<=\p{L})'(?:s|t|re|ve|m|ll|d) ?|\p{L}+ ?|\p{N}|[^\s\p{L}\p{N}]+ ?|\s+/gu,
 };
 
 /** The pre-tokenizer patterns a tokenizer can be trained with (--tokenizer_pattern). */

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { tensor, Optimizer } from './index.ts';
-import { newtonSchulz, muonStep } from './muon.ts';
+import { tensor, Optimizer, Tensor } from './index.ts';
+import { newtonSchulz } from './muon.ts';
 import { GPT } from '../model/gpt.ts';
 
 /** n orthonormal vectors of length dim (Gram-Schmidt on random ones). */
@@ -47,7 +47,13 @@ for (const [rows, cols] of [[12, 20], [20, 12], [16, 16]]) {
   });
 }
 
-test('muonStep by hand on a rank-1 gradient: W(1 - lr*wd) - lr * 0.2*sqrt(max(rows, cols)) * f5(1) * u v^T', () => {
+/** The singular value s after the five Newton-Schulz iterations of the quintic. */
+function quintic5(s: number): number {
+  for (let i = 0; i < 5; i++) s = 3.4445 * s - 4.775 * s ** 3 + 2.0315 * s ** 5;
+  return s;
+}
+
+test('a Muon step by hand on a rank-1 gradient: W(1 - lr*wd) - lr * 0.2*sqrt(max(rows, cols)) * f5(1) * u v^T', () => {
   const rows = 3;
   const cols = 4;
   const u = [1, 2, 2].map((x) => x / 3); // unit vectors
@@ -55,32 +61,34 @@ test('muonStep by hand on a rank-1 gradient: W(1 - lr*wd) - lr * 0.2*sqrt(max(ro
   const grad = new Float32Array(rows * cols);
   for (let a = 0; a < rows; a++) for (let b = 0; b < cols; b++) grad[a * cols + b] = 7 * u[a] * v[b];
   const w0 = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i));
-  const param = w0.slice();
-  const buffer = new Float32Array(rows * cols);
-  muonStep(param, grad, buffer, { lr: 0.01, momentum: 0.95, weightDecay: 0.1, rows, cols });
-  // a rank-1 matrix scaled to Frobenius norm 1 has the single singular value 1; five steps of the quintic
-  let x = 1;
-  for (let i = 0; i < 5; i++) x = 3.4445 * x - 4.775 * x ** 3 + 2.0315 * x ** 5;
+  const w = new Tensor(w0.slice(), [rows, cols], true);
+  w.grad = grad;
+  const opt = new Optimizer([{ params: [w], weightDecay: 0.1, muon: true }], { lr: 0.01 });
+  opt.step();
+  const buffer = opt.state.get(w)!.m;
+  // a rank-1 matrix scaled to Frobenius norm 1 has the single singular value 1
+  const x = quintic5(1);
   for (let a = 0; a < rows; a++) {
     for (let b = 0; b < cols; b++) {
       const i = a * cols + b;
       const want = w0[i] * (1 - 0.01 * 0.1) - 0.01 * 0.2 * Math.sqrt(4) * x * u[a] * v[b];
-      assert.ok(Math.abs(param[i] - want) < 1e-5, `w[${a},${b}] = ${param[i]}, want ${want}`);
+      assert.ok(Math.abs(w.data[i] - want) < 1e-5, `w[${a},${b}] = ${w.data[i]}, want ${want}`);
       assert.ok(Math.abs(buffer[i] - grad[i]) < 1e-6, 'the first step leaves the gradient in the momentum buffer');
     }
   }
 });
 
-test('AdamW with a muon group: that group takes Muon steps, the others Adam steps; only matrices allowed', () => {
+test('an Optimizer with a muon group: that group takes Muon steps, the others Adam steps; only matrices allowed', () => {
   const w = tensor([[0.1, 0.2], [0.3, 0.4]], undefined, { requiresGrad: true });
   const b = tensor([0.5, -0.5], undefined, { requiresGrad: true });
   w.grad = Float32Array.from([1, 0, 0, 1]);
   b.grad = Float32Array.from([0.2, -3]);
   const opt = new Optimizer([{ params: [w], weightDecay: 0, muon: true }, { params: [b], weightDecay: 0 }], { lr: 0.01, betas: [0.9, 0.95] });
-  const wantW = w.data.slice();
-  muonStep(wantW, w.grad, new Float32Array(4), { lr: 0.01, momentum: 0.95, weightDecay: 0, rows: 2, cols: 2 });
   opt.step();
-  assert.equal([...w.data], [...wantW]);
+  // the gradient I scaled to norm 1 is I / sqrt(2): both singular values 1 / sqrt(2)
+  const step = 0.01 * 0.2 * Math.sqrt(2) * quintic5(Math.SQRT1_2);
+  const wantW = [0.1 - step, 0.2, 0.3, 0.4 - step];
+  wantW.forEach((want, i) => assert.ok(Math.abs(w.data[i] - want) < 1e-6, `w[${i}] = ${w.data[i]}, want ${want}`));
   // Adam's first step moves each coordinate by lr * sign(g)
   assert.ok(Math.abs(b.data[0] - (0.5 - 0.01)) < 1e-6 && Math.abs(b.data[1] - (-0.5 + 0.01)) < 1e-6);
   assert.throws(() => new Optimizer([{ params: [b], weightDecay: 0, muon: true }], { lr: 0.01 }), /only 2-d weight matrices/);

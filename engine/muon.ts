@@ -10,7 +10,9 @@
 // direction the same step, so the rare ones are learned as fast as the common ones. The factor
 // 0.2*sqrt(max(rows, cols)) gives O the RMS of a typical AdamW update (Moonlight, Liu et al. 2025),
 // so the same learning rate and weight decay serve both. Muon is for the blocks' matrices only;
-// embeddings, biases and LayerNorm gains stay with AdamW, as in the original (engine/optim.ts).
+// embeddings, biases and LayerNorm gains stay with AdamW, as in the original. The optimizer
+// (engine/optim.ts, Optimizer.step) runs a step in three phases: muonMomentum for every matrix,
+// all their Newton-Schulz iterations at once (an Orthogonaliser), then muonApply.
 import { getKernels } from './kernels.ts';
 
 /** mu, the momentum of every Muon group (Keller Jordan's value) */
@@ -64,14 +66,6 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: F
   return out;
 }
 
-export interface MuonStepParams {
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  rows: number;
-  cols: number;
-}
-
 /** One matrix's Newton-Schulz: output <- newtonSchulz(input), both rows x cols. */
 export interface NsJob {
   input: Float32Array;
@@ -98,17 +92,17 @@ export function muonMomentum(grad: Float32Array, buffer: Float32Array, u: Float3
   }
 }
 
+export interface MuonApplyParams {
+  lr: number;
+  weightDecay: number;
+  rows: number;
+  cols: number;
+}
+
 /** The second half: decay the weights and step along o, the orthogonalised u. */
-export function muonApply(param: Float32Array, o: Float32Array, hp: Omit<MuonStepParams, 'momentum'>): void {
+export function muonApply(param: Float32Array, o: Float32Array, hp: MuonApplyParams): void {
   const { lr, weightDecay, rows, cols } = hp;
   const stepSize = lr * 0.2 * Math.sqrt(Math.max(rows, cols));
   const decay = 1 - lr * weightDecay;
   for (let i = 0; i < param.length; i++) param[i] = param[i] * decay - stepSize * o[i];
-}
-
-/** One Muon update of a (rows x cols) weight matrix in place; `buffer` is its momentum. */
-export function muonStep(param: Float32Array, grad: Float32Array, buffer: Float32Array, hp: MuonStepParams): void {
-  const u = scratch('u', param.length);
-  muonMomentum(grad, buffer, u, hp.momentum);
-  muonApply(param, newtonSchulz(u, hp.rows, hp.cols, scratch('o', param.length)), hp);
 }

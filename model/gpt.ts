@@ -372,16 +372,10 @@ export class GPT {
   }
 
   /**
-   * Model FLOPs utilisation, as in nanoGPT (PaLM paper, appendix B): per token 6N + 12*L*H*Q*T
-   * FLOPs for forward + backward, N the parameter count, Q the head size, T the context.
+   * Forward + backward FLOPs per token at context length T, as nanoGPT counts them for MFU (PaLM
+   * paper, appendix B): 6N + 12*L*H*Q*T, N the parameter count, Q the head size. The numerator of
+   * the MFU the trainer logs and the bench reports (train/step.ts sums it over a step's positions).
    */
-  estimateMfu(fwdbwdPerIter: number, dt: number, peakFlops: number): number {
-    const T = this.config.block_size;
-    const flopsPerIter = this.flopsPerToken(T) * T * fwdbwdPerIter;
-    return flopsPerIter / dt / peakFlops;
-  }
-
-  /** Forward + backward FLOPs per token at context length T: 6N + 12*L*H*Q*T. */
   flopsPerToken(T: number): number {
     const { n_layer: L, n_head: H, n_embd } = this.config;
     return 6 * this.numParams() + 12 * L * H * (n_embd / H) * T;

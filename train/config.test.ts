@@ -21,6 +21,8 @@ test('unknown key lists the valid keys; wrong types and malformed flags are erro
   assert.throws(() => parseOverrides(defaultTrainConfig, ['batch_size=4']), /expected --key=value, got 'batch_size=4'/);
   assert.throws(() => parseOverrides(defaultTrainConfig, ['--optimizer=sgd']), /--optimizer must be one of adamw, muon, got 'sgd'/);
   assert.throws(() => parseOverrides({ decoding: 'copy' }, ['--decoding=greedy']), /--decoding must be one of free, schema, copy, got 'greedy'/); // any script's settings
+  assert.throws(() => parseOverrides(defaultTrainConfig, ['--gpu_mode=webgpu']), /--gpu_mode must be one of auto, headlessgl, webasm, cpu, got 'webgpu'/);
+  assert.throws(() => parseOverrides({ tokenizer_pattern: 'digits' }, ['--tokenizer_pattern=trailing']), /--tokenizer_pattern must be one of gpt2, digits, got 'trailing'/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'gpt2' as never }), /--init_from must be one of scratch, resume, pretrained, got "gpt2"/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, init_from: 'pretrained' }), /needs --pretrained_dir/);
   assert.throws(() => validateTrainConfig({ ...defaultTrainConfig, batch_size: 0 }), /--batch_size must be a positive integer, got 0/);

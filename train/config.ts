@@ -68,7 +68,7 @@ export interface TrainConfig extends ModelShape {
   workers: number;
   /** cpu: typed-array kernels (engine/cpu) | gpu: GPU.js kernels (engine/gpu) */
   device: (typeof DEVICES)[number];
-  /** with device=gpu: auto | headlessgl | webgpu | webasm | cpu (GPU.js's own modes) */
+  /** with device=gpu: auto | headlessgl | webasm | cpu (GPU.js's own modes; engine/gpu/modes.ts says why not webgpu) */
   gpu_mode: GpuMode;
   // mixed precision (engine/precision.ts, engine/grad_scaler.ts)
   /** float32 | float16 | bfloat16: how matmul inputs and the activations kept for backward are stored */

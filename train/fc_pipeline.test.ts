@@ -31,7 +31,7 @@ test('a bad setting is reported before any data is read or file written', async 
   assert.ok(!existsSync(outDir));
   assert.throws(() => validateFcConfig({ ...tiny, val_fraction: 1 }), /--val_fraction must be in \[0, 1\)/);
   assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, num_train: 0 }), /prepare: --num_train must be a positive integer, got 0/);
-  assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, tokenizer_pattern: 'words' }), /--tokenizer_pattern must be one of gpt2, digits, trailing/);
+  assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, tokenizer_pattern: 'words' }), /--tokenizer_pattern must be one of gpt2, digits, got/);
 });
 
 test('the checkpoint records its tokenizer\'s fingerprint: a tokenizer of the same size swapped in is refused', async () => {

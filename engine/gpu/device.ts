@@ -3,8 +3,8 @@
 // "one function run once per output element": this.thread.x is the element's index.
 //
 // Modes: auto (GPU.js picks: headlessgl if a GL context opens, else webasm, else cpu),
-// headlessgl, webasm, cpu. webgpu is accepted but cannot serve us: its kernels return Promises and
-// our Kernels interface is synchronous, so it falls back to auto and says so.
+// headlessgl, webasm, cpu (not GPU.js's webgpu: its kernels return Promises, and our Kernels
+// interface is synchronous).
 import { GPU } from 'gpu.js';
 import type { IKernelRunShortcut, KernelFunction } from 'gpu.js';
 import { GPU_MODES } from './modes.ts';
@@ -26,10 +26,7 @@ export function openGpu(requested: GpuMode): GpuDevice {
   if (!GPU_MODES.includes(requested)) throw new Error(`gpu_mode must be one of ${GPU_MODES.join(', ')}, got '${requested}'`);
   let note = '';
   let gpu: GPU;
-  if (requested === 'webgpu') {
-    note = 'webgpu kernels return Promises and the engine\'s Kernels interface is synchronous: using auto instead';
-    gpu = new GPU({ mode: 'gpu' });
-  } else if (requested === 'headlessgl' && !GPU.isHeadlessGLSupported) {
+  if (requested === 'headlessgl' && !GPU.isHeadlessGLSupported) {
     note = 'headless-gl cannot open a GL context here (not built, or no X display: run under xvfb-run): using auto instead';
     gpu = new GPU({ mode: 'gpu' });
   } else {
