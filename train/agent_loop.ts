@@ -39,13 +39,8 @@ export interface TurnOptions {
 }
 
 /**
- * chat's default --min_confidence (scripts/chat.ts), measured with the walkthrough's model (98.6%
- * on its val) and copy decoding: of 1,000 generated commands (data/generator.ts, a seed of their
- * own) 9 fall below 0.9, of 215 commands that are none (65 written: "asdf qwer", "tell me a joke",
- * "what time is it"; 150 random letter strings) 139 do. At 0.95: 21 of 1,000 and 169 of 215; at
- * 0.8: 3 and 108. The model was never shown a text that is no car command, so it is sure of some
- * call for about a third of them ("tsgmh" -> play_music at 0.9996): the threshold catches most
- * gibberish, not all.
+ * chat's default --min_confidence (scripts/chat.ts): with the walkthrough's model, 0.9 turns away
+ * 9 in 1,000 car commands and about two thirds of texts that are none (bench/RESULTS.md).
  */
 export const DEFAULT_MIN_CONFIDENCE = 0.9;
 

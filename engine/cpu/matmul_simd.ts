@@ -9,8 +9,8 @@
 // columns back into `out`. The kernel reads A and B where they lie, through strides, so a
 // transposed A costs nothing: its 4 rows at one k are next to each other in memory instead of a
 // row apart. Only a transposed B, whose 16 columns at one k are 16 rows apart, is packed into
-// panels first (pack.ts). Measured on the walkthrough's shapes: packing A in JavaScript, and a
-// JavaScript `+=` per block and output, each took about as long as the kernel's own work at K = 64.
+// panels first (pack.ts). Reading in place is the point: packing A and a JavaScript `+=` per
+// block each cost about as much as the kernel's own work (bench/RESULTS.md).
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';

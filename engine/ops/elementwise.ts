@@ -129,7 +129,7 @@ export function relu(x: Tensor): Tensor {
 // GELU, tanh approximation as in GPT-2:  0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
 //   d/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
 // x and tanh(u) are kept for backward (16-bit in a half dtype): keeping tanh(u) costs memory
-// and saves an exp per element in backward (measured: recomputing it slowed a training step ~10%).
+// and saves an exp per element in backward, a step ~10% faster (bench/RESULTS.md).
 const GELU_C = Math.sqrt(2 / Math.PI);
 export function gelu(x: Tensor): Tensor {
   // written out (not through unary) because it is on the hot path of every MLP
