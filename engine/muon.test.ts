@@ -3,7 +3,6 @@ import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
 import { tensor, Optimizer, Tensor } from './index.ts';
 import { newtonSchulz } from './muon.ts';
-import { GPT } from '../model/gpt.ts';
 
 /** n orthonormal vectors of length dim (Gram-Schmidt on random ones). */
 function orthonormal(rng: () => number, n: number, dim: number): Float64Array[] {
@@ -92,38 +91,6 @@ test('an Optimizer with a muon group: that group takes Muon steps, the others Ad
   // Adam's first step moves each coordinate by lr * sign(g)
   assert.ok(Math.abs(b.data[0] - (0.5 - 0.01)) < 1e-6 && Math.abs(b.data[1] - (-0.5 + 0.01)) < 1e-6);
   assert.throws(() => new Optimizer([{ params: [b], weightDecay: 0, muon: true }], { lr: 0.01 }), /only 2-d weight matrices/);
-});
-
-test("configureOptimizers('muon') gives Muon exactly the blocks' matrices; LoRA adapters stay with AdamW", () => {
-  const model = new GPT({ block_size: 8, vocab_size: 20, n_layer: 2, n_head: 2, n_embd: 8, dropout: 0, bias: true });
-  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon');
-  const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
-  assert.is(muon.length, 8);
-  assert.ok(muon.every((p) => model.blockMatrices().includes(p)));
-  assert.ok(!muon.includes(model.wte) && !muon.includes(model.wpe));
-  assert.is(opt.params().length, model.parameters().length);
-  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]).groups.filter((g) => g.muon).length, 0);
-  model.applyLora({ targets: ['c_attn'], rank: 2, alpha: 4, dropout: 0 });
-  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon').groups.filter((g) => g.muon).length, 0);
-});
-
-test('a small GPT learns a fixed batch with Muon', () => {
-  const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0, bias: true });
-  const opt = model.configureOptimizers(0.1, 3e-3, [0.9, 0.99], 'muon');
-  const rng = seedrandom('muon-batch');
-  const idx = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
-  const targets = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
-  let first = 0;
-  let last = 0;
-  for (let step = 0; step < 60; step++) {
-    opt.zeroGrad();
-    const { loss } = model.forward(idx, 2, 8, targets);
-    loss!.backward();
-    opt.step();
-    if (step === 0) first = loss!.data[0];
-    last = loss!.data[0];
-  }
-  assert.ok(last < 0.3 * first, `loss ${first} -> ${last}`);
 });
 
 test.run();

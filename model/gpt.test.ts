@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { manualSeed, ops } from '../engine/index.ts';
+import seedrandom from 'seedrandom';
+import { manualSeed, ops, withDtype, savedBytes, resetSavedPeak } from '../engine/index.ts';
 import type { Tensor } from '../engine/index.ts';
 import { relError } from '../engine/ops/testing.ts';
 import { GPT } from './gpt.ts';
@@ -184,6 +185,78 @@ test('generate: stop tokens end a row, sampling is seeded, topK=1 is greedy', ()
   const b = generate(model, [[1, 2], [3]], 8, { temperature: 1.5 });
   assert.equal(a, b);
   assert.equal(generate(model, [[1, 2]], 10, { temperature: 2, topK: 1 })[0], greedy);
+});
+
+// ------------------------------------------------------------------ Muon for the blocks' matrices (engine/muon.ts)
+
+test("configureOptimizers('muon') gives Muon exactly the blocks' matrices; LoRA adapters stay with AdamW", () => {
+  const model = new GPT({ block_size: 8, vocab_size: 20, n_layer: 2, n_head: 2, n_embd: 8, dropout: 0, bias: true });
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon');
+  const muon = opt.groups.filter((g) => g.muon).flatMap((g) => g.params);
+  assert.is(muon.length, 8);
+  assert.ok(muon.every((p) => model.blockMatrices().includes(p)));
+  assert.ok(!muon.includes(model.wte) && !muon.includes(model.wpe));
+  assert.is(opt.params().length, model.parameters().length);
+  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99]).groups.filter((g) => g.muon).length, 0);
+  model.applyLora({ targets: ['c_attn'], rank: 2, alpha: 4, dropout: 0 });
+  assert.is(model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'muon').groups.filter((g) => g.muon).length, 0);
+});
+
+test('a small GPT learns a fixed batch with Muon', () => {
+  const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const opt = model.configureOptimizers(0.1, 3e-3, [0.9, 0.99], 'muon');
+  const rng = seedrandom('muon-batch');
+  const idx = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
+  const targets = Int32Array.from({ length: 16 }, () => Math.floor(rng() * 16));
+  let first = 0;
+  let last = 0;
+  for (let step = 0; step < 60; step++) {
+    opt.zeroGrad();
+    const { loss } = model.forward(idx, 2, 8, targets);
+    loss!.backward();
+    opt.step();
+    if (step === 0) first = loss!.data[0];
+    last = loss!.data[0];
+  }
+  assert.ok(last < 0.3 * first, `loss ${first} -> ${last}`);
+});
+
+// ------------------------------------------------------------------ mixed precision (engine/precision.ts)
+
+function gptStep(dtype: 'float32' | 'float16' | 'bfloat16'): { loss: number; saved: number; grads: Float32Array; live: number } {
+  manualSeed(7);
+  const model = new GPT({ vocab_size: 50, block_size: 16, n_layer: 2, n_head: 2, n_embd: 32, dropout: 0, bias: true });
+  const B = 3;
+  const T = 16;
+  const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % 50);
+  const targets = Int32Array.from({ length: B * T }, (_, i) => (i % 5 === 0 ? -1 : (i * 11 + 1) % 50));
+  return withDtype(dtype, () => {
+    resetSavedPeak();
+    const { loss } = model.forward(idx, B, T, targets);
+    loss!.backward();
+    const grads = model.allNamedTensors().get('transformer.h.0.attn.c_attn.weight')!.grad!;
+    return { loss: loss!.item(), saved: savedBytes.peak, grads, live: savedBytes.live };
+  });
+}
+
+test('a GPT step in float16 / bfloat16: same loss and gradients as float32 to 16-bit precision, <= 60% of the saved bytes', () => {
+  const f32 = gptStep('float32');
+  assert.is(f32.live, 0, 'every saved activation is released by backward');
+  for (const dtype of ['float16', 'bfloat16'] as const) {
+    const h = gptStep(dtype);
+    assert.is(h.live, 0);
+    assert.ok(Math.abs(h.loss - f32.loss) < (dtype === 'float16' ? 2e-3 : 2e-2) * f32.loss, `${dtype} loss ${h.loss} vs ${f32.loss}`);
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < f32.grads.length; i++) {
+      num += (h.grads[i] - f32.grads[i]) ** 2;
+      den += f32.grads[i] ** 2;
+    }
+    const rel = Math.sqrt(num / den);
+    assert.ok(rel < (dtype === 'float16' ? 1e-2 : 5e-2), `${dtype} gradient relative error ${rel}`);
+    assert.ok(rel > 0, `${dtype} must actually round something`);
+    assert.ok(h.saved <= 0.6 * f32.saved, `${dtype} saved ${h.saved} bytes vs float32 ${f32.saved}`);
+  }
 });
 
 test.run();
