@@ -1,6 +1,6 @@
 // The hot paths of training, behind one interface so that two implementations can serve them:
 // engine/cpu (typed arrays) and engine/gpu (GPU.js). Ops in engine/ops call these; they never
-// loop over big arrays themselves for matmul, attention, layerNorm or the loss.
+// loop over big arrays themselves for matmul, attention, layerNorm, GELU or the loss.
 // All arrays are contiguous row-major Float32Arrays; sizes are passed explicitly.
 
 export interface MatmulOptions {
@@ -47,6 +47,12 @@ export interface Kernels {
 
   /** dlogits += scale * (probs - onehot(target)) for rows whose target is not -1 (probs from the forward). */
   crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
+
+  /** GELU of n values (GPT-2's tanh approximation): out = 0.5 x (1 + tanh u); tanhU receives tanh(u), which backward reads. */
+  geluForward(x: Float32Array, out: Float32Array, tanhU: Float32Array, n: number): void;
+
+  /** dx += dout * GELU'(x), from x and the forward's tanh(u). */
+  geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void;
 
   /** grad *= invScale in place; returns true when any value is inf or NaN (GradScaler's unscale + check, one pass). */
   unscaleGradients(grad: Float32Array, invScale: number): boolean;

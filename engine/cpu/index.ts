@@ -6,6 +6,7 @@ import { matmulSimd } from './matmul_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
 import { layerNormForward, layerNormBackward } from './layernorm.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
+import { geluForward, geluBackward } from './gelu.ts';
 import { adamwStep } from './adamw.ts';
 import { unscaleGradients } from './unscale.ts';
 
@@ -18,6 +19,8 @@ export const cpuKernels: Kernels = {
   layerNormBackward,
   crossEntropyForward,
   crossEntropyBackward,
+  geluForward,
+  geluBackward,
   unscaleGradients,
   adamwStep,
 };

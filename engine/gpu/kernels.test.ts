@@ -128,6 +128,10 @@ for (const mode of modes) {
       assert.is(gpu.unscaleGradients(h, 0.5), true, `found ${bad}`);
     }
   });
+
+  test(`[${mode}] cross-entropy, GELU and AdamW are the CPU's own kernels (one pass over host memory each)`, () => {
+    for (const k of ['crossEntropyForward', 'crossEntropyBackward', 'geluForward', 'geluBackward', 'adamwStep'] as const) assert.is(gpu[k], cpuKernels[k], k);
+  });
 }
 
 test.run();

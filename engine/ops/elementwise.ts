@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor.ts';
 import { broadcastIndex, broadcastShapes, numel, sameShape } from '../shape.ts';
 import { saveActivation, saveForBackward } from '../precision.ts';
-import { expInPlace } from '../cpu/exp_simd.ts';
+import { getKernels } from '../kernels.ts';
 
 export type Operand = Tensor | number;
 
@@ -129,31 +129,19 @@ export function relu(x: Tensor): Tensor {
 // GELU, tanh approximation as in GPT-2:  0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
 //   d/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2)
 // x and tanh(u) are kept for backward (16-bit in a half dtype): keeping tanh(u) costs memory
-// and saves an exp per element in backward, a step ~10% faster (bench/RESULTS.md).
-const GELU_C = Math.sqrt(2 / Math.PI);
+// and saves an exp per element in backward, a step ~10% faster (bench/RESULTS.md). On the hot
+// path of every MLP, so both directions are kernels (engine/cpu/gelu.ts).
 export function gelu(x: Tensor): Tensor {
-  // written out (not through unary) because it is on the hot path of every MLP
-  const xd = x.data;
-  const data = new Float32Array(xd.length);
-  // tanh(u) = 1 - 2 / (e^(2u) + 1): the same value, with every e^(2u) in one vectorised call
-  const tanhU = new Float32Array(xd.length);
-  for (let i = 0; i < xd.length; i++) tanhU[i] = 2 * GELU_C * (xd[i] + 0.044715 * xd[i] * xd[i] * xd[i]);
-  expInPlace(tanhU);
-  for (let i = 0; i < xd.length; i++) {
-    const t = 1 - 2 / (tanhU[i] + 1);
-    tanhU[i] = t;
-    data[i] = 0.5 * xd[i] * (1 + t);
-  }
+  const n = x.data.length;
+  const data = new Float32Array(n);
+  const tanhU = new Float32Array(n);
+  getKernels().geluForward(x.data, data, tanhU, n);
   const saved = Tensor.willRecord([x]) ? [saveForBackward(x), saveActivation(tanhU)] : [];
   return Tensor.fromOp('gelu', data, x.shape.slice(), [x], (out) => {
     const g = out.grad!;
     const gx = x.gradBuffer();
     const [xs, ts] = saved.map((s) => s.get());
-    for (let i = 0; i < xs.length; i++) {
-      const v = xs[i];
-      const t = ts[i];
-      gx[i] += g[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v));
-    }
+    getKernels().geluBackward(g, xs, ts, gx, xs.length);
     for (const s of saved) s.release();
   });
 }
