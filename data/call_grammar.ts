@@ -20,8 +20,9 @@
 // answers of exactly the calls validateCall() accepts.
 //
 // Copying (option copyFrom): free-text values (a destination, a track) must be a piece of the
-// command, compared ignoring case. The model picks where the copy starts and ends; it can no
-// longer make up a word ("Brepox Bakery" -> "Brex Bakery").
+// command, its own characters in its own case. The model picks where the copy starts and ends; it
+// can no longer make up a word ("Brepox Bakery" -> "Brex Bakery") or mix the case of one it read
+// ("Oak Street" -> "OaK streEt").
 import { SPECIAL } from './format.ts';
 import { FUNCTION_BY_NAME, FUNCTIONS, INCOMPLETE_PREFIX } from './vehicle_api.ts';
 import type { FunctionSpec, ParamSpec } from './vehicle_api.ts';
@@ -40,7 +41,7 @@ export function markSpecials(text: string): string {
 }
 
 export interface GrammarOptions {
-  /** the command: free-text values must be copied from it (ignoring case) */
+  /** the command: free-text values must be copied from it, case kept */
   copyFrom?: string;
 }
 
@@ -54,7 +55,7 @@ const MISFIT = Symbol('misfit');
 
 /** Is `text` (specials marked) the beginning, or the whole, of a valid answer? */
 export function isCallPrefix(text: string, opts: GrammarOptions = {}): boolean {
-  const r = new Reader(text, opts.copyFrom?.toLowerCase());
+  const r = new Reader(text, opts.copyFrom);
   try {
     r.answer();
     return r.pos === text.length; // a complete answer with nothing after it
@@ -70,7 +71,7 @@ export function isCallPrefix(text: string, opts: GrammarOptions = {}): boolean {
  * the value written so far ('' just after the opening quote); otherwise null.
  */
 export function openFreeText(text: string, opts: GrammarOptions = {}): string | null {
-  const r = new Reader(text, opts.copyFrom?.toLowerCase());
+  const r = new Reader(text, opts.copyFrom);
   try {
     r.answer();
     return null;
@@ -235,8 +236,8 @@ class Reader {
    * sentence's punctuation after the last word is not part of it.
    */
   freeText(): void {
-    const started = (s: string) => this.copyFrom === undefined || copyStarts(this.copyFrom, s.toLowerCase(), false);
-    const whole = (s: string) => s !== '' && !s.includes('\ufffd') && (this.copyFrom === undefined || copyStarts(this.copyFrom, s.toLowerCase(), true));
+    const started = (s: string) => this.copyFrom === undefined || copyStarts(this.copyFrom, s, false);
+    const whole = (s: string) => s !== '' && !s.includes('\ufffd') && (this.copyFrom === undefined || copyStarts(this.copyFrom, s, true));
     const plain = (s: string) => !/[\\"\ue000-\ue0ff]/.test(s); // no backslash, no double quote, no special token
     if (this.peek() === '\\') {
       this.lit('\\"'); // Python writes "it's" for a string with an apostrophe: \"it's\" inside the JSON string
