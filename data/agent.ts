@@ -7,6 +7,8 @@
 import { ASSISTANT_HEADER, SPECIAL, makeRecord, pythonRepr } from './format.ts';
 import type { FcRecord } from './format.ts';
 import { generateExample } from './generator.ts';
+import type { GeneratorOptions } from './generator.ts';
+import { withPhraseSplit } from './phrase_split.ts';
 import { INCOMPLETE_PREFIX } from './vehicle_api.ts';
 import type { FunctionCall } from './vehicle_api.ts';
 import { Vehicle } from './vehicle_sim.ts';
@@ -42,20 +44,25 @@ export function agentAnswerText(call: FunctionCall, thought: string | null, obse
   return `${t}${SPECIAL.functioncall} ${json} ${SPECIAL.observation} ${observation}\n${reply}${SPECIAL.imEnd}${SPECIAL.endoftext}`;
 }
 
-/** Agent-format records: each command is executed on a simulated car to get its observation. */
-export function generateAgentRecords(n: number, seed: number | string, thoughtRate = 0.7): FcRecord[] {
-  const rng = makeRng(`agent/${seed}`);
-  const car = new Vehicle();
-  const out: FcRecord[] = [];
-  for (let i = 0; i < n; i++) {
-    const ex = generateExample(rng);
-    const obs = car.execute(ex.call);
-    const thought = chance(rng, thoughtRate) ? thoughtFor(rng, ex.call) : null;
-    const record = makeRecord(ex.user, ex.call);
-    record.assistant = ASSISTANT_HEADER + agentAnswerText(ex.call, thought, obs.text, replyFor(rng, obs.ok, obs.text));
-    out.push(record);
-  }
-  return out;
+/**
+ * Agent-format records: each command is executed on a simulated car to get its observation. The
+ * commands are said in the phrasings `split` allows (data/phrase_split.ts; default all).
+ */
+export function generateAgentRecords(n: number, seed: number | string, thoughtRate = 0.7, split: Pick<GeneratorOptions, 'phrases' | 'phraseSeed'> = {}): FcRecord[] {
+  return withPhraseSplit(split.phrases ?? 'all', split.phraseSeed ?? '', () => {
+    const rng = makeRng(`agent/${seed}`);
+    const car = new Vehicle();
+    const out: FcRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const ex = generateExample(rng);
+      const obs = car.execute(ex.call);
+      const thought = chance(rng, thoughtRate) ? thoughtFor(rng, ex.call) : null;
+      const record = makeRecord(ex.user, ex.call);
+      record.assistant = ASSISTANT_HEADER + agentAnswerText(ex.call, thought, obs.text, replyFor(rng, obs.ok, obs.text));
+      out.push(record);
+    }
+    return out;
+  });
 }
 
 export interface Segment {

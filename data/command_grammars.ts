@@ -7,6 +7,7 @@ import { SEATS } from './vehicle_api.ts';
 import type { ArgValue } from './vehicle_api.ts';
 import { pick, chance, randInt, sayNumber, samplePlace, sampleTrack, SEAT_NAMES, WINDOW_NAMES } from './phrases.ts';
 import type { Rng } from './phrases.ts';
+import { say } from './phrase_split.ts';
 import { sampleZones } from './zone_phrases.ts';
 
 export type Args = Record<string, ArgValue>;
@@ -25,7 +26,7 @@ export interface Grammar {
 /** Optional zones: present with probability p. */
 function maybeZones(rng: Rng, p: number): { args: Args; slots: Slots } {
   // no zone named; now and then the place is said anyway ("in the car" is no zone list, "in the whole car" is)
-  if (!chance(rng, p)) return { args: {}, slots: { a: chance(rng, 0.15) ? pick(rng, ['in the car', 'in the vehicle', 'inside the car', 'in the cabin', 'in here']) : '' } };
+  if (!chance(rng, p)) return { args: {}, slots: { a: chance(rng, 0.15) ? say(rng, ['in the car', 'in the vehicle', 'inside the car', 'in the cabin', 'in here']) : '' } };
   const { zones, phrase } = sampleZones(rng);
   return { args: { area: zones }, slots: { a: phrase } };
 }
@@ -36,7 +37,7 @@ const UNIT_WORDS: Record<string, readonly string[]> = {
 };
 
 function sayUnit(rng: Rng, unit: string): string {
-  return pick(rng, UNIT_WORDS[unit]);
+  return say(rng, UNIT_WORDS[unit]);
 }
 
 // ------------------------------------------------------------------ the 18 grammars
@@ -133,7 +134,7 @@ export const GRAMMARS: Record<string, Grammar> = {
     sample(rng) {
       const speed = pick(rng, ['low', 'medium', 'high']);
       const z = maybeZones(rng, 0.45);
-      return { args: { speed, ...z.args }, slots: { ...z.slots, l: pick(rng, LEVELS[speed]) } };
+      return { args: { speed, ...z.args }, slots: { ...z.slots, l: say(rng, LEVELS[speed]) } };
     },
     templates: (args) => ['^set the fan speed to {l} {a}', '^set the fan to {l} {a}', '^put the fan on {l} {a}', 'fan on {l} {a}', '^switch the blower to {l} {a}',
       '^run the fan at {l} {a}', '^change the fan speed to {l} {a}', '{l} fan {a}', '^make the fan speed {l} {a}', 'can you set the ventilation to {l} {a}?',
@@ -153,9 +154,9 @@ export const GRAMMARS: Record<string, Grammar> = {
       const position = pick(rng, ['forward', 'backward', 'up', 'down', 'tilt-forward', 'tilt-backward']);
       if (chance(rng, 0.5)) {
         const seat = pick(rng, SEATS);
-        return { args: { position, seat_type: seat }, slots: { s: `the ${pick(rng, SEAT_NAMES[seat])}` } };
+        return { args: { position, seat_type: seat }, slots: { s: `the ${say(rng, SEAT_NAMES[seat])}` } };
       }
-      return { args: { position } as Args, slots: { s: pick(rng, ['the seat', 'my seat', 'the seat', 'this seat']) } };
+      return { args: { position } as Args, slots: { s: say(rng, ['the seat', 'my seat', 'the seat', 'this seat']) } };
     },
     templates: (args) => ({
       'forward': ['^move {s} forward', '^slide {s} forward', '^push {s} forward', '^bring {s} forward', '{s} forward', '^move {s} up front', '^shift {s} forward'],
@@ -180,9 +181,9 @@ export const GRAMMARS: Record<string, Grammar> = {
       const windowPosition = pick(rng, ['open', 'close']);
       if (chance(rng, 0.55)) {
         const loc = pick(rng, SEATS);
-        return { args: { window_position: windowPosition, window_location: loc }, slots: { w: `the ${pick(rng, WINDOW_NAMES[loc])}` } };
+        return { args: { window_position: windowPosition, window_location: loc }, slots: { w: `the ${say(rng, WINDOW_NAMES[loc])}` } };
       }
-      return { args: { window_position: windowPosition } as Args, slots: { w: pick(rng, ['the windows', 'all the windows', 'the window', 'all windows']) } };
+      return { args: { window_position: windowPosition } as Args, slots: { w: say(rng, ['the windows', 'all the windows', 'the window', 'all windows']) } };
     },
     templates: (args) => args.window_position === 'open'
       ? ['^open {w}', '^roll down {w}', '^lower {w}', '^crack {w} open', '^put {w} down', '^open up {w}', '{w} down', '^let some air in through {w}',
@@ -216,7 +217,7 @@ export const GRAMMARS: Record<string, Grammar> = {
         medium: ['medium', 'medium', 'the middle speed', 'moderate', 'medium speed', 'the medium setting'],
         low: ['low', 'low', 'the lowest speed', 'minimum', 'low speed', 'the low setting'],
       };
-      return { args: { speed }, slots: { l: pick(rng, words[speed]) } };
+      return { args: { speed }, slots: { l: say(rng, words[speed]) } };
     },
     templates: (args) => ['^set the wipers to {l}', 'wipers on {l}', '^put the wipers on {l}', '{l} wiper speed', '^run the wipers at {l}', '^change the wiper speed to {l}',
       'wiper speed {l}', '^set the wiper speed to {l}', '^switch the wipers to {l}', 'i want the wipers on {l}', '^set the windshield wipers to {l}',
@@ -233,7 +234,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       if (chance(rng, 0.6)) {
         const zone = pick(rng, ['front', 'rear', 'all']);
         args.defroster_zone = zone;
-        slots.z = pick(rng, ({
+        slots.z = say(rng, ({
           front: ['the windshield', 'the front', 'the front window', 'the front windshield'],
           rear: ['the rear window', 'the back window', 'the rear', 'the back glass'],
           all: ['all windows', 'everything', 'all the windows', 'front and rear'],
@@ -241,7 +242,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       }
       if (chance(rng, 0.5)) {
         args.duration_minutes = randInt(rng, 1, 30);
-        slots.d = `for ${sayNumber(rng, args.duration_minutes as number)} ${pick(rng, ['minutes', 'min', 'mins', 'minutes'])}`;
+        slots.d = `for ${sayNumber(rng, args.duration_minutes as number)} ${say(rng, ['minutes', 'min', 'mins', 'minutes'])}`;
       }
       return { args, slots };
     },
@@ -292,7 +293,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       }
       if (chance(rng, 0.5)) {
         args.volume = randInt(rng, 1, 10);
-        slots.v = `${pick(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level', 'with the volume at', 'at a volume of', 'with volume set to'])} ${sayNumber(rng, args.volume as number)}`;
+        slots.v = `${say(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level', 'with the volume at', 'at a volume of', 'with volume set to'])} ${sayNumber(rng, args.volume as number)}`;
       }
       return { args, slots };
     },
@@ -338,7 +339,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       const slots: Slots = { i: '' };
       if (chance(rng, 0.55)) {
         args.intensity = randInt(rng, 1, 10);
-        slots.i = `${pick(rng, ['with intensity', 'at level', 'at brightness', 'intensity', 'at', 'at intensity', 'with an intensity of', 'at an intensity of',
+        slots.i = `${say(rng, ['with intensity', 'at level', 'at brightness', 'intensity', 'at', 'at intensity', 'with an intensity of', 'at an intensity of',
           'at brightness level', 'with brightness', 'at a level of', 'intensity level'])} ${sayNumber(rng, args.intensity as number)}`;
       }
       return { args, slots: { ...slots, c: color } };
@@ -355,7 +356,7 @@ export const GRAMMARS: Record<string, Grammar> = {
     sample(rng) {
       const speed = randInt(rng, 10, 150);
       const n = sayNumber(rng, speed);
-      return { args: { speed }, slots: { s: chance(rng, 0.5) ? n : `${n} ${pick(rng, ['km/h', 'kilometers per hour', 'kph', 'km per hour', 'kmh'])}` } };
+      return { args: { speed }, slots: { s: chance(rng, 0.5) ? n : `${n} ${say(rng, ['km/h', 'kilometers per hour', 'kph', 'km per hour', 'kmh'])}` } };
     },
     templates: () => ['^set cruise control to {s}', 'cruise at {s}', '^set the cruise speed to {s}', '^keep the speed at {s}', 'cruise control {s}', '^hold {s}',
       '^activate cruise control at {s}', '^turn on cruise control at {s}', '^maintain {s}', '^set the cruise control at {s}', 'cruise control at {s} please'],

@@ -13,6 +13,8 @@ import type { FcRecord } from './format.ts';
 import { pick, chance, randInt, OPENERS, CLOSERS } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { GRAMMARS } from './command_grammars.ts';
+import { say, withPhraseSplit, NO_UNSEEN_PHRASE } from './phrase_split.ts';
+import type { PhraseSplit } from './phrase_split.ts';
 import type { Args, Slots } from './command_grammars.ts';
 import { makeRng } from '../engine/random.ts';
 
@@ -32,10 +34,10 @@ function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []
     return comma && v ? `${v},` : v;
   });
   t = t.replace(/\^/g, '');
-  if (polite) t = pick(rng, OPENERS) + t;
+  if (polite) t = say(rng, OPENERS) + t;
   const question = t.endsWith('?') || /^(can|could|would|will) you /.test(t);
   t = t.replace(/\?$/, '');
-  if (!question) t += pick(rng, CLOSERS);
+  if (!question) t += say(rng, CLOSERS);
   t = t.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/,+/g, ',').replace(/^[, ]+|[, ]+$/g, '');
   if (chance(rng, 0.07)) t = addTypo(rng, t, new Set(copied.flatMap((v) => v.split(' '))));
   if (chance(rng, 0.75)) t = t.charAt(0).toUpperCase() + t.slice(1);
@@ -79,6 +81,12 @@ export interface GeneratorOptions {
    * word by word from the command (destination, track); default 1. Copying is learned from these.
    */
   copyBoost?: number;
+  /**
+   * Which phrasings to say (data/phrase_split.ts): all (default), seen (none held out: training
+   * data), unseen (only held-out ones: the unseen-phrasing val set), held out by phraseSeed.
+   */
+  phrases?: PhraseSplit;
+  phraseSeed?: number | string;
 }
 
 /** How often each function is asked for: the climate controls most, like the original data. */
@@ -100,8 +108,25 @@ function pickFunction(rng: Rng, copyBoost: number): string {
   return FUNCTIONS[FUNCTIONS.length - 1].name;
 }
 
-/** One example from a seeded stream. */
+/** Draws before `unseen` gives up on finding a command all of whose phrases are held out. */
+const MAX_DRAWS = 1000;
+
+/**
+ * One example from a seeded stream. Under the `unseen` phrase split a command with a slot that has
+ * no held-out phrase is drawn again (data/phrase_split.ts), from the same stream.
+ */
 export function generateExample(rng: Rng, opts: GeneratorOptions = {}): GeneratedExample {
+  for (let draw = 1; ; draw++) {
+    try {
+      return drawExample(rng, opts);
+    } catch (e) {
+      if (e !== NO_UNSEEN_PHRASE) throw e;
+      if (draw >= MAX_DRAWS) throw new Error(`generator: no command with only held-out phrases in ${MAX_DRAWS} draws`);
+    }
+  }
+}
+
+function drawExample(rng: Rng, opts: GeneratorOptions): GeneratedExample {
   const name = pickFunction(rng, opts.copyBoost ?? 1);
   const g = GRAMMARS[name];
   const { args, slots } = g.sample(rng);
@@ -110,24 +135,26 @@ export function generateExample(rng: Rng, opts: GeneratorOptions = {}): Generate
     // leave the required values out: the call names them with ''
     const partial: Args = { ...args };
     for (const p of spec.params) if (p.required) partial[p.name] = '';
-    return { user: realise(rng, pick(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
+    return { user: realise(rng, say(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
   }
   // free-text values (a string with no enum: a destination, a track) are copied word for word
   const copied = spec.params.filter((p) => p.type === 'string' && p.enum === undefined)
     .map((p) => args[p.name]).filter((v): v is string => typeof v === 'string');
-  return { user: realise(rng, pick(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
+  return { user: realise(rng, say(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
 }
 
 /** n examples as records of the original format, from a seed. Every call is checked against the schema. */
 export function generateRecords(n: number, seed: number | string, opts: GeneratorOptions = {}): FcRecord[] {
   if (!((opts.copyBoost ?? 1) >= 0)) throw new Error(`generator: copyBoost must be a number >= 0, got ${opts.copyBoost}`);
-  const rng = makeRng(`generator/${seed}`);
-  const out: FcRecord[] = [];
-  for (let i = 0; i < n; i++) {
-    const ex = generateExample(rng, opts);
-    const problems = validateCall(ex.call);
-    if (problems.length > 0) throw new Error(`generator: produced an invalid call ${JSON.stringify(ex.call)}: ${problems.join('; ')}`);
-    out.push(makeRecord(ex.user, ex.call));
-  }
-  return out;
+  return withPhraseSplit(opts.phrases ?? 'all', opts.phraseSeed ?? '', () => {
+    const rng = makeRng(`generator/${seed}`);
+    const out: FcRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      const ex = generateExample(rng, opts);
+      const problems = validateCall(ex.call);
+      if (problems.length > 0) throw new Error(`generator: produced an invalid call ${JSON.stringify(ex.call)}: ${problems.join('; ')}`);
+      out.push(makeRecord(ex.user, ex.call));
+    }
+    return out;
+  });
 }

@@ -1,6 +1,8 @@
 // Word banks for the command generator: numbers as words, zone phrases, places and song titles.
 // Written for this project; nothing here comes from the measuring data.
 
+import { say } from './phrase_split.ts';
+
 export type Rng = () => number;
 
 export function pick<T>(rng: Rng, items: readonly T[]): T {
@@ -129,9 +131,9 @@ const STATES = ['ca', 'ny', 'tx', 'wa', 'il', 'fl', 'ma', 'co', 'or', 'ga', 'az'
 
 /** A postal address: "42 birch st, quistan, ca 90210" (parts after the street are optional). */
 function sampleAddress(rng: Rng): string {
-  const street = `${randInt(rng, 1, 9999)} ${chance(rng, 0.3) ? inventedName(rng) : pick(rng, PLACE_NAMES)} ${pick(rng, STREET_ABBREVIATIONS)}`;
+  const street = `${randInt(rng, 1, 9999)} ${chance(rng, 0.3) ? inventedName(rng) : say(rng, PLACE_NAMES)} ${say(rng, STREET_ABBREVIATIONS)}`;
   if (chance(rng, 0.3)) return street;
-  const city = chance(rng, 0.5) ? inventedName(rng) : `${pick(rng, PLACE_NAMES)}${chance(rng, 0.4) ? ` ${pick(rng, ['city', 'falls', 'springs', 'heights', 'beach'])}` : ''}`;
+  const city = chance(rng, 0.5) ? inventedName(rng) : `${say(rng, PLACE_NAMES)}${chance(rng, 0.4) ? ` ${say(rng, ['city', 'falls', 'springs', 'heights', 'beach'])}` : ''}`;
   const state = chance(rng, 0.6) ? `, ${pick(rng, STATES)}${chance(rng, 0.5) ? ` ${randInt(rng, 10000, 99999)}` : ''}` : '';
   return `${street}, ${city}${state}`;
 }
@@ -139,11 +141,11 @@ function sampleAddress(rng: Rng): string {
 export function samplePlace(rng: Rng): string {
   if (chance(rng, 0.15)) return sampleAddress(rng);
   const r = rng();
-  if (r < 0.15) return pick(rng, COMMON_PLACES);
-  if (r < 0.3) return chance(rng, 0.5) ? `${inventedName(rng)} ${pick(rng, PLACE_KINDS)}` : `${randInt(rng, 1, 999)} ${inventedName(rng)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive'])}`;
-  if (r < 0.45) return `${randInt(rng, 1, 999)} ${pick(rng, PLACE_NAMES)} ${pick(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
-  if (r < 0.6) return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
-  return `${pick(rng, PLACE_NAMES)} ${pick(rng, PLACE_KINDS)}`;
+  if (r < 0.15) return say(rng, COMMON_PLACES);
+  if (r < 0.3) return chance(rng, 0.5) ? `${inventedName(rng)} ${say(rng, PLACE_KINDS)}` : `${randInt(rng, 1, 999)} ${inventedName(rng)} ${say(rng, ['street', 'avenue', 'road', 'lane', 'drive'])}`;
+  if (r < 0.45) return `${randInt(rng, 1, 999)} ${say(rng, PLACE_NAMES)} ${say(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
+  if (r < 0.6) return `${say(rng, PLACE_NAMES)} ${say(rng, PLACE_NAMES)} ${say(rng, PLACE_KINDS)}`;
+  return `${say(rng, PLACE_NAMES)} ${say(rng, PLACE_KINDS)}`;
 }
 
 // Song titles: a few words from a bank, like many real titles.
@@ -159,7 +161,7 @@ const SONG_SHAPES: ReadonlyArray<(w: () => string) => string> = [
 ];
 
 export function sampleTrack(rng: Rng): string {
-  return pick(rng, SONG_SHAPES)(() => (chance(rng, 0.2) ? inventedName(rng) : pick(rng, SONG_WORDS)));
+  return pick(rng, SONG_SHAPES)(() => (chance(rng, 0.2) ? inventedName(rng) : say(rng, SONG_WORDS)));
 }
 
 /** Words or ways to open and close a request. */

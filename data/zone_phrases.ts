@@ -8,6 +8,7 @@ import {
   ZONE_BARE, REAR_BARE, FRONT_BARE, ZONE_NOUNS_PLURAL, ZONE_NOUNS_SINGULAR, REAR_NAMED, FRONT_NAMED, DRIVER_PERSONAL,
 } from './phrases.ts';
 import type { Rng } from './phrases.ts';
+import { say } from './phrase_split.ts';
 
 /**
  * Sample a zone list together with the words that name it; the list is in the API's order.
@@ -16,14 +17,14 @@ import type { Rng } from './phrases.ts';
 export function sampleZones(rng: Rng): { zones: string[]; phrase: string } {
   const r = rng();
   if (r < 0.2) {
-    if (chance(rng, 0.45)) return { zones: [...ZONES], phrase: pick(rng, ALL_ZONES_PHRASES) };
+    if (chance(rng, 0.45)) return { zones: [...ZONES], phrase: say(rng, ALL_ZONES_PHRASES) };
     return sayZoneList(rng, shuffle(rng, [...ZONES]));
   }
-  if (r < 0.3) return chance(rng, 0.5) ? { zones: ['rear-left', 'rear-right'], phrase: pick(rng, REAR_PHRASES) } : sayZoneList(rng, ['rear-left', 'rear-right']);
-  if (r < 0.37) return chance(rng, 0.5) ? { zones: ['driver', 'front-passenger'], phrase: pick(rng, FRONT_PHRASES) } : sayZoneList(rng, ['driver', 'front-passenger']);
+  if (r < 0.3) return chance(rng, 0.5) ? { zones: ['rear-left', 'rear-right'], phrase: say(rng, REAR_PHRASES) } : sayZoneList(rng, ['rear-left', 'rear-right']);
+  if (r < 0.37) return chance(rng, 0.5) ? { zones: ['driver', 'front-passenger'], phrase: say(rng, FRONT_PHRASES) } : sayZoneList(rng, ['driver', 'front-passenger']);
   if (r < 0.67) {
     const z = pick(rng, ZONES);
-    return chance(rng, 0.5) ? { zones: [z], phrase: pick(rng, ZONE_ALONE[z]) } : sayZoneList(rng, [z]);
+    return chance(rng, 0.5) ? { zones: [z], phrase: say(rng, ZONE_ALONE[z]) } : sayZoneList(rng, [z]);
   }
   return sayZoneList(rng, shuffle(rng, [...ZONES]).slice(0, chance(rng, 0.45) ? 2 : 3));
 }
@@ -47,22 +48,22 @@ function sayZoneList(rng: Rng, zones: string[]): { zones: string[]; phrase: stri
   }
   pieces.push(...rest.map((z) => [z]));
   shuffle(rng, pieces);
-  const prep = pick(rng, ['for', 'for', 'in', 'on', 'at']);
+  const prep = say(rng, ['for', 'for', 'in', 'on', 'at']);
   const the = (name: string) => (chance(rng, 0.75) && !name.startsWith('both') ? `the ${name}` : name);
   let phrase: string;
   if (chance(rng, 0.45)) {
     // bare names, one noun at the end: "for the driver, rear left and front passenger areas"
-    const names = pieces.map((p) => (p.length === 2 ? pick(rng, p[0] === 'rear-left' ? REAR_BARE : FRONT_BARE) : pick(rng, ZONE_BARE[p[0]])));
+    const names = pieces.map((p) => (p.length === 2 ? say(rng, p[0] === 'rear-left' ? REAR_BARE : FRONT_BARE) : say(rng, ZONE_BARE[p[0]])));
     const plural = pieces.length > 1 || pieces[0].length > 1;
     // "the driver passenger" is not said
     const nouns = plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => zones[0] !== 'driver' || n !== 'passenger');
-    phrase = `${prep} ${the(joinList(rng, names))} ${pick(rng, nouns)}`;
+    phrase = `${prep} ${the(joinList(rng, names))} ${say(rng, nouns)}`;
   } else {
     // each piece with its own noun: "for my side and the back seats"
     const names = pieces.map((p) => {
-      if (p.length === 2) return the(pick(rng, p[0] === 'rear-left' ? REAR_NAMED : FRONT_NAMED));
-      if (p[0] === 'driver' && prep === 'for' && chance(rng, 0.2)) return pick(rng, DRIVER_PERSONAL);
-      return the(pick(rng, ZONE_NAMES[p[0]]));
+      if (p.length === 2) return the(say(rng, p[0] === 'rear-left' ? REAR_NAMED : FRONT_NAMED));
+      if (p[0] === 'driver' && prep === 'for' && chance(rng, 0.2)) return say(rng, DRIVER_PERSONAL);
+      return the(say(rng, ZONE_NAMES[p[0]]));
     });
     phrase = `${prep} ${joinList(rng, names)}`;
   }

@@ -12,7 +12,7 @@ import { defaultPrepareConfig, defaultPretrainConfig, defaultFinetuneConfig, val
 import { prepareData, runPretrain, runFinetune } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
-import { formatReport } from '../train/fc_eval.ts';
+import { evaluateRecords, formatReport } from '../train/fc_eval.ts';
 import { loadTrained } from '../train/load_trained.ts';
 import { attentionMaps, attentionSvg } from '../model/attention_map.ts';
 import type { FcRecord } from '../data/format.ts';
@@ -108,7 +108,10 @@ Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fi
   written in the original project's format: system prompt, user command, and the answer
   <functioncall> {"name": ..., "arguments": ...}. The training set asks for navigation and music
   more often than the validation set does: a destination or a song title can only be copied word
-  by word out of the command, and a small model needs many examples to learn to copy.`);
+  by word out of the command, and a small model needs many examples to learn to copy.
+  A share of the phrasings (templates, openers, ways to name a seat or a level) is held out of
+  training: the "unseen phrasings" set is said only in them. Real drivers use words the
+  generator never wrote, and that set measures how the model does on language it was never shown.`);
   const prepared = prepareData(prepareCfg, console.log);
   console.log('\nthree examples:');
   for (const r of prepared.train.slice(0, 3)) console.log(`  user:      ${userText(r)}\n  assistant: ${r.assistant.split('\n')[1]}`);
@@ -181,7 +184,14 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
   evaluation prints both). A call counts only if the function name and every argument match.`);
   if (report !== null) {
     console.log(formatReport(report));
-    console.log(`\nexact match: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%  (function name: ${(100 * report.nameAccuracy).toFixed(1)}%)`);
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    if (prepared.unseen.length > 0) {
+      // language the model never saw in training first: it says more about real commands than own val
+      const { model, tokenizer } = loadTrained(finetuneCfg.out_dir);
+      const unseen = evaluateRecords(model, tokenizer, prepared.unseen, { decoding: finetuneCfg.decoding });
+      console.log(`\nunseen phrasings (${prepareCfg.data_dir}/unseen): ${unseen.exact}/${unseen.n} = ${pct(unseen.exactAccuracy)} exact  (function name: ${pct(unseen.nameAccuracy)})`);
+    }
+    console.log(`${prepared.unseen.length > 0 ? '' : '\n'}own val (phrasings seen in training): ${report.exact}/${report.n} = ${pct(report.exactAccuracy)} exact  (function name: ${pct(report.nameAccuracy)})`);
     console.log('\na few predictions:');
     for (const r of report.rows.slice(0, 6)) console.log(`  ${r.ok ? 'ok ' : 'BAD'} ${r.user}\n      -> ${r.call === null ? r.raw.trim() : JSON.stringify(r.call)}`);
     const attention = writeAttentionMap(finetuneCfg.out_dir, prepared.val[0]);

@@ -8,6 +8,8 @@ import { loadTrained } from './load_trained.ts';
 import { prepareData, runFinetune } from './fc_pipeline.ts';
 import { tokenizerFingerprint, trainFcTokenizer } from './fc_data.ts';
 import { generateRecords } from '../data/generator.ts';
+import { userText } from '../data/format.ts';
+import type { FcRecord } from '../data/format.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'pipeline-'));
 const dataDir = join(root, 'data');
@@ -18,6 +20,14 @@ const tiny = {
   ...defaultFinetuneConfig, init_from: 'scratch' as const, fc_data_dir: dataDir, n_layer: 1, n_head: 2, n_embd: 16, block_size: 128, batch_size: 4,
   max_iters: 2, eval_interval: 2, eval_iters: 1, warmup_iters: 0, lr_decay_iters: 2, sample_interval: 0, eval_examples: 0, workers: 1, always_save_checkpoint: true,
 };
+
+test('prepare writes an unseen-phrasing val set in a directory of its own, none of its commands in training', () => {
+  const unseen = JSON.parse(readFileSync(join(dataDir, 'unseen', 'fc_unseen_phrasings_val.json'), 'utf8'));
+  assert.is(unseen.length, defaultPrepareConfig.num_unseen);
+  const train = new Set(JSON.parse(readFileSync(join(dataDir, 'fc_generated_train.json'), 'utf8')).map(userText));
+  assert.is(unseen.filter((r: FcRecord) => train.has(userText(r))).length, 0);
+  assert.throws(() => validatePrepareConfig({ ...defaultPrepareConfig, num_unseen: -1 }), /--num_unseen must be a non-negative integer/);
+});
 
 test('a bad setting is reported before any data is read or file written', async () => {
   const outDir = join(root, 'never');

@@ -8,6 +8,7 @@
 import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRecords } from '../data/generator.ts';
+import { HELD_OUT_SHARE } from '../data/phrase_split.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import type { FcRecord } from '../data/format.ts';
@@ -29,6 +30,8 @@ import { loadTrained } from './load_trained.ts';
 export interface Prepared {
   train: FcRecord[];
   val: FcRecord[];
+  /** commands in held-out phrasings only (empty when num_unseen is 0) */
+  unseen: FcRecord[];
   tokenizer: Tokenizer;
   files: string[];
 }
@@ -37,25 +40,38 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   validatePrepareConfig(cfg);
   mkdirSync(cfg.data_dir, { recursive: true });
   const t0 = performance.now();
+  // with an unseen-phrasing set, train and val say only the phrases not held out (data/phrase_split.ts)
+  const phrases = cfg.num_unseen > 0 ? 'seen' : 'all';
   // train and val come from different seeds, so no example is shared by construction of the stream
   const split = (n: number, name: string) => {
     const nAgent = Math.round(n * cfg.agent_fraction);
     const copyBoost = name === 'train' ? cfg.copy_boost : 1;
-    return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, { incompleteRate: cfg.incomplete_rate, copyBoost }), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`)];
+    const opts = { incompleteRate: cfg.incomplete_rate, copyBoost, phrases, phraseSeed: cfg.seed } as const;
+    return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, opts), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`, undefined, opts)];
   };
   const trainRecords = split(cfg.num_train, 'train');
   const valRecords = split(cfg.num_val, 'val');
+  const unseenRecords = generateRecords(cfg.num_unseen, `${cfg.seed}/unseen`, { incompleteRate: cfg.incomplete_rate, phrases: 'unseen', phraseSeed: cfg.seed });
   const trainPath = join(cfg.data_dir, 'fc_generated_train.json');
   const valPath = join(cfg.data_dir, 'fc_generated_val.json');
   writeFileSync(trainPath, JSON.stringify(trainRecords, null, 1));
   writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
+  const files = [trainPath, valPath];
   log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
+  if (cfg.num_unseen > 0) {
+    // a directory of its own, so that training never reads it and `npm run eval -- --fc_data_dir=` can
+    const unseenPath = join(cfg.data_dir, 'unseen', 'fc_unseen_phrasings_val.json');
+    mkdirSync(join(cfg.data_dir, 'unseen'), { recursive: true });
+    writeFileSync(unseenPath, JSON.stringify(unseenRecords, null, 1));
+    files.push(unseenPath);
+    log(`held out ${(100 * HELD_OUT_SHARE).toFixed(0)}% of the phrasings (templates, openers, zone, seat and level words, place and song words) from training; ${unseenRecords.length} commands said only in them -> ${unseenPath}`);
+  }
   const t1 = performance.now();
   const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size, cfg.tokenizer_pattern);
   const tokPath = join(cfg.data_dir, 'tokenizer.json');
   tokenizer.save(tokPath);
   log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
-  return { train: trainRecords, val: valRecords, tokenizer, files: [trainPath, valPath, tokPath] };
+  return { train: trainRecords, val: valRecords, unseen: unseenRecords, tokenizer, files: [...files, tokPath] };
 }
 
 

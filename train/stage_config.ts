@@ -12,6 +12,11 @@ export interface PrepareConfig {
   data_dir: string;
   num_train: number;
   num_val: number;
+  /**
+   * commands said only in held-out phrasings (data/phrase_split.ts), written to <data_dir>/unseen:
+   * the unseen-phrasing val set. With 0, nothing is held out of training.
+   */
+  num_unseen: number;
   vocab_size: number;
   /** the tokenizer's pre-tokenizer pattern (data/tokenizer.ts): digits | gpt2 */
   tokenizer_pattern: string;
@@ -27,6 +32,7 @@ export const defaultPrepareConfig: PrepareConfig = {
   data_dir: 'out/data',
   num_train: 40000,
   num_val: 1000,
+  num_unseen: 500, // language never trained on is what real commands test (issue: real commands)
   vocab_size: 2048, // with the format's phrases and the API's names kept whole: answers 22.5 -> 15.7 tokens
   tokenizer_pattern: 'digits', // numbers are copied digit by digit
   incomplete_rate: 0.06,
@@ -39,7 +45,7 @@ export const defaultPrepareConfig: PrepareConfig = {
 export function validatePrepareConfig(c: PrepareConfig): void {
   const check = new ConfigCheck(c as unknown as Record<string, unknown>, 'prepare');
   if (c.data_dir === '') throw new Error('prepare: --data_dir must not be empty');
-  check.int('num_train').int('num_val').int('vocab_size', 256 + SPECIAL_TOKENS.length).oneOf('tokenizer_pattern', TOKENIZER_PATTERNS);
+  check.int('num_train').int('num_val').int('num_unseen', 0).int('vocab_size', 256 + SPECIAL_TOKENS.length).oneOf('tokenizer_pattern', TOKENIZER_PATTERNS);
   check.range('incomplete_rate', 0, 1).range('agent_fraction', 0, 1).above('copy_boost', 0);
   if (!Number.isSafeInteger(c.seed)) throw new Error(`prepare: --seed must be an integer, got ${c.seed}`);
 }

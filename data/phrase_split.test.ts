@@ -1,0 +1,65 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { generateRecords } from './generator.ts';
+import { userText } from './format.ts';
+import { GRAMMARS } from './command_grammars.ts';
+import { OPENERS, CLOSERS, ZONE_ALONE, ALL_ZONES_PHRASES, REAR_PHRASES } from './phrases.ts';
+import { withPhraseSplit, phrasesFor, isHeldOut, say, HELD_OUT_SHARE } from './phrase_split.ts';
+import { makeRng } from '../engine/random.ts';
+
+/** Does text say these words, as whole words? */
+const saysWords = (text: string, words: string) => new RegExp(`(^|[^a-z'])${words.replace(/[.*+?()[\]\\]/g, '\\$&')}([^a-z']|$)`).test(text);
+const plain = (template: string) => template.replace(/\{\w,?\}|\^/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+
+const LISTS = [OPENERS, CLOSERS, ALL_ZONES_PHRASES, REAR_PHRASES, ...Object.values(ZONE_ALONE)];
+
+test("split 'all' is the plain generator, draw for draw", () => {
+  assert.equal(generateRecords(300, 'x', { phrases: 'all', phraseSeed: 3 }), generateRecords(300, 'x'));
+});
+
+test('seen and unseen share no phrase; the first phrase of a list and the empty one are never held out', () => {
+  for (const list of LISTS) {
+    const seen = withPhraseSplit('seen', 1337, () => phrasesFor(list));
+    const unseen = withPhraseSplit('unseen', 1337, () => phrasesFor(list));
+    assert.ok(seen.includes(list[0]), list[0]);
+    for (const p of unseen) if (p !== '') assert.not.ok(seen.includes(p), p);
+    for (const p of list) assert.ok(seen.includes(p) || unseen.includes(p), p);
+    // and say() keeps to them
+    const rng = makeRng('say');
+    withPhraseSplit('seen', 1337, () => { for (let i = 0; i < 200; i++) assert.ok(seen.includes(say(rng, list))); });
+  }
+  // about the share asked for, over every phrase of those lists
+  const all = [...new Set(LISTS.flat().filter((p) => p !== ''))];
+  const held = withPhraseSplit('seen', 1337, () => all.filter(isHeldOut)).length / all.length;
+  assert.ok(Math.abs(held - HELD_OUT_SHARE) < 0.1, `${held}`);
+});
+
+test('another phrase seed holds out other phrases', () => {
+  const all = [...new Set(LISTS.flat().filter((p) => p !== ''))];
+  const a = withPhraseSplit('seen', 1, () => all.filter(isHeldOut));
+  const b = withPhraseSplit('seen', 2, () => all.filter(isHeldOut));
+  assert.not.equal(a, b);
+});
+
+test('a held-out template never says a training command, and does say unseen ones', () => {
+  const seen = generateRecords(6000, 'train', { phrases: 'seen', phraseSeed: 7 }).map((r) => userText(r).toLowerCase());
+  const unseen = generateRecords(3000, 'val', { phrases: 'unseen', phraseSeed: 7 }).map((r) => userText(r).toLowerCase());
+  // templates with no slot say the same words every time: find them in the commands
+  const rng = makeRng('args');
+  const lists = Object.values(GRAMMARS).flatMap((g) => Array.from({ length: 20 }, () => g.templates(g.sample(rng).args)));
+  const heldOut = [...new Set(withPhraseSplit('unseen', 7, () => lists.flatMap((l) => phrasesFor(l))).filter((t) => !t.includes('{')))];
+  // (one inside a seen template is left out: "unlock the doors for me" is also a seen "unlock the
+  // doors" with the closer "for me", "lock the car" is inside the seen "lock the car doors")
+  const seenFixed = withPhraseSplit('seen', 7, () => lists.flatMap((l) => phrasesFor(l))).map(plain);
+  const distinct = heldOut.filter((t) => !seenFixed.some((f) => saysWords(plain(t), f) || saysWords(f, plain(t))));
+  assert.ok(distinct.length >= 5, `${distinct.length} fixed held-out templates`);
+  for (const t of distinct) {
+    assert.not.ok(seen.some((s) => saysWords(s, plain(t))), `held-out "${plain(t)}" in training`);
+  }
+  assert.ok(distinct.some((t) => unseen.some((s) => saysWords(s, plain(t)))));
+  // no unseen command is a training command
+  const train = new Set(seen);
+  assert.is(unseen.filter((u) => train.has(u)).length, 0);
+});
+
+test.run();
