@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
  * default): the same with digits one at a time. A third, a word keeping the space after it, copied
  * destinations better but scored lower on real commands and was removed (bench/RESULTS.md).
  */
-const PATTERNS: Record<string, RegExp> = {
+export const PATTERNS: Record<string, RegExp> = {
   gpt2: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
   digits: /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu,
 };

@@ -32,6 +32,9 @@ export class Linear {
   }
 }
 
+/** LayerNorm's epsilon, as GPT-2 and nanoGPT (Hugging Face's layer_norm_epsilon). */
+export const LAYER_NORM_EPS = 1e-5;
+
 export class LayerNorm {
   weight: Tensor;
   bias: Tensor | null;
@@ -42,7 +45,7 @@ export class LayerNorm {
   }
 
   forward(x: Tensor): Tensor {
-    return ops.layerNorm(x, this.weight, this.bias, 1e-5);
+    return ops.layerNorm(x, this.weight, this.bias, LAYER_NORM_EPS);
   }
 }
 

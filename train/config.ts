@@ -21,11 +21,14 @@ export const LOSS_SCALING = ['auto', 'true', 'false'] as const;
  */
 export const DECODINGS = ['free', 'schema', 'copy'] as const;
 export type Decoding = (typeof DECODINGS)[number];
+/** What npm run export writes (train/export.ts): Hugging Face's GPT-2 files, or nanoGPT's. */
+export const EXPORT_FORMATS = ['hf', 'nanogpt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Every setting, in any script, that takes one of a fixed set of values: the parser refuses others. */
 export const SETTING_CHOICES: Record<string, readonly string[]> = {
   init_from: INIT_FROM, optimizer: OPTIMIZERS, device: DEVICES, gpu_mode: GPU_MODES, dtype: DTYPES, loss_scaling: LOSS_SCALING,
-  decoding: DECODINGS, tokenizer_pattern: TOKENIZER_PATTERNS,
+  decoding: DECODINGS, tokenizer_pattern: TOKENIZER_PATTERNS, format: EXPORT_FORMATS,
 };
 
 /** Every setting of a run; the model's shape (block_size, n_layer, n_head, n_embd, dropout, bias) is model/config.ts's. */
