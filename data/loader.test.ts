@@ -59,6 +59,7 @@ test("the original layout: train and val by a word of the name; constraints.json
   writeFileSync(join(dir, 'constraints.json'), JSON.stringify({ temperature: { min: 16, max: 30 } }));
   writeFileSync(join(dir, 'function_config.json'), JSON.stringify({ functions: [] }));
   writeFileSync(join(dir, 'train_config.json'), JSON.stringify({ lr: 0.001 }));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ merges: [] })); // the directory's tokenizer: not data, not worth a line
   const d = loadFcDir(dir);
   assert.equal(d.train, good);
   assert.equal(d.trainFiles, [join(dir, 'fc_data_user_commands-train_incomplete.json')]);

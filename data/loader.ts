@@ -85,6 +85,7 @@ export function loadFcDir(dir: string, skipBad = false, needTrain = true): Loade
   const out: LoadedData = { train: [], val: [], trainFiles: [], valFiles: [], ignoredFiles: [], skipped: 0 };
   for (const name of names) {
     const file = join(dir, name);
+    if (name === 'tokenizer.json') continue; // the directory's tokenizer, read by the training stages themselves
     const split = splitOfName(name);
     if (split === null) {
       const reason = /train|test|val/i.test(name) ? 'train, test or val only inside a word of its name' : 'no train, test or val in its name';
