@@ -1,4 +1,4 @@
-// npm run chat [-- --out_dir=out/finetune --decoding=copy|schema|free --min_confidence=0.9 --max_new_tokens=120]
+// npm run chat [-- --out_dir=out/finetune --decoding=copy|schema|free --min_confidence=0.9 --max_new_tokens=120 --think=auto|true|false]
 // A REPL with a simulated car: each turn shows the thought, the call, the observation, the answer
 // and the car's state. Reads one command per line from stdin when it is not a terminal.
 // --decoding: as in predict (train/fc_eval.ts); copy and schema keep a loop-trained model's
@@ -6,28 +6,35 @@
 // --min_confidence: a call the model writes with a lower confidence (its own probability of the
 //   call, 0..1, train/fc_eval.ts callConfidence) is not carried out: chat says it did not
 //   understand. 0 carries out every call. How the default was measured: train/agent_loop.ts.
+// --think: start each answer with <thought>, so that the model thinks, calls, reads the car's
+//   observation and answers (Thought -> Act -> Observe). auto: when the model was fine-tuned with
+//   loop examples (its checkpoint.json's loop_examples).
 import './node_flags.ts'; // first: lets the engine use WebAssembly's FMA on Node 20
 import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
 import { loadTrained } from '../train/load_trained.ts';
+import { readCheckpointInfo } from '../model/checkpoint.ts';
 import { DEFAULT_MIN_CONFIDENCE, runTurn } from '../train/agent_loop.ts';
 import { DECODINGS } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
 
-const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy' as Decoding, min_confidence: DEFAULT_MIN_CONFIDENCE };
+const THINK = ['auto', 'true', 'false'];
+const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy' as Decoding, min_confidence: DEFAULT_MIN_CONFIDENCE, think: 'auto' };
 
 runMain(async () => {
   const cfg = parseArgs(defaults);
-  validateSettings('chat', cfg, { max_new_tokens: 'positive integer', decoding: DECODINGS, min_confidence: 'number from 0 to 1' });
+  validateSettings('chat', cfg, { max_new_tokens: 'positive integer', decoding: DECODINGS, min_confidence: 'number from 0 to 1', think: THINK });
   const { model, tokenizer } = loadTrained(cfg.out_dir);
+  const loopExamples = Number(readCheckpointInfo(cfg.out_dir).loop_examples ?? 0);
+  const think = cfg.think === 'auto' ? loopExamples > 0 : cfg.think === 'true';
   const car = new Vehicle();
   const tty = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
-  if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}). Ctrl-D to quit.\n${car.summary()}\n`);
+  if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}${think ? `, thinking first: fine-tuned with ${loopExamples} loop examples` : ''}). Ctrl-D to quit.\n${car.summary()}\n`);
   if (tty) rl.setPrompt('you> '), rl.prompt();
-  const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding, minConfidence: cfg.min_confidence };
+  const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding, minConfidence: cfg.min_confidence, think };
   for await (const line of rl) {
     const command = line.trim();
     if (command !== '') {

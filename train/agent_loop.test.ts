@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -45,6 +45,21 @@ test('a call below min_confidence is not carried out; with copy decoding even an
   assert.ok(sure.observation !== null);
 });
 
+test('think: the answer starts with <thought>, its confidence counts only the call', () => {
+  const records = generateAgentRecords(100, 'loop');
+  const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
+  manualSeed(3);
+  const model = new GPT({ block_size: 256, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const plain = runTurn(model, tok, new Vehicle(), 'turn on the headlights', { decoding: 'copy', maxNewTokens: 60 });
+  const thinking = runTurn(model, tok, new Vehicle(), 'turn on the headlights', { decoding: 'copy', maxNewTokens: 60, think: true });
+  assert.ok(thinking.raw.startsWith('<thought>'), thinking.raw);
+  assert.not.ok(plain.raw.startsWith('<thought>'), plain.raw);
+  // an untrained model rambles in its thought: no call yet, so nothing is carried out
+  assert.is(thinking.call === null ? thinking.confidence : -1, thinking.call === null ? 0 : -1);
+  // the loop's grammar held the thought to words: no special token in it but the one that starts it
+  assert.not.ok(/<\|(im_start|im_end|endoftext|pad)\|>|<observation>/.test(thinking.raw), thinking.raw);
+});
+
 test('a scripted chat session against a small trained fixture runs without error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chat-'));
   const log = () => {};
@@ -59,6 +74,9 @@ test('a scripted chat session against a small trained fixture runs without error
   assert.is(chat.status, 0, chat.stderr);
   assert.is((chat.stdout.match(/^you> /gm) ?? []).length, 3);
   assert.is((chat.stdout.match(/^ {2}car: {9}temperature/gm) ?? []).length, 3);
+  // trained on loop examples only: chat thinks first (--think=auto reads the checkpoint's loop_examples)
+  assert.is(JSON.parse(readFileSync(join(dir, 'model', 'checkpoint.json'), 'utf8')).loop_examples, 400);
+  assert.is((chat.stdout.match(/^ {2}thought: |^ {2}call: {8}\(none\) <thought>/gm) ?? []).length, 3, chat.stdout);
   for (const decoding of ['free', 'schema']) {
     const other = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chat.ts', `--out_dir=${join(dir, 'model')}`, '--max_new_tokens=40', `--decoding=${decoding}`, '--min_confidence=1'], {
       input: 'turn up the fan\n', encoding: 'utf8', timeout: 60_000,

@@ -36,6 +36,12 @@ export interface TurnOptions {
   decoding?: Decoding;
   /** a call with a lower confidence is not carried out; default 0 (always carried out) */
   minConfidence?: number;
+  /**
+   * Start the answer with <thought>: a model fine-tuned with a share of loop examples writes a
+   * plain call for a plain prompt (most of its examples are plain), and the loop when its answer
+   * begins with a thought. Default false.
+   */
+  think?: boolean;
 }
 
 /**
@@ -50,7 +56,8 @@ export function runTurn(model: GPT, tok: Tokenizer, car: Vehicle, command: strin
   const obsId = tok.specialId(SPECIAL.observation);
   const endId = tok.specialId(SPECIAL.endoftext);
   const room = Math.max(1, Math.min(opts.maxNewTokens ?? 120, model.config.block_size - 1));
-  const answer = decodeAnswers(model, tok, [command], { decoding: opts.decoding, maxNewTokens: room, stopTokens: [obsId, endId], loop: true })[0];
+  const prefix = opts.think === true ? [tok.specialId(SPECIAL.thought)] : [];
+  const answer = decodeAnswers(model, tok, [command], { decoding: opts.decoding, maxNewTokens: room, stopTokens: [obsId, endId], loop: true, prefix })[0];
   const first = answer.ids;
   let raw = tok.decode(first);
   const thought = /<thought>\s*([\s\S]*?)\s*<functioncall>/.exec(raw)?.[1] ?? null;

@@ -76,6 +76,8 @@ export interface DecodeOptions {
   stopTokens?: number[];
   /** the Thought -> Act -> Observe format: a thought may come first, <observation> ends the call (constrainedPick) */
   loop?: boolean;
+  /** tokens every answer starts with, written for the model (chat: <thought>, so that a loop-trained model thinks first) */
+  prefix?: number[];
 }
 
 /** One decoded answer: its token ids, and each one's log-probability under the model. */
@@ -94,15 +96,17 @@ export function decodeAnswers(model: GPT, tok: Tokenizer, commands: string[], op
   if (!Number.isInteger(maxNew) || maxNew < 1) throw new Error(`predict: max new tokens must be a positive integer, got ${maxNew}`);
   const stop = opts.stopTokens ?? [tok.specialId(SPECIAL.endoftext)];
   const choose = constrainedPick(tok, opts.decoding ?? 'free', tok.specialId(SPECIAL.endoftext), opts.loop ?? false);
-  const logprobs = commands.map((): number[] => []);
+  const prefix = opts.prefix ?? [];
+  // the prefix is part of the answer: the grammar reads it, and its tokens count as certain (log-probability 0)
+  const logprobs = commands.map((): number[] => prefix.map(() => 0));
   const pick = (row: number, sofar: number[], logits: Float32Array) => {
-    const id = choose === undefined ? sampleToken(logits, { temperature: 0 }) : choose(commands[row], sofar, logits);
+    const id = choose === undefined ? sampleToken(logits, { temperature: 0 }) : choose(commands[row], [...prefix, ...sofar], logits);
     logprobs[row].push(logProb(logits, id));
     return id;
   };
-  const generated = generate(model, commands.map((c) => encodePrompt(tok, c)), maxNew, { temperature: 0, stopTokens: stop, pick });
+  const generated = generate(model, commands.map((c) => [...encodePrompt(tok, c), ...prefix]), maxNew, { temperature: 0, stopTokens: stop, pick });
   // a finished row can still be run along (generate's window-full path): its extra picks come after its own
-  return generated.map((ids, row) => ({ ids, logprobs: logprobs[row].slice(0, ids.length) }));
+  return generated.map((ids, row) => ({ ids: [...prefix, ...ids], logprobs: logprobs[row].slice(0, prefix.length + ids.length) }));
 }
 
 /** log softmax(logits)[id], computed stably (max subtracted). */

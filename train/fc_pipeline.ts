@@ -11,6 +11,7 @@ import { generateRecords } from '../data/generator.ts';
 import { HELD_OUT_SHARE } from '../data/phrase_split.ts';
 import { generateAgentRecords } from '../data/agent.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
+import { SPECIAL } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
 import { FcDataset, TextStream } from '../data/dataset.ts';
 import type { GPT } from '../model/gpt.ts';
@@ -43,8 +44,9 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   // with an unseen-phrasing set, train and val say only the phrases not held out (data/phrase_split.ts)
   const phrases = cfg.num_unseen > 0 ? 'seen' : 'all';
   // train and val come from different seeds, so no example is shared by construction of the stream
+  // loop examples teach chat's Thought -> Act -> Observe; val stays plain calls, what eval scores
   const split = (n: number, name: string) => {
-    const nAgent = Math.round(n * cfg.agent_fraction);
+    const nAgent = name === 'train' ? Math.round(n * cfg.agent_fraction) : 0;
     const copyBoost = name === 'train' ? cfg.copy_boost : 1;
     const opts = { incompleteRate: cfg.incomplete_rate, copyBoost, phrases, phraseSeed: cfg.seed } as const;
     return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, opts), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`, undefined, opts)];
@@ -132,7 +134,10 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['p
     appendFileSync(samplePath, `${'='.repeat(78)}\n${formatSamples(report.rows, `iteration ${iter}: ${report.exact}/${report.n} exact matches`)}\n`);
     log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${samplePath}`);
   };
-  const result = await train(cfg, ds, { checkpointInfo: stageInfo('finetune', data.tokenizer), sample: writeSamples, title: 'fine-tuning', pace, log });
+  // how many examples teach the loop (data/agent.ts): chat starts a loop-trained model's answers with a thought
+  const loopExamples = data.train.filter((r) => r.assistant.includes(SPECIAL.observation)).length;
+  const info = { ...stageInfo('finetune', data.tokenizer), loop_examples: loopExamples };
+  const result = await train(cfg, ds, { checkpointInfo: info, sample: writeSamples, title: 'fine-tuning', pace, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;

@@ -23,7 +23,7 @@ export interface PrepareConfig {
   incomplete_rate: number;
   /** training examples ask this many times more often for navigation and music (free text to copy); val keeps the usual mix */
   copy_boost: number;
-  /** share of examples in the Thought -> Act -> Observe format (data/agent.ts), for npm run chat */
+  /** share of training examples in the Thought -> Act -> Observe format (data/agent.ts), for npm run chat */
   agent_fraction: number;
   seed: number;
 }
@@ -37,7 +37,7 @@ export const defaultPrepareConfig: PrepareConfig = {
   tokenizer_pattern: 'digits', // numbers are copied digit by digit
   incomplete_rate: 0.06,
   copy_boost: 4, // navigation and music 4x as often in training: 90.0% vs 88.4% exact
-  agent_fraction: 0,
+  agent_fraction: 0.1, // a tenth of training in the loop's format: npm run chat thinks, acts, reads the car and answers
   seed: 1337,
 };
 
