@@ -132,15 +132,16 @@ test("predict's lines: one per input line, in order; an empty line is an error l
   assert.equal([out[0].raw, out[3].raw], alone.map((p) => p.raw.trim()));
 });
 
-test("confidence: each chosen token's log-probability under the model, averaged over the call's tokens", () => {
+test("confidence: each chosen token's log-probability under the model, averaged over the tokens the model chose", () => {
   const l = Float32Array.from([1, 2, 3]);
   const z = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
   assert.ok(Math.abs(logProb(l, 2) - (3 - z)) < 1e-6);
   assert.ok(Math.abs(logProb(Float32Array.from([1000, 0]), 1) + 1000) < 1e-3, 'stable for large logits');
   const fc = tok0.specialId(SPECIAL.functioncall);
-  // a thought's tokens before <functioncall> do not count
-  assert.ok(Math.abs(callConfidence(tok0, { ids: [5, fc, 7], logprobs: [Math.log(0.01), Math.log(0.5), Math.log(0.5)] }) - 0.5) < 1e-9);
-  assert.is(callConfidence(tok0, { ids: [5, 6], logprobs: [0, 0] }), 0);
+  // every token the model chose counts, a thought's too; a token written for it (forced) does not
+  assert.ok(Math.abs(callConfidence(tok0, { ids: [5, fc, 7], logprobs: [Math.log(0.125), Math.log(0.25), Math.log(0.5)], forced: 0 }) - 0.25) < 1e-9);
+  assert.ok(Math.abs(callConfidence(tok0, { ids: [5, fc, 7], logprobs: [0, Math.log(0.5), Math.log(0.5)], forced: 1 }) - 0.5) < 1e-9);
+  assert.is(callConfidence(tok0, { ids: [5, 6], logprobs: [0, 0], forced: 0 }), 0);
   // decodeAnswers' log-probabilities are those of the tokens written, one per token
   const { tok, model } = tinyModel('logprobs');
   const [a] = decodeAnswers(model, tok, ['lock the doors'], { decoding: 'schema', maxNewTokens: 40 });

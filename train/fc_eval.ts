@@ -84,6 +84,8 @@ export interface DecodeOptions {
 export interface Answer {
   ids: number[];
   logprobs: number[];
+  /** how many of the first ids were written for the model (DecodeOptions.prefix), not by it */
+  forced: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export function decodeAnswers(model: GPT, tok: Tokenizer, commands: string[], op
   };
   const generated = generate(model, commands.map((c) => [...encodePrompt(tok, c), ...prefix]), maxNew, { temperature: 0, stopTokens: stop, pick });
   // a finished row can still be run along (generate's window-full path): its extra picks come after its own
-  return generated.map((ids, row) => ({ ids: [...prefix, ...ids], logprobs: logprobs[row].slice(0, prefix.length + ids.length) }));
+  return generated.map((ids, row) => ({ ids: [...prefix, ...ids], logprobs: logprobs[row].slice(0, prefix.length + ids.length), forced: prefix.length }));
 }
 
 /** log softmax(logits)[id], computed stably (max subtracted). */
@@ -119,16 +121,17 @@ export function logProb(logits: Float32Array, id: number): number {
 }
 
 /**
- * How sure the model is of the call it wrote: the geometric mean of its tokens' probabilities,
- * exp(mean log-probability), from <functioncall> to the end (a thought before it is words, not
- * the call). 1 when every token was certain; a command that is no car command makes the model
- * unsure which function and values to write. 0 when there is no <functioncall>.
+ * How sure the model is of the answer it wrote: the geometric mean of its tokens' probabilities,
+ * exp(mean log-probability), over every token it chose (a thought before the call too; not the
+ * tokens written for it). 1 when every token was certain; a command that is no car command makes
+ * the model unsure what to think and which function and values to write. 0 when there is no
+ * <functioncall>. With chat's forced <thought>, the thought counts: gibberish gets an unsure
+ * thought, then a sure call (bench/RESULTS.md).
  */
 export function callConfidence(tok: Tokenizer, a: Answer): number {
-  const from = a.ids.indexOf(tok.specialId(SPECIAL.functioncall));
-  if (from === -1) return 0;
-  const lp = a.logprobs.slice(from);
-  return Math.exp(lp.reduce((x, y) => x + y, 0) / lp.length);
+  if (!a.ids.includes(tok.specialId(SPECIAL.functioncall))) return 0;
+  const lp = a.logprobs.slice(a.forced);
+  return lp.length === 0 ? 0 : Math.exp(lp.reduce((x, y) => x + y, 0) / lp.length);
 }
 
 /**
