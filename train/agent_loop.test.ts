@@ -14,11 +14,16 @@ import { NOT_UNDERSTOOD, runTurn } from './agent_loop.ts';
 import { prepareData, runFinetune } from './fc_pipeline.ts';
 import { defaultFinetuneConfig } from './stage_config.ts';
 
-test('a turn with an untrained model never crashes: no call, or a call the car rejects', () => {
+/** A tokenizer for loop examples and an untrained one-layer model (seeded), for turns that must not crash. */
+function untrained(seed: number, blockSize: number): { tok: Tokenizer; model: GPT } {
   const records = generateAgentRecords(100, 'loop');
   const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
-  manualSeed(1);
-  const model = new GPT({ block_size: 128, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  manualSeed(seed);
+  return { tok, model: new GPT({ block_size: blockSize, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true }) };
+}
+
+test('a turn with an untrained model never crashes: no call, or a call the car rejects', () => {
+  const { tok, model } = untrained(1, 128);
   const car = new Vehicle();
   const t = runTurn(model, tok, car, 'turn on the headlights', { maxNewTokens: 30 });
   assert.ok(typeof t.answer === 'string' && t.answer.length > 0);
@@ -26,10 +31,7 @@ test('a turn with an untrained model never crashes: no call, or a call the car r
 });
 
 test('a call below min_confidence is not carried out; with copy decoding even an untrained model calls', () => {
-  const records = generateAgentRecords(100, 'loop');
-  const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
-  manualSeed(2);
-  const model = new GPT({ block_size: 256, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const { tok, model } = untrained(2, 256);
   const car = new Vehicle();
   const before = car.summary();
   const unsure = runTurn(model, tok, car, 'asdf qwer', { decoding: 'copy', maxNewTokens: 200, minConfidence: 1 });
@@ -46,10 +48,7 @@ test('a call below min_confidence is not carried out; with copy decoding even an
 });
 
 test('think: the answer starts with <thought>, its confidence counts only the call', () => {
-  const records = generateAgentRecords(100, 'loop');
-  const tok = Tokenizer.train(records.map((r) => r.system + r.user + r.assistant).join(''), 300, SPECIAL_TOKENS);
-  manualSeed(3);
-  const model = new GPT({ block_size: 256, vocab_size: tok.vocabSize, n_layer: 1, n_head: 2, n_embd: 16, dropout: 0, bias: true });
+  const { tok, model } = untrained(3, 256);
   const plain = runTurn(model, tok, new Vehicle(), 'turn on the headlights', { decoding: 'copy', maxNewTokens: 60 });
   const thinking = runTurn(model, tok, new Vehicle(), 'turn on the headlights', { decoding: 'copy', maxNewTokens: 60, think: true });
   assert.ok(thinking.raw.startsWith('<thought>'), thinking.raw);
