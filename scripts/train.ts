@@ -202,5 +202,6 @@ head of the last layer attends to as it writes each token of the call (open it i
 ${finetuneCfg.out_dir}/samples/val_sample.txt (answers at every sample step), ${finetuneCfg.out_dir}/attention.svg (attention
 while writing a call), ${finetuneCfg.out_dir}/model.safetensors (the model).`);
   console.log(`\nTotal time: ${formatDuration((performance.now() - started) / 1000)}.
-Next: npm run predict (type commands), npm run eval -- --fc_file=FILE, npm run sample, npm run bench.`);
+Next: npm run chat (the car: thought, call, observation, answer), npm run predict (type commands),
+npm run eval -- --fc_file=FILE, npm run sample -- --out_dir=${pretrainCfg.out_dir}, npm run bench, npm run export.`);
 });
