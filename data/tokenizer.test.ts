@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer, gpt2ByteAlphabet } from './tokenizer.ts';
 import { SPECIAL_TOKENS } from './format.ts';
+import { loadTokenizer, saveTokenizer } from './tokenizer_file.ts';
 
 const corpus = Array.from({ length: 200 }, (_, i) => `set the temperature to ${i % 40} degrees<|endoftext|>turn up the fan for the driver<|endoftext|>`).join('\n');
 const tok = Tokenizer.train(corpus, 280, SPECIAL_TOKENS);
@@ -50,11 +51,11 @@ test('encodeOrdinary: special-token text is bytes, never a control id; ordinary 
 
 test('save and load give the same encodings', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'tok-')), 'tok.json');
-  tok.save(path);
-  const back = Tokenizer.load(path);
+  saveTokenizer(tok, path);
+  const back = loadTokenizer(path);
   const s = 'turn up the fan for the driver, 21 degrees <|im_end|>';
   assert.equal(back.encode(s), tok.encode(s));
-  assert.throws(() => Tokenizer.load(join(tmpdir(), 'missing-tokenizer.json')), /tokenizer: cannot read/);
+  assert.throws(() => loadTokenizer(join(tmpdir(), 'missing-tokenizer.json')), /tokenizer: cannot read/);
 });
 
 test('a phrase is cut out whole, so its merges cross spaces; round trip and save/load keep it', () => {
@@ -66,8 +67,8 @@ test('a phrase is cut out whole, so its merges cross spaces; round trip and save
   assert.ok(without.encode(phrase).length >= 5, 'without it, merges stop at each word');
   for (const s of [`${phrase} and ${phrase}`, `x${phrase}y`, 'You are a helpful', '']) assert.is(withPhrase.decode(withPhrase.encode(s)), s);
   const path = join(mkdtempSync(join(tmpdir(), 'tok-')), 'tok.json');
-  withPhrase.save(path);
-  assert.equal(Tokenizer.load(path).encode(`${phrase} now`), withPhrase.encode(`${phrase} now`));
+  saveTokenizer(withPhrase, path);
+  assert.equal(loadTokenizer(path).encode(`${phrase} now`), withPhrase.encode(`${phrase} now`));
   assert.throws(() => Tokenizer.train(text, 300, SPECIAL_TOKENS, ['']), /phrase must not be empty/);
 });
 

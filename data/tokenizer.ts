@@ -14,7 +14,8 @@
 // every example (the system prompt, ' {"name": "'). Each is cut out as one piece, so its merges can
 // cross spaces and it ends up as a token or two instead of thirty: the model computes and predicts
 // fewer positions that carry no information. The text and decode(encode(s)) are unchanged.
-import { readFileSync, writeFileSync } from 'node:fs';
+//
+// A tokenizer is its JSON (toJSON, fromText): reading and writing the file is data/tokenizer_file.ts's (Node).
 
 /**
  * Pre-tokenizer patterns. gpt2: GPT-2's own (a word takes the space before it). digits (the
@@ -42,6 +43,17 @@ export interface TokenizerJSON {
 }
 
 const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder(); // bytes that are no whole character decode as U+FFFD, as Buffer's do
+
+/** UTF-8 bytes to text; ASCII (nearly every token) without TextDecoder, which costs more on short arrays. */
+function bytesToText(bytes: ArrayLike<number>): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) return fromUtf8.decode(Uint8Array.from(bytes));
+    text += String.fromCharCode(bytes[i]);
+  }
+  return text;
+}
 
 /** A regex that splits text around any of the phrases (longest first), keeping them; null for none. */
 function phraseRegExp(phrases: string[]): RegExp | null {
@@ -164,7 +176,7 @@ export class Tokenizer {
     let out = '';
     let bytes: number[] = [];
     const flush = () => {
-      out += Buffer.from(bytes).toString('utf8');
+      out += bytesToText(bytes);
       bytes = [];
     };
     for (let i = 0; i < ids.length; i++) {
@@ -189,7 +201,7 @@ export class Tokenizer {
 
   /** One token's text, for showing how a string splits (bytes that are not whole characters show as �). */
   tokenText(id: number): string {
-    return this.specialById.get(id) ?? Buffer.from(this.tokens[id]).toString('utf8');
+    return this.specialById.get(id) ?? bytesToText(this.tokens[id]);
   }
 
   toJSON(): TokenizerJSON {
@@ -199,16 +211,18 @@ export class Tokenizer {
     };
   }
 
-  save(path: string): void {
-    writeFileSync(path, JSON.stringify(this.toJSON()));
+  /** The tokenizer file's text. */
+  toText(): string {
+    return JSON.stringify(this.toJSON());
   }
 
-  static load(path: string): Tokenizer {
+  /** A tokenizer from its file's text; `source` (a path or URL) names it in an error. */
+  static fromText(text: string, source: string): Tokenizer {
     let json: TokenizerJSON;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
+      json = JSON.parse(text);
     } catch (e) {
-      throw new Error(`tokenizer: cannot read ${path}: ${(e as Error).message}`);
+      throw new Error(`tokenizer: cannot read ${source}: ${(e as Error).message}`);
     }
     return new Tokenizer(json);
   }

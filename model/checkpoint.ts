@@ -13,28 +13,21 @@
 // So checkpoint.json names either the old save, whose files are all there as <file> or
 // <file>.prev, or the new one, whose files are all in place. Loading takes, for each file, the one
 // whose save id matches checkpoint.json, and refuses a file that belongs to no save it names.
+// This file is the Node side (files on disk); model/checkpoint_info.ts parses what they hold.
 import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Optimizer } from '../engine/index.ts';
-import type { GPTConfig } from './config.ts';
 import { GPT } from './gpt.ts';
-import { encodeSafetensors, readSafetensors } from './safetensors.ts';
+import { encodeSafetensors } from './safetensors.ts';
+import { readSafetensors } from './safetensors_file.ts';
 import type { SafetensorsFile, StoredTensor } from './safetensors.ts';
 import type { LoraConfig } from './lora.ts';
+import { applyAdapters, loadWeights, parseAdapterConfig, parseCheckpointInfo } from './checkpoint_info.ts';
+import type { CheckpointInfo } from './checkpoint_info.ts';
 
-export interface CheckpointInfo {
-  model_config: GPTConfig;
-  train_config?: Record<string, unknown>;
-  iter_num: number;
-  best_val_loss: number;
-  rng_state?: unknown;
-  tokenizer?: string;
-  save_id?: string;
-  lora?: LoraConfig | null;
-  /** sha256 of the tokenizer file the model was trained with (train/fc_pipeline.ts) */
-  tokenizer_sha256?: string;
-  [key: string]: unknown;
-}
+// what reads from text and bytes lives in model/checkpoint_info.ts, so the page can load a checkpoint too
+export { loadWeights, parseCheckpointInfo };
+export type { CheckpointInfo };
 
 /** Write bytes to "<path>.tmp" and fsync it: step 1 of a save. */
 function writeTemp(path: string, bytes: Uint8Array | string): void {
@@ -148,78 +141,24 @@ export function readCheckpointFile(dir: string, name: string, saveId: string | u
   throw new Error(`checkpoint: ${path} and checkpoint.json come from different saves (save ids ${file.metadata.save_id} and ${saveId}) and no ${name}.prev matches: the checkpoint is damaged; train again or restore it`);
 }
 
-/** adapter_config.json, checked: PEFT's keys with the types we need, or one clear error. */
+/** adapter_config.json, checked (model/checkpoint_info.ts parseAdapterConfig). */
 function readAdapterConfig(dir: string): LoraConfig {
   const path = join(dir, 'adapter_config.json');
   if (!existsSync(path)) throw new Error(`lora: no adapter_config.json in ${dir}`);
-  let c: Record<string, unknown>;
-  try {
-    c = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new Error(`lora: ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  const bad = (what: string): never => {
-    throw new Error(`lora: ${path}: ${what}`);
-  };
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) bad('must hold a JSON object');
-  if (!Number.isInteger(c.r) || (c.r as number) < 1) bad(`"r" must be a positive integer, got ${JSON.stringify(c.r)}`);
-  if (typeof c.lora_alpha !== 'number' || !(c.lora_alpha > 0)) bad(`"lora_alpha" must be a positive number, got ${JSON.stringify(c.lora_alpha)}`);
-  if (typeof c.lora_dropout !== 'number' || !(c.lora_dropout >= 0 && c.lora_dropout < 1)) bad(`"lora_dropout" must be a number in [0, 1), got ${JSON.stringify(c.lora_dropout)}`);
-  const targets = c.target_modules;
-  if (!Array.isArray(targets) || targets.length === 0 || !targets.every((t) => typeof t === 'string')) bad(`"target_modules" must be a non-empty list of layer names, got ${JSON.stringify(targets)}`);
-  return { rank: c.r as number, alpha: c.lora_alpha as number, dropout: c.lora_dropout as number, targets: targets as string[] };
+  return parseAdapterConfig(readFileSync(path, 'utf8'), path);
 }
 
 /** Put saved adapters onto a (base) model: applies LoRA with the saved settings, then loads A and B. */
 export function loadAdapters(model: GPT, dir: string, saveId?: string): void {
-  model.applyLora(readAdapterConfig(dir));
-  const path = join(dir, 'adapter_model.safetensors');
-  const file = readCheckpointFile(dir, 'adapter_model.safetensors', saveId);
-  for (const [name, t] of model.namedAdapters()) {
-    const stored = file.tensors.get(name);
-    if (stored === undefined) throw new Error(`lora: ${path} has no tensor '${name}'`);
-    if (stored.shape.join(',') !== t.shape.join(',')) throw new Error(`lora: ${path}: tensor '${name}' has shape [${stored.shape}] but the model needs [${t.shape}]`);
-    t.data.set(stored.data);
-  }
+  const config = readAdapterConfig(dir);
+  applyAdapters(model, config, readCheckpointFile(dir, 'adapter_model.safetensors', saveId), join(dir, 'adapter_model.safetensors'));
 }
 
-const MODEL_CONFIG_KEYS = ['block_size', 'vocab_size', 'n_layer', 'n_head', 'n_embd'] as const;
-
-/** checkpoint.json, checked for what loading needs: a model config of positive integers, an iteration. */
+/** checkpoint.json, checked for what loading needs (model/checkpoint_info.ts parseCheckpointInfo). */
 export function readCheckpointInfo(dir: string): CheckpointInfo {
   const path = join(dir, 'checkpoint.json');
   if (!existsSync(path)) throw new Error(`checkpoint: no checkpoint.json in ${dir} (train a model first, or check --out_dir)`);
-  let info: CheckpointInfo;
-  try {
-    info = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')) as CheckpointInfo;
-  } catch (e) {
-    throw new Error(`checkpoint: ${path} is not valid JSON (${(e as Error).message})`);
-  }
-  const bad = (what: string): never => {
-    throw new Error(`checkpoint: ${path}: ${what} (not a checkpoint written by this project?)`);
-  };
-  if (info === null || typeof info !== 'object' || Array.isArray(info)) bad('must hold a JSON object');
-  const m = info.model_config as unknown as Record<string, unknown> | undefined;
-  if (m === null || typeof m !== 'object') bad('has no "model_config"');
-  for (const key of MODEL_CONFIG_KEYS) {
-    if (!Number.isInteger(m![key]) || (m![key] as number) < 1) bad(`"model_config.${key}" must be a positive integer, got ${JSON.stringify(m![key])}`);
-  }
-  if (!Number.isInteger(info.iter_num) || info.iter_num < 0) bad(`"iter_num" must be a non-negative integer, got ${JSON.stringify(info.iter_num)}`);
-  if (typeof info.best_val_loss !== 'number' && info.best_val_loss !== null) bad(`"best_val_loss" must be a number, got ${JSON.stringify(info.best_val_loss)}`);
-  if (info.best_val_loss === null) info.best_val_loss = Infinity; // JSON writes Infinity as null
-  return info;
-}
-
-/** Copy stored weights into a model, checking that every tensor is there with the right shape. */
-export function loadWeights(model: GPT, tensors: Map<string, StoredTensor>, source: string): void {
-  for (const [name, param] of model.namedParameters()) {
-    const stored = tensors.get(name);
-    if (stored === undefined) throw new Error(`checkpoint: ${source} has no tensor '${name}'`);
-    if (stored.shape.join(',') !== param.shape.join(',')) {
-      throw new Error(`checkpoint: ${source}: tensor '${name}' has shape [${stored.shape}] but the config needs [${param.shape}]`);
-    }
-    param.data.set(stored.data);
-  }
+  return parseCheckpointInfo(readFileSync(path, 'utf8'), path);
 }
 
 export interface LoadedCheckpoint {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { GPT } from './gpt.ts';
-import { readSafetensors } from './safetensors.ts';
+import { readSafetensors } from './safetensors_file.ts';
 import { loadWeights } from './checkpoint.ts';
 import { relError } from '../engine/ops/testing.ts';
 

@@ -5,7 +5,7 @@
 // The header maps each name to {dtype, shape, data_offsets: [begin, end]} (offsets relative to
 // the start of the data section) and may hold "__metadata__": {string: string}. We pad the
 // header with spaces to a multiple of 8 bytes, as the reference writer does, and store F32.
-import { readFileSync } from 'node:fs';
+// Bytes in, bytes out: reading a file is model/safetensors_file.ts's (Node), fetching one the page's.
 
 export interface StoredTensor {
   shape: number[];
@@ -24,9 +24,9 @@ export function encodeSafetensors(tensors: Map<string, StoredTensor>, metadata: 
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (Buffer.byteLength(json) % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = new Uint8Array(json.length + ((8 - (json.length % 8)) % 8)).fill(0x20); // padded with spaces
+  headerBytes.set(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(headerBytes.length), true);
@@ -57,7 +57,7 @@ export function decodeSafetensors(buf: Uint8Array, source: string): SafetensorsF
   if (headerLen > buf.length - 8) fail(`header claims ${headerLen} bytes but the file has only ${buf.length - 8} after the length (truncated or not a safetensors file)`);
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(buf.subarray(8, 8 + headerLen)).toString('utf8'));
+    header = JSON.parse(new TextDecoder().decode(buf.subarray(8, 8 + headerLen)));
   } catch (e) {
     return fail(`header is not valid JSON (${(e as Error).message})`);
   }
@@ -126,14 +126,4 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return `${typeof v} ${JSON.stringify(v)}`.slice(0, 60);
-}
-
-export function readSafetensors(path: string): SafetensorsFile {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    throw new Error(`safetensors: cannot read ${path}: ${(e as Error).message}`);
-  }
-  return decodeSafetensors(buf, path);
 }

@@ -12,8 +12,9 @@ import { hfVocab } from '../data/export_hf_tokenizer.ts';
 import { GPT } from '../model/gpt.ts';
 import type { GPTConfig } from '../model/config.ts';
 import { saveCheckpoint } from '../model/checkpoint.ts';
-import { readSafetensors } from '../model/safetensors.ts';
+import { readSafetensors } from '../model/safetensors_file.ts';
 import { tokenizerFingerprint, trainFcTokenizer } from './fc_data.ts';
+import { saveTokenizer } from '../data/tokenizer_file.ts';
 import { runExport } from './export.ts';
 
 // A checkpoint made by hand, as fine-tuning with LoRA leaves one: model, adapters, tokenizer,
@@ -33,7 +34,7 @@ const model = new GPT(cfg);
 model.applyLora({ targets: ['c_attn', 'c_fc'], rank: 2, alpha: 4, dropout: 0 });
 for (const t of model.namedAdapters().values()) t.data.forEach((_, i, a) => (a[i] = Math.sin(i + a.length))); // B != 0: merging changes the weights
 mkdirSync(ckpt);
-tok.save(join(ckpt, 'tokenizer.json'));
+saveTokenizer(tok, join(ckpt, 'tokenizer.json'));
 saveCheckpoint(ckpt, model, null, {
   model_config: cfg, iter_num: 7, best_val_loss: 1, tokenizer: 'tokenizer.json', tokenizer_sha256: tokenizerFingerprint(tok),
   train_config: { fc_data_dir: dataDir, seed: 5, val_fraction: 0.1, batch_size: 8, learning_rate: 3e-3, optimizer: 'muon' },

@@ -1,37 +1,21 @@
 // The data and the tokenizer a training stage uses: records from a directory in the original
 // format (a seeded share held out for validation when there is no val file), and the tokenizer
 // that must read them, checked against the checkpoint it continues (its sha256 fingerprint).
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tokenizer } from '../data/tokenizer.ts';
-import { ANSWER_PHRASES, FORMAT_PHRASES, SPECIAL_TOKENS, fullText } from '../data/format.ts';
+import type { Tokenizer } from '../data/tokenizer.ts';
+import { loadTokenizer, saveTokenizer } from '../data/tokenizer_file.ts';
 import type { FcRecord } from '../data/format.ts';
 import { loadFcDir } from '../data/loader.ts';
 import { makeRng } from '../engine/random.ts';
 import { readCheckpointInfo } from '../model/checkpoint.ts';
 import type { FcTrainConfig } from './stage_config.ts';
+import { checkTokenizer, tokenizerFingerprint, trainFcTokenizer } from './fc_tokenizer.ts';
+
+// the tokenizer's own functions need no files (train/fc_tokenizer.ts): the page uses them too
+export { checkTokenizer, tokenizerFingerprint, trainFcTokenizer };
 
 export type Log = (line: string) => void;
-
-/** A tokenizer for data in the function-calling format: trained on the records' full text, with
- * the special tokens, the format's fixed phrases and the API's names (one place, so every caller agrees). */
-export function trainFcTokenizer(records: FcRecord[], vocabSize: number, pattern?: string): Tokenizer {
-  return Tokenizer.train(records.map(fullText).join(''), vocabSize, SPECIAL_TOKENS, [...FORMAT_PHRASES, ...ANSWER_PHRASES], pattern);
-}
-
-/** A tokenizer's identity: sha256 of its merges, tokens, special tokens and pattern (not of the file's bytes). */
-export function tokenizerFingerprint(tok: Tokenizer): string {
-  return createHash('sha256').update(JSON.stringify(tok.toJSON())).digest('hex');
-}
-
-/** The tokenizer a checkpoint was trained with must be the one that reads for it: same size is not enough. */
-export function checkTokenizer(tok: Tokenizer, tokPath: string, info: { tokenizer_sha256?: string }, dir: string): void {
-  if (info.tokenizer_sha256 === undefined) return; // a checkpoint from before fingerprints
-  if (tokenizerFingerprint(tok) !== info.tokenizer_sha256) {
-    throw new Error(`checkpoint: ${tokPath} is not the tokenizer the model in ${dir} was trained with (fingerprints differ: ${tokenizerFingerprint(tok).slice(0, 12)} vs ${info.tokenizer_sha256.slice(0, 12)}); use that model's own tokenizer.json`);
-  }
-}
 
 export interface FcData {
   train: FcRecord[];
@@ -63,14 +47,14 @@ export function loadData(cfg: FcTrainConfig, log: Log): FcData {
   if (tokenizerPath === '' && existsSync(join(cfg.fc_data_dir, 'tokenizer.json'))) tokenizerPath = join(cfg.fc_data_dir, 'tokenizer.json');
   let tokenizer: Tokenizer;
   if (tokenizerPath !== '') {
-    tokenizer = Tokenizer.load(tokenizerPath);
+    tokenizer = loadTokenizer(tokenizerPath);
     if (info !== null) checkTokenizer(tokenizer, tokenizerPath, info, fromCheckpoint);
     log(`tokenizer: ${tokenizerPath} (${tokenizer.vocabSize} tokens)`);
   } else {
     tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size);
     mkdirSync(cfg.out_dir, { recursive: true });
     tokenizerPath = join(cfg.out_dir, 'tokenizer.json');
-    tokenizer.save(tokenizerPath);
+    saveTokenizer(tokenizer, tokenizerPath);
     log(`tokenizer: none found, trained one of ${tokenizer.vocabSize} tokens on the training records -> ${tokenizerPath}`);
   }
   return { train: trainRecords, val: valRecords, tokenizer, tokenizerPath };

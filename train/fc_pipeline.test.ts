@@ -7,6 +7,7 @@ import { defaultFinetuneConfig, defaultPrepareConfig, validateFcConfig, validate
 import { loadTrained } from './load_trained.ts';
 import { prepareData, runFinetune } from './fc_pipeline.ts';
 import { tokenizerFingerprint, trainFcTokenizer } from './fc_data.ts';
+import { saveTokenizer } from '../data/tokenizer_file.ts';
 import { generateRecords } from '../data/generator.ts';
 import { userText } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
@@ -54,7 +55,7 @@ test('the checkpoint records its tokenizer\'s fingerprint: a tokenizer of the sa
   const other = trainFcTokenizer(generateRecords(300, 'other'), tokenizer.vocabSize);
   assert.is(other.vocabSize, tokenizer.vocabSize);
   assert.is.not(tokenizerFingerprint(other), info.tokenizer_sha256);
-  other.save(join(outDir, 'tokenizer.json'));
+  saveTokenizer(other, join(outDir, 'tokenizer.json'));
   assert.throws(() => loadTrained(outDir), /tokenizer.json is not the tokenizer the model in .* was trained with \(fingerprints differ/);
   // and training on from it with that tokenizer is refused too
   let message = '';

@@ -7,10 +7,10 @@
 //   runFinetune   masked fine-tuning (loss on answers only), samples file, exact-match evaluation
 import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateRecords } from '../data/generator.ts';
 import { HELD_OUT_SHARE } from '../data/phrase_split.ts';
-import { generateAgentRecords } from '../data/agent.ts';
+import { generateSplits } from './fc_records.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
+import { saveTokenizer } from '../data/tokenizer_file.ts';
 import { SPECIAL } from '../data/format.ts';
 import type { FcRecord } from '../data/format.ts';
 import { FcDataset, TextStream } from '../data/dataset.ts';
@@ -41,19 +41,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   validatePrepareConfig(cfg);
   mkdirSync(cfg.data_dir, { recursive: true });
   const t0 = performance.now();
-  // with an unseen-phrasing set, train and val say only the phrases not held out (data/phrase_split.ts)
-  const phrases = cfg.num_unseen > 0 ? 'seen' : 'all';
-  // train and val come from different seeds, so no example is shared by construction of the stream
-  // loop examples teach chat's Thought -> Act -> Observe; val stays plain calls, what eval scores
-  const split = (n: number, name: string) => {
-    const nAgent = name === 'train' ? Math.round(n * cfg.agent_fraction) : 0;
-    const copyBoost = name === 'train' ? cfg.copy_boost : 1;
-    const opts = { incompleteRate: cfg.incomplete_rate, copyBoost, phrases, phraseSeed: cfg.seed } as const;
-    return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, opts), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`, undefined, opts)];
-  };
-  const trainRecords = split(cfg.num_train, 'train');
-  const valRecords = split(cfg.num_val, 'val');
-  const unseenRecords = generateRecords(cfg.num_unseen, `${cfg.seed}/unseen`, { incompleteRate: cfg.incomplete_rate, phrases: 'unseen', phraseSeed: cfg.seed });
+  const { train: trainRecords, val: valRecords, unseen: unseenRecords } = generateSplits(cfg);
   const trainPath = join(cfg.data_dir, 'fc_generated_train.json');
   const valPath = join(cfg.data_dir, 'fc_generated_val.json');
   writeFileSync(trainPath, JSON.stringify(trainRecords, null, 1));
@@ -71,7 +59,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   const t1 = performance.now();
   const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size, cfg.tokenizer_pattern);
   const tokPath = join(cfg.data_dir, 'tokenizer.json');
-  tokenizer.save(tokPath);
+  saveTokenizer(tokenizer, tokPath);
   log(`trained a byte-level BPE tokenizer of ${tokenizer.vocabSize} tokens in ${((performance.now() - t1) / 1000).toFixed(1)}s -> ${tokPath}`);
   return { train: trainRecords, val: valRecords, unseen: unseenRecords, tokenizer, files: [...files, tokPath] };
 }

@@ -78,7 +78,7 @@ function vec(items: number[][]): number[] {
 }
 
 function name(s: string): number[] {
-  const bytes = [...Buffer.from(s, 'utf8')];
+  const bytes = [...new TextEncoder().encode(s)];
   return [...uleb(bytes.length), ...bytes];
 }
 
