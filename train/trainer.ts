@@ -14,7 +14,7 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, makeRng, noGrad, GradScaler, withEngine, cpuKernels } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, GradScaler, withEngine, cpuKernels } from '../engine/index.ts';
 import type { Kernels } from '../engine/index.ts';
 import type { GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
@@ -29,6 +29,7 @@ import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
 import { DataParallel } from './parallel.ts';
 import { trainStep } from './step.ts';
+import { estimateLoss } from './estimate_loss.ts';
 import type { BatchSource } from '../data/batch.ts';
 import { parseTargets } from '../model/lora.ts';
 import { lockOutDir } from './lock.ts';
@@ -37,6 +38,8 @@ import { RunMetrics } from './metrics.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
+
+export { estimateLoss };
 
 export interface TrainHooks {
   /** Called every sample_interval iterations and at the end, e.g. to write a samples file. */
@@ -149,26 +152,6 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
   }
   log(`initialised from the pretrained model in ${dir} (trained ${info.iter_num} iterations)`);
   return { model, opt, iterNum: 0, bestValLoss: Infinity };
-}
-
-/** Mean loss over eval_iters batches per split, drawn from a stream of their own. */
-export function estimateLoss(model: GPT, data: BatchSource, cfg: TrainConfig, iter: number): { train: number; val: number } {
-  const wasTraining = model.training;
-  model.eval();
-  const out = { train: 0, val: 0 };
-  noGrad(() => {
-    for (const split of ['train', 'val'] as const) {
-      const rng = makeRng(`${cfg.seed}/eval/${split}/${iter}`);
-      let total = 0;
-      for (let k = 0; k < cfg.eval_iters; k++) {
-        const b = data.getBatch(split, cfg.batch_size, rng);
-        total += model.forward(b.idx, b.B, b.T, b.targets).loss!.item();
-      }
-      out[split] = total / cfg.eval_iters;
-    }
-  });
-  model.training = wasTraining;
-  return out;
 }
 
 export async function train(config: TrainConfig, data: BatchSource, hooks: TrainHooks = {}): Promise<TrainResult> {
