@@ -2,7 +2,7 @@
 // Node), or runs it as WebAssembly or plain JavaScript where no GPU is reachable. Every kernel is
 // "one function run once per output element": this.thread.x is the element's index.
 //
-// Modes: auto (GPU.js picks: headlessgl if a GL context opens, else webasm, else cpu),
+// Modes: auto (GPU.js picks: headlessgl if a GL context opens, in a browser webgl2 or webgl, else webasm, else cpu),
 // headlessgl, webasm, cpu (not GPU.js's webgpu: its kernels return Promises, and our Kernels
 // interface is synchronous).
 import { GPU } from 'gpu.js';
@@ -15,7 +15,7 @@ export type { GpuMode };
 
 export interface GpuDevice {
   gpu: GPU;
-  /** The mode GPU.js actually runs kernels in: headlessgl, webasm or cpu. */
+  /** The mode GPU.js actually runs kernels in: headlessgl, webgl2 or webgl (a browser), webasm or cpu. */
   mode: string;
   /** Why the mode differs from the one asked for, or '' when it does not. */
   note: string;
@@ -33,9 +33,12 @@ export function openGpu(requested: GpuMode): GpuDevice {
     gpu = new GPU({ mode: requested === 'auto' ? 'gpu' : requested });
   }
   const mode = actualMode(gpu);
-  if (note === '' && requested === 'auto' && mode !== 'headlessgl') note = 'no GL context (no GPU, or no X display): GPU.js fell back';
+  if (note === '' && requested === 'auto' && !GL_MODES.includes(mode)) note = 'no GL context (no GPU, or no X display): GPU.js fell back';
   return { gpu, mode, note };
 }
+
+/** Modes that run kernels as shaders: headless-gl in Node, WebGL in a browser (auto picks WebGL2 there). */
+const GL_MODES = ['headlessgl', 'webgl2', 'webgl'];
 
 /** The backend a kernel of this GPU instance really runs on, found by building a tiny one. */
 function actualMode(gpu: GPU): string {
@@ -44,7 +47,9 @@ function actualMode(gpu: GPU): string {
   }, { output: [1] });
   probe();
   const impl = (probe as unknown as { kernel: { constructor: { name: string; mode?: string } } }).kernel.constructor;
-  const byName: Record<string, string> = { HeadlessGLKernel: 'headlessgl', WebAssemblyKernel: 'webasm', CPUKernel: 'cpu' };
+  const byName: Record<string, string> = {
+    HeadlessGLKernel: 'headlessgl', WebGL2Kernel: 'webgl2', WebGLKernel: 'webgl', WebAssemblyKernel: 'webasm', CPUKernel: 'cpu',
+  };
   return byName[impl.name] ?? impl.mode ?? impl.name;
 }
 
