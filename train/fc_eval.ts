@@ -35,6 +35,8 @@ export interface Prediction {
   call: FunctionCall | null;
   /** how sure the model is of its call, 0..1 (callConfidence); 0 when nothing was called */
   confidence?: number;
+  /** the answer's token ids, as the model wrote them (the page shows them) */
+  ids?: number[];
 }
 
 // How answers are decoded: the settings' choices live with the other settings (train/config.ts).
@@ -62,7 +64,7 @@ export function predictCalls(model: GPT, tok: Tokenizer, commands: string[], opt
     const answers = decodeAnswers(model, tok, chunk, { decoding: opts.decoding, maxNewTokens: opts.maxNewTokens });
     answers.forEach((a, j) => {
       const raw = tok.decode(a.ids);
-      out.push({ user: chunk[j], raw, call: parseFunctionCall(raw), confidence: callConfidence(tok, a) });
+      out.push({ user: chunk[j], raw, call: parseFunctionCall(raw), confidence: callConfidence(tok, a), ids: a.ids });
     });
     opts.onProgress?.(Math.min(i + batchSize, commands.length), commands.length);
   }
