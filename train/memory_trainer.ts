@@ -7,16 +7,17 @@
 //   fresh batches from the training stream, one trainStep (train/step.ts).
 //
 // A checkpoint is the caller's business: the model is returned, and stays in memory.
-import { GradScaler, cpuKernels, manualSeed, withEngine } from '../engine/index.ts';
+import { cpuKernels, manualSeed, withEngine } from '../engine/index.ts';
 import type { Kernels } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import { GPT } from '../model/gpt.ts';
 import type { BatchSource } from '../data/batch.ts';
 import type { TrainConfig } from './config.ts';
-import { usesLossScaling, validateTrainConfig } from './config.ts';
+import { validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
 import { trainStep } from './step.ts';
 import { estimateLoss } from './estimate_loss.ts';
+import { fitToRun, gradScalerFor, modelConfigFor, smoothedMfu } from './run_parts.ts';
 import type { EvalPoint } from './trainer.ts';
 
 export interface StepReport {
@@ -54,12 +55,9 @@ export interface MemoryTrainResult {
 /** The model a run starts from: a new one, seeded, or `from` re-seeded with the run's dropout and block size (trainer.ts initModel). */
 function startModel(cfg: TrainConfig, vocabSize: number, from?: GPT): GPT {
   manualSeed(cfg.seed);
-  if (from === undefined) {
-    return new GPT({ block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias });
-  }
+  if (from === undefined) return new GPT(modelConfigFor(cfg, vocabSize));
   if (from.config.vocab_size !== vocabSize) throw new Error(`train: the model has vocab_size ${from.config.vocab_size} but the data's tokenizer has ${vocabSize} tokens`);
-  from.setDropout(cfg.dropout);
-  if (cfg.block_size < from.config.block_size) from.cropBlockSize(cfg.block_size);
+  fitToRun(from, cfg);
   return from;
 }
 
@@ -70,9 +68,7 @@ export async function trainInMemory(cfg: TrainConfig, data: BatchSource, opts: M
     const started = performance.now();
     const model = startModel(cfg, data.vocabSize, opts.from);
     const opt = model.configureOptimizers(cfg.weight_decay, cfg.learning_rate, [cfg.beta1, cfg.beta2], cfg.optimizer);
-    const scaler = new GradScaler({
-      enabled: usesLossScaling(cfg), initScale: cfg.init_scale, growthFactor: cfg.growth_factor, backoffFactor: cfg.backoff_factor, growthInterval: cfg.growth_interval,
-    });
+    const scaler = gradScalerFor(cfg);
     const losses: number[] = [];
     const evals: EvalPoint[] = [];
     let runningMfu = -1;
@@ -95,7 +91,7 @@ export async function trainInMemory(cfg: TrainConfig, data: BatchSource, opts: M
       if (!Number.isFinite(loss) && !scaler.enabled) throw new Error(`train: the training loss is ${loss} at iteration ${iter}: training diverged; try a lower learning rate (now ${cfg.learning_rate})`);
       losses.push(loss);
       const mfu = flops / dt / opts.peakFlops;
-      runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
+      runningMfu = smoothedMfu(runningMfu, mfu);
       opts.onStep?.({ iter, loss, lr, ms: dt * 1000, tokensPerSecond: tokens / dt, mfu: runningMfu });
     }
     model.eval();

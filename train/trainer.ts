@@ -14,22 +14,22 @@
 // masked function-calling examples. Randomness: the model init, dropout and training batches
 // draw from the global seeded stream (saved in checkpoints, so a resumed run continues it);
 // evaluation batches come from their own stream and never disturb it.
-import { manualSeed, getRngState, setRngState, GradScaler, withEngine, cpuKernels } from '../engine/index.ts';
+import { manualSeed, getRngState, setRngState, withEngine, cpuKernels } from '../engine/index.ts';
 import type { Kernels } from '../engine/index.ts';
 import type { GradScalerState } from '../engine/index.ts';
 import { random } from '../engine/random.ts';
 import type { Optimizer } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
-import type { GPTConfig } from '../model/config.ts';
 import { saveCheckpoint, loadCheckpoint, loadOptimizerState, readCheckpointInfo } from '../model/checkpoint.ts';
 import type { TrainConfig } from './config.ts';
-import { usesLossScaling, validateTrainConfig } from './config.ts';
+import { validateTrainConfig } from './config.ts';
 import { getLr } from './lr.ts';
 import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
 import { DataParallel } from './parallel.ts';
 import { trainStep } from './step.ts';
 import { estimateLoss } from './estimate_loss.ts';
+import { fitToRun, gradScalerFor, modelConfigFor, smoothedMfu } from './run_parts.ts';
 import type { BatchSource } from '../data/batch.ts';
 import { parseTargets } from '../model/lora.ts';
 import { lockOutDir } from './lock.ts';
@@ -118,13 +118,10 @@ function makeOptimizer(model: GPT, cfg: TrainConfig, log: (s: string) => void): 
 
 /** Build (or load) the model and optimizer that init_from asks for. */
 function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void): { model: GPT; opt: Optimizer; iterNum: number; bestValLoss: number; scalerState?: GradScalerState } {
-  const modelArgs: GPTConfig = {
-    block_size: cfg.block_size, vocab_size: vocabSize, n_layer: cfg.n_layer, n_head: cfg.n_head, n_embd: cfg.n_embd, dropout: cfg.dropout, bias: cfg.bias,
-  };
   if (cfg.init_from === 'scratch') {
     if (cfg.lora) throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
     manualSeed(cfg.seed);
-    const model = new GPT(modelArgs);
+    const model = new GPT(modelConfigFor(cfg, vocabSize));
     return { model, opt: makeOptimizer(model, cfg, log), iterNum: 0, bestValLoss: Infinity };
   }
   const dir = cfg.init_from === 'resume' ? cfg.out_dir : cfg.pretrained_dir;
@@ -133,9 +130,7 @@ function initModel(cfg: TrainConfig, vocabSize: number, log: (s: string) => void
   if (info.model_config.vocab_size !== vocabSize) {
     throw new Error(`train: checkpoint in ${dir} has vocab_size ${info.model_config.vocab_size} but the data's tokenizer has ${vocabSize} tokens`);
   }
-  // the shape comes from the checkpoint; dropout may change (as nanoGPT allows when fine-tuning)
-  model.setDropout(cfg.dropout);
-  if (cfg.block_size < model.config.block_size) model.cropBlockSize(cfg.block_size);
+  fitToRun(model, cfg); // the shape comes from the checkpoint
   if (cfg.lora && model.lora === null) {
     if (cfg.init_from !== 'pretrained') throw new Error('train: --lora=true fine-tunes a trained model: use --init_from=pretrained --pretrained_dir=DIR');
     model.applyLora({ targets: parseTargets(cfg.lora_targets), rank: cfg.lora_rank, alpha: cfg.lora_alpha, dropout: cfg.lora_dropout });
@@ -197,9 +192,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   const started = performance.now();
   const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
   // mixed precision: the storage dtype is set for the run (train, above); here the loss scaler
-  const scaler = new GradScaler({
-    enabled: usesLossScaling(cfg), initScale: cfg.init_scale, growthFactor: cfg.growth_factor, backoffFactor: cfg.backoff_factor, growthInterval: cfg.growth_interval,
-  });
+  const scaler = gradScalerFor(cfg);
   if (scalerState !== undefined && scaler.enabled) scaler.loadState(scalerState);
   if (cfg.dtype !== 'float32') log(`mixed precision: ${cfg.dtype} storage for matmul inputs and saved activations, float32 master weights; loss scaling ${scaler.enabled ? `on (scale ${scaler.scale})` : 'off'}`);
   let bestValLoss = startBest;
@@ -329,7 +322,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
       if (iter % cfg.log_interval === 0) {
         // tok/s counts the batch's tokens; MFU the FLOPs of the positions actually computed
         const mfu = flops / dt / peak.flops;
-        runningMfu = runningMfu < 0 ? mfu : 0.9 * runningMfu + 0.1 * mfu;
+        runningMfu = smoothedMfu(runningMfu, mfu);
         const scaling = scaler.enabled ? `, scale ${scaler.scale}, skipped ${scaler.skipped}` : '';
         log(`iter ${iter}: loss ${loss.toFixed(4)}, lr ${lr.toExponential(2)}, time ${(dt * 1000).toFixed(0)}ms, ${Math.round(tokens / dt)} tok/s, mfu ${(runningMfu * 100).toFixed(2)}%, ` +
           `activations ${(savedPeak / 2 ** 20).toFixed(1)} MiB${scaling}`);
