@@ -20,20 +20,26 @@ export interface CheckpointInfo {
   [key: string]: unknown;
 }
 
+/** A JSON file's text (a UTF-8 BOM dropped) that must hold an object; `named` starts the error when it is not JSON, `bad` reports any other shape. */
+function parseObject(text: string, named: string, bad: (what: string) => never): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new Error(`${named} is not valid JSON (${(e as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) bad('must hold a JSON object');
+  return value as Record<string, unknown>;
+}
+
 const MODEL_CONFIG_KEYS = ['block_size', 'vocab_size', 'n_layer', 'n_head', 'n_embd'] as const;
 
 /** checkpoint.json's text (from `path`), checked for what loading needs: a model config of positive integers, an iteration. */
 export function parseCheckpointInfo(text: string, path: string): CheckpointInfo {
-  let info: CheckpointInfo;
-  try {
-    info = JSON.parse(text.replace(/^\uFEFF/, '')) as CheckpointInfo;
-  } catch (e) {
-    throw new Error(`checkpoint: ${path} is not valid JSON (${(e as Error).message})`);
-  }
   const bad = (what: string): never => {
     throw new Error(`checkpoint: ${path}: ${what} (not a checkpoint written by this project?)`);
   };
-  if (info === null || typeof info !== 'object' || Array.isArray(info)) bad('must hold a JSON object');
+  const info = parseObject(text, `checkpoint: ${path}`, bad) as CheckpointInfo;
   const m = info.model_config as unknown as Record<string, unknown> | undefined;
   if (m === null || typeof m !== 'object') bad('has no "model_config"');
   for (const key of MODEL_CONFIG_KEYS) {
@@ -59,16 +65,10 @@ export function loadWeights(model: GPT, tensors: Map<string, StoredTensor>, sour
 
 /** adapter_config.json, checked: PEFT's keys with the types we need, or one clear error. */
 export function parseAdapterConfig(text: string, path: string): LoraConfig {
-  let c: Record<string, unknown>;
-  try {
-    c = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new Error(`lora: ${path} is not valid JSON (${(e as Error).message})`);
-  }
   const bad = (what: string): never => {
     throw new Error(`lora: ${path}: ${what}`);
   };
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) bad('must hold a JSON object');
+  const c = parseObject(text, `lora: ${path}`, bad);
   if (!Number.isInteger(c.r) || (c.r as number) < 1) bad(`"r" must be a positive integer, got ${JSON.stringify(c.r)}`);
   if (typeof c.lora_alpha !== 'number' || !(c.lora_alpha > 0)) bad(`"lora_alpha" must be a positive number, got ${JSON.stringify(c.lora_alpha)}`);
   if (typeof c.lora_dropout !== 'number' || !(c.lora_dropout >= 0 && c.lora_dropout < 1)) bad(`"lora_dropout" must be a number in [0, 1), got ${JSON.stringify(c.lora_dropout)}`);
