@@ -65,6 +65,11 @@ export function generateAgentRecords(n: number, seed: number | string, thoughtRa
   });
 }
 
+/** How many records are in the loop's format (an <observation> in the answer): a model trained on some writes the loop when asked to think. */
+export function loopExampleCount(records: FcRecord[]): number {
+  return records.filter((r) => r.assistant.includes(SPECIAL.observation)).length;
+}
+
 export interface Segment {
   text: string;
   /** whether the model is trained to produce this text */

@@ -17,6 +17,8 @@ export interface CheckpointInfo {
   lora?: LoraConfig | null;
   /** sha256 of the tokenizer file the model was trained with (train/fc_pipeline.ts) */
   tokenizer_sha256?: string;
+  /** fine-tuning examples in the Thought -> Act -> Observe format (data/agent.ts) */
+  loop_examples?: number;
   [key: string]: unknown;
 }
 

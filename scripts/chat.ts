@@ -14,8 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs, runMain } from './cli.ts';
 import { validateSettings } from './validate.ts';
 import { loadTrained } from '../train/load_trained.ts';
-import { readCheckpointInfo } from '../model/checkpoint.ts';
-import { DEFAULT_MIN_CONFIDENCE, runTurn } from '../train/agent_loop.ts';
+import { DEFAULT_MIN_CONFIDENCE, learntTheLoop, runTurn } from '../train/agent_loop.ts';
 import { DECODINGS } from '../train/fc_eval.ts';
 import type { Decoding } from '../train/fc_eval.ts';
 import { Vehicle } from '../data/vehicle_sim.ts';
@@ -26,13 +25,12 @@ const defaults = { out_dir: 'out/finetune', max_new_tokens: 120, decoding: 'copy
 runMain(async () => {
   const cfg = parseArgs(defaults);
   validateSettings('chat', cfg, { max_new_tokens: 'positive integer', decoding: DECODINGS, min_confidence: 'number from 0 to 1', think: THINK });
-  const { model, tokenizer } = loadTrained(cfg.out_dir);
-  const loopExamples = Number(readCheckpointInfo(cfg.out_dir).loop_examples ?? 0);
-  const think = cfg.think === 'auto' ? loopExamples > 0 : cfg.think === 'true';
+  const { model, tokenizer, info } = loadTrained(cfg.out_dir);
+  const think = cfg.think === 'auto' ? learntTheLoop(info) : cfg.think === 'true';
   const car = new Vehicle();
   const tty = Boolean(process.stdin.isTTY);
   const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
-  if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}${think ? `, thinking first: fine-tuned with ${loopExamples} loop examples` : ''}). Ctrl-D to quit.\n${car.summary()}\n`);
+  if (tty) console.log(`Talk to the car (model: ${cfg.out_dir}${think ? `, thinking first: fine-tuned with ${info.loop_examples} loop examples` : ''}). Ctrl-D to quit.\n${car.summary()}\n`);
   if (tty) rl.setPrompt('you> '), rl.prompt();
   const opts = { maxNewTokens: cfg.max_new_tokens, decoding: cfg.decoding, minConfidence: cfg.min_confidence, think };
   for await (const line of rl) {

@@ -7,6 +7,7 @@
 // A call the model is unsure of is not carried out (minConfidence): a small model maps any text,
 // "asdf qwer" too, to some call, but it writes that call with low probability (callConfidence).
 import type { GPT } from '../model/gpt.ts';
+import type { CheckpointInfo } from '../model/checkpoint_info.ts';
 import { generate } from '../model/generate.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { SPECIAL, encodePrompt, parseFunctionCall } from '../data/format.ts';
@@ -49,6 +50,11 @@ export interface TurnOptions {
  * 0.9 turns away 7 in 200 of its val commands and 109 of 200 random letter strings (bench/RESULTS.md).
  */
 export const DEFAULT_MIN_CONFIDENCE = 0.9;
+
+/** Whether a checkpoint's model learnt the loop (its checkpoint.json's loop_examples): then chat and the page start its answers with <thought>. */
+export function learntTheLoop(info: CheckpointInfo): boolean {
+  return Number(info.loop_examples ?? 0) > 0;
+}
 
 export const NOT_UNDERSTOOD = "Sorry, I didn't understand that as a car command.";
 

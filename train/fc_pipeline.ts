@@ -11,7 +11,7 @@ import { HELD_OUT_SHARE } from '../data/phrase_split.ts';
 import { generateSplits } from './fc_records.ts';
 import type { Tokenizer } from '../data/tokenizer.ts';
 import { saveTokenizer } from '../data/tokenizer_file.ts';
-import { SPECIAL } from '../data/format.ts';
+import { loopExampleCount } from '../data/agent.ts';
 import type { FcRecord } from '../data/format.ts';
 import { FcDataset, TextStream } from '../data/dataset.ts';
 import type { GPT } from '../model/gpt.ts';
@@ -123,8 +123,7 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['p
     log(`samples at iteration ${iter}: ${report.exact}/${report.n} exact -> ${samplePath}`);
   };
   // how many examples teach the loop (data/agent.ts): chat starts a loop-trained model's answers with a thought
-  const loopExamples = data.train.filter((r) => r.assistant.includes(SPECIAL.observation)).length;
-  const info = { ...stageInfo('finetune', data.tokenizer), loop_examples: loopExamples };
+  const info = { ...stageInfo('finetune', data.tokenizer), loop_examples: loopExampleCount(data.train) };
   const result = await train(cfg, ds, { checkpointInfo: info, sample: writeSamples, title: 'fine-tuning', pace, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it

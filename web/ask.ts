@@ -10,7 +10,7 @@ import { Vehicle } from '../data/vehicle_sim.ts';
 import type { VehicleState } from '../data/vehicle_sim.ts';
 import type { FunctionCall } from '../data/vehicle_api.ts';
 import { predictCalls } from '../train/fc_eval.ts';
-import { DEFAULT_MIN_CONFIDENCE, NOT_UNDERSTOOD, runTurn } from '../train/agent_loop.ts';
+import { DEFAULT_MIN_CONFIDENCE, NOT_UNDERSTOOD, learntTheLoop, runTurn } from '../train/agent_loop.ts';
 import { loadTrainedFromBytes, tokenizerFileName } from '../train/load_trained_bytes.ts';
 import type { Trained, TrainedFiles } from '../train/load_trained_bytes.ts';
 import { parseCheckpointInfo } from '../model/checkpoint_info.ts';
@@ -59,7 +59,7 @@ export function answer(trained: Trained, car: Vehicle, command: string): Answer 
   const { model, tokenizer: tok, info } = trained;
   const [p] = predictCalls(model, tok, [command], { decoding: 'copy' });
   const base = { command, promptTokens: tokenTexts(tok, encodePrompt(tok, command)), answerTokens: tokenTexts(tok, p.ids ?? []), raw: p.raw.trim(), call: p.call, confidence: p.confidence ?? 0 };
-  if (Number(info.loop_examples ?? 0) > 0) {
+  if (learntTheLoop(info)) {
     // as npm run chat: the answer starts with <thought>, the car's observation is read, the model answers
     const turn = runTurn(model, tok, car, command, { decoding: 'copy', think: true, minConfidence: DEFAULT_MIN_CONFIDENCE });
     return { ...base, thought: turn.thought, answer: turn.answer, observation: turn.observation?.text ?? null, executed: turn.executed, ms: performance.now() - t0 };
@@ -104,7 +104,7 @@ export class AskView {
     this.car = new Vehicle();
     renderDashboard(this.el('dash'), this.car.state);
     const c = trained.model.config;
-    const loop = Number(trained.info.loop_examples ?? 0) > 0 ? `; trained with ${trained.info.loop_examples} loop examples, so it thinks first and answers after the car` : '';
+    const loop = learntTheLoop(trained.info) ? `; trained with ${trained.info.loop_examples} loop examples, so it thinks first and answers after the car` : '';
     this.el('model-status').textContent = `${where}: ${(trained.model.numParams() / 1e6).toFixed(2)}M parameters (${c.n_layer} layers, ${c.n_embd} wide), ${trained.tokenizer.vocabSize} tokens, iteration ${trained.info.iter_num}${loop}.`;
     (this.el('ask-go') as HTMLButtonElement).disabled = false;
   }

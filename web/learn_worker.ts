@@ -6,7 +6,8 @@ import { cpuKernels } from '../engine/index.ts';
 import type { Kernels } from '../engine/index.ts';
 import { simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { FcDataset, TextStream, encodeExample } from '../data/dataset.ts';
-import { SPECIAL, userText } from '../data/format.ts';
+import { userText } from '../data/format.ts';
+import { loopExampleCount } from '../data/agent.ts';
 import { encodeSafetensors } from '../model/safetensors.ts';
 import type { StoredTensor } from '../model/safetensors.ts';
 import type { GPT } from '../model/gpt.ts';
@@ -51,7 +52,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
 
   let t0 = performance.now();
   const data = pageData(pagePrepare);
-  const loopExamples = data.train.filter((r) => r.assistant.includes(SPECIAL.observation)).length;
+  const loopExamples = loopExampleCount(data.train);
   const ex = encodeExample(data.tokenizer, data.train[0]);
   post({ type: 'mask', tokens: Array.from(ex.ids, (id) => data.tokenizer.tokenText(id)), learn: Array.from(ex.learn) });
   post({ type: 'stage', stage: 'data', text: `generated ${data.train.length} training examples (${loopExamples} of them Thought -> Act -> Observe) and ${data.val.length} validation examples, and trained a byte-level BPE tokenizer of ${data.tokenizer.vocabSize} tokens, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
