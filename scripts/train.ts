@@ -13,7 +13,8 @@ import { prepareData, runPretrain, runFinetune } from '../train/fc_pipeline.ts';
 import { encodeExample, inputsAndTargets } from '../data/dataset.ts';
 import { promptAndAnswer, userText } from '../data/format.ts';
 import { evaluateRecords, formatReport } from '../train/fc_eval.ts';
-import { loadTrained } from '../train/load_trained.ts';
+import type { GPT } from '../model/gpt.ts';
+import type { Tokenizer } from '../data/tokenizer.ts';
 import { attentionMaps, attentionSvg } from '../model/attention_map.ts';
 import type { FcRecord } from '../data/format.ts';
 import { writeFileSync } from 'node:fs';
@@ -53,8 +54,7 @@ function stage(n: number, title: string, why: string): void {
  * The last layer's attention while the model reads one command and writes its call: a heatmap
  * per head, a row per answer token, a column per token it can look at. Returns the file's path.
  */
-function writeAttentionMap(outDir: string, record: FcRecord): string {
-  const { model, tokenizer } = loadTrained(outDir);
+function writeAttentionMap(outDir: string, model: GPT, tokenizer: Tokenizer, record: FcRecord): string {
   const { prompt, answer } = promptAndAnswer(record);
   const promptIds = tokenizer.encode(prompt);
   const ids = [...promptIds, ...tokenizer.encode(answer)].slice(0, model.config.block_size);
@@ -167,7 +167,7 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
   Every ${finetuneCfg.sample_interval} iterations the model answers a few validation commands and adds them to
   ${finetuneCfg.out_dir}/samples/val_sample.txt (Input / Actual / Predicted, newest last): read it
   top to bottom to watch it learn. ${finetuneCfg.out_dir}/loss.svg draws the loss curve as it goes.`);
-  const { report, train: ft } = await runFinetune({ ...finetuneCfg, eval_examples: Math.max(finetuneCfg.eval_examples, 1) }, console.log, expectTotal);
+  const { report, scored, train: ft } = await runFinetune({ ...finetuneCfg, eval_examples: Math.max(finetuneCfg.eval_examples, 1) }, console.log, expectTotal);
   if (ft.interrupted) {
     console.log(`\nFine-tuning was stopped and saved in ${finetuneCfg.out_dir}. Continue it with
   npm run finetune -- --init_from=resume --out_dir=${finetuneCfg.out_dir}`);
@@ -182,19 +182,18 @@ then fine-tune with npm run finetune (or run npm run train again to start over).
   from the command, a copy ending where the model more likely than not ends it
   (data/call_grammar.ts, train/fc_eval.ts; --finetune.decoding=free shows the model alone; the
   evaluation prints both). A call counts only if the function name and every argument match.`);
-  if (report !== null) {
+  if (report !== null && scored !== null) {
     console.log(formatReport(report));
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     if (prepared.unseen.length > 0) {
       // language the model never saw in training first: it says more about real commands than own val
-      const { model, tokenizer } = loadTrained(finetuneCfg.out_dir);
-      const unseen = evaluateRecords(model, tokenizer, prepared.unseen, { decoding: finetuneCfg.decoding });
+      const unseen = evaluateRecords(scored.model, scored.tokenizer, prepared.unseen, { decoding: finetuneCfg.decoding });
       console.log(`\nunseen phrasings (${prepareCfg.data_dir}/unseen): ${unseen.exact}/${unseen.n} = ${pct(unseen.exactAccuracy)} exact  (function name: ${pct(unseen.nameAccuracy)})`);
     }
     console.log(`${prepared.unseen.length > 0 ? '' : '\n'}own val (phrasings seen in training): ${report.exact}/${report.n} = ${pct(report.exactAccuracy)} exact  (function name: ${pct(report.nameAccuracy)})`);
     console.log('\na few predictions:');
     for (const r of report.rows.slice(0, 6)) console.log(`  ${r.ok ? 'ok ' : 'BAD'} ${r.user}\n      -> ${r.call === null ? r.raw.trim() : JSON.stringify(r.call)}`);
-    const attention = writeAttentionMap(finetuneCfg.out_dir, prepared.val[0]);
+    const attention = writeAttentionMap(finetuneCfg.out_dir, scored.model, scored.tokenizer, prepared.val[0]);
     console.log(`\nwhere the model looks: ${attention} shows, for "${userText(prepared.val[0])}", which tokens each
 head of the last layer attends to as it writes each token of the call (open it in a browser).`);
   }

@@ -90,6 +90,8 @@ export async function runPretrain(config: FcTrainConfig, log: Log): Promise<Trai
 export interface FinetuneResult {
   train: TrainResult;
   report: EvalReport | null;
+  /** the model the report scored (the best checkpoint) and its tokenizer; null with no report */
+  scored: { model: GPT; tokenizer: Tokenizer } | null;
 }
 
 /** pace: called once early in training with the time it still needs (TrainHooks.pace). */
@@ -125,7 +127,7 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['p
   // how many examples teach the loop (data/agent.ts): chat starts a loop-trained model's answers with a thought
   const info = { ...stageInfo('finetune', data.tokenizer), loop_examples: loopExampleCount(data.train) };
   const result = await train(cfg, ds, { checkpointInfo: info, sample: writeSamples, title: 'fine-tuning', pace, log });
-  if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null };
+  if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null, scored: null };
   // score the best checkpoint (the one on disk), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;
   const records = data.val.slice(0, cfg.eval_examples);
@@ -137,5 +139,5 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['p
     const free = evaluateRecords(best, data.tokenizer, records, { decoding: 'free' });
     log(`the same model decoding freely (no grammar): ${free.exact}/${free.n} = ${(100 * free.exactAccuracy).toFixed(1)}% exact; with ${cfg.decoding} decoding: ${report.exact}/${report.n} = ${(100 * report.exactAccuracy).toFixed(1)}%`);
   }
-  return { train: result, report };
+  return { train: result, report, scored: { model: best, tokenizer: data.tokenizer } };
 }
