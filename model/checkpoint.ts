@@ -18,7 +18,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFi
 import { join } from 'node:path';
 import type { Optimizer } from '../engine/index.ts';
 import { GPT } from './gpt.ts';
-import { encodeSafetensors } from './safetensors.ts';
+import { encodeSafetensors, storedTensors } from './safetensors.ts';
 import { readSafetensors } from './safetensors_file.ts';
 import type { SafetensorsFile, StoredTensor } from './safetensors.ts';
 import type { LoraConfig } from './lora.ts';
@@ -81,8 +81,7 @@ function writeCheckpointFiles(dir: string, files: Array<[string, Uint8Array | st
 export function saveCheckpoint(dir: string, model: GPT, optimizer: Optimizer | null, info: CheckpointInfo): void {
   const saveId = `${Date.now().toString(36)}-${process.pid}-${Math.floor(performance.now() * 1000).toString(36)}`;
   const meta = { format: 'pt', save_id: saveId };
-  const weights = new Map<string, StoredTensor>();
-  for (const [name, t] of model.namedParameters()) weights.set(name, { shape: t.shape, data: t.data });
+  const weights = storedTensors(model.namedParameters());
   const moments = new Map<string, StoredTensor>();
   const steps: Record<string, number> = {};
   if (optimizer !== null) {
@@ -108,8 +107,7 @@ function adapterFiles(model: GPT, saveId: string): Array<[string, Uint8Array | s
   if (model.lora === null) throw new Error('lora: this model has no adapters to save');
   const merged = [...model.namedLinears().values()].some((l) => l.lora?.merged);
   if (merged) throw new Error('lora: unmerge the adapters (mergeLora(false)) before saving them');
-  const tensors = new Map<string, StoredTensor>();
-  for (const [name, t] of model.namedAdapters()) tensors.set(name, { shape: t.shape, data: t.data });
+  const tensors = storedTensors(model.namedAdapters());
   const { rank, alpha, dropout, targets } = model.lora;
   return [
     ['adapter_model.safetensors', encodeSafetensors(tensors, { format: 'pt', save_id: saveId })],

@@ -2,14 +2,14 @@
 // (transformer.h.0.attn.c_attn.weight, Linear weights (out, in)); nanoGPT's state_dict() also
 // lists lm_head.weight, the same tensor as wte (weight tying), so load_state_dict(strict=True)
 // wants it too.
+import { storedTensors } from './safetensors.ts';
 import type { StoredTensor } from './safetensors.ts';
 import type { GPTConfig } from './config.ts';
 import type { GPT } from './gpt.ts';
 
 /** Every tensor of nanoGPT's GPT.state_dict(), in its order. */
 export function nanogptStateDict(model: GPT): Map<string, StoredTensor> {
-  const out = new Map<string, StoredTensor>();
-  for (const [name, t] of model.namedParameters()) out.set(name, { shape: t.shape, data: t.data });
+  const out = storedTensors(model.namedParameters());
   out.set('lm_head.weight', { shape: model.wte.shape, data: model.wte.data });
   return out;
 }

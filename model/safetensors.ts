@@ -12,6 +12,11 @@ export interface StoredTensor {
   data: Float32Array;
 }
 
+/** Named tensors (a model's parameters, its adapters) as the entries encodeSafetensors writes: their shapes and data, not copied. */
+export function storedTensors(named: Map<string, { shape: number[]; data: Float32Array }>): Map<string, StoredTensor> {
+  return new Map([...named].map(([name, t]) => [name, { shape: t.shape, data: t.data }]));
+}
+
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 /** Serialise named float32 tensors (in the given order) with optional string metadata. */

@@ -8,8 +8,7 @@ import { simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { FcDataset, TextStream, encodeExample } from '../data/dataset.ts';
 import { userText } from '../data/format.ts';
 import { loopExampleCount } from '../data/agent.ts';
-import { encodeSafetensors } from '../model/safetensors.ts';
-import type { StoredTensor } from '../model/safetensors.ts';
+import { encodeSafetensors, storedTensors } from '../model/safetensors.ts';
 import type { GPT } from '../model/gpt.ts';
 import { trainInMemory } from '../train/memory_trainer.ts';
 import { evaluateRecords } from '../train/fc_eval.ts';
@@ -39,8 +38,7 @@ async function kernelsFor(backend: 'cpu' | 'gpu'): Promise<{ kernels: Kernels; m
 
 /** The model as a checkpoint's files: what `npm run finetune` would have written, in memory. */
 function checkpointFiles(model: GPT, iter: number, val: number, tokenizerText: string, extra: Record<string, unknown>) {
-  const weights = new Map<string, StoredTensor>();
-  for (const [name, t] of model.namedParameters()) weights.set(name, { shape: t.shape, data: t.data });
+  const weights = storedTensors(model.namedParameters());
   const info = { model_config: model.config, iter_num: iter, best_val_loss: val, tokenizer: 'tokenizer.json', ...extra };
   return { checkpoint: JSON.stringify(info), model: encodeSafetensors(weights, { format: 'pt' }), tokenizer: tokenizerText };
 }
