@@ -29,13 +29,17 @@ export const pageFinetune: FcTrainConfig = {
   learning_rate: 3e-3, // tens of steps, not thousands: a bolder rate (val loss 3.0 -> 1.8 at 90 steps)
 };
 
-/** The pretraining stage's settings for this many steps (the schedule decays over them). */
+/** A stage's settings for this many steps: the schedule decays over them, warmup fits inside. */
+function withSteps(stage: FcTrainConfig, steps: number): FcTrainConfig {
+  return { ...stage, max_iters: steps, lr_decay_iters: steps, warmup_iters: Math.min(stage.warmup_iters, steps) };
+}
+
 export function pretrainSettings(steps = pagePretrain.max_iters): FcTrainConfig {
-  return { ...pagePretrain, max_iters: steps, lr_decay_iters: steps, warmup_iters: Math.min(pagePretrain.warmup_iters, steps) };
+  return withSteps(pagePretrain, steps);
 }
 
 export function finetuneSettings(steps = pageFinetune.max_iters): FcTrainConfig {
-  return { ...pageFinetune, max_iters: steps, lr_decay_iters: steps, warmup_iters: Math.min(pageFinetune.warmup_iters, steps) };
+  return withSteps(pageFinetune, steps);
 }
 
 /** Validation commands the samples table answers. */
