@@ -8,7 +8,7 @@ import type { ArgValue } from './vehicle_api.ts';
 import { pick, chance, randInt, sayNumber, samplePlace, sampleTrack, SEAT_NAMES, WINDOW_NAMES } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { say } from './phrase_split.ts';
-import { sampleZones } from './zone_phrases.ts';
+import { sampleZones } from './zone_grammar.ts';
 
 export type Args = Record<string, ArgValue>;
 export type Slots = Record<string, string>;

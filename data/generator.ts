@@ -5,7 +5,7 @@
 // Each function has a grammar (command_grammars.ts): how to sample its arguments, templates that
 // say them, and templates for an "incomplete" command. This file picks a function, fills one of
 // its templates, and dresses the sentence: an opener or closer, case, punctuation, now and then
-// a typo. The word banks are in phrases.ts, the zone phrases in zone_phrases.ts.
+// a typo. The word banks are in phrases.ts, the zone language in zone_grammar.ts.
 import { FUNCTIONS, FUNCTION_BY_NAME, INCOMPLETE_PREFIX, validateCall } from './vehicle_api.ts';
 import type { FunctionCall } from './vehicle_api.ts';
 import { makeRecord } from './format.ts';

@@ -38,8 +38,10 @@ export function sayNumber(rng: Rng, n: number): string {
 export const ZONE_NAMES: Record<string, readonly string[]> = {
   'driver': ['driver', "driver's seat", 'driver side', "driver's side", 'driver seat', 'driver zone', 'front left', 'left front seat'],
   'front-passenger': ['front passenger', 'passenger', 'passenger side', 'passenger seat', 'front passenger seat', 'front right', 'co-driver', 'front passenger side'],
-  'rear-left': ['rear left', 'back left', 'left rear', 'rear left seat', 'back left seat', 'left back', 'rear-left', 'rear left passenger', 'back left passenger'],
-  'rear-right': ['rear right', 'back right', 'right rear', 'rear right seat', 'back right seat', 'right back', 'rear-right', 'rear right passenger', 'back right passenger'],
+  'rear-left': ['rear left', 'back left', 'left rear', 'rear left seat', 'back left seat', 'left back', 'rear-left', 'rear left passenger', 'back left passenger',
+    'left side in the back', 'left seat in the back', 'back seat on the left', 'left side of the back row', 'passenger behind the driver'],
+  'rear-right': ['rear right', 'back right', 'right rear', 'rear right seat', 'back right seat', 'right back', 'rear-right', 'rear right passenger', 'back right passenger',
+    'right side in the back', 'right seat in the back', 'back seat on the right', 'right side of the back row', 'passenger on the right in the back'],
 };
 
 /** Phrases for one zone on its own (with its preposition). */
@@ -58,7 +60,7 @@ export const REAR_PHRASES = ['in the back', 'in the rear', 'for the back seats',
 export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the driver and passenger', 'in the front row', 'up front', 'for both front seats',
   'for the front', 'for me and my passenger'];
 
-// Zone lists are also built piece by piece (zone_phrases.ts, sayZoneList): each piece is one zone or
+// Zone lists are also built piece by piece (zone_grammar.ts, sayList): each piece is one zone or
 // a pair (both rear seats, both front seats), named either with its own noun ("the back seats")
 // or bare, with one noun closing the whole list ("the driver, rear left and front passenger areas").
 
@@ -76,13 +78,35 @@ export const ZONE_NOUNS_PLURAL = ['seats', 'zones', 'areas', 'sides', 'sections'
 export const ZONE_NOUNS_SINGULAR = ['seat', 'zone', 'area', 'side', 'section', 'seat area', 'passenger', 'position'];
 /** A pair named with its own noun. */
 export const REAR_NAMED = ['rear seats', 'back seats', 'both rear seats', 'rear passengers', 'back row', 'rear left and right seats', 'people in the back',
-  'back seats on both sides', 'rear zones', 'both rear sides', 'rear area', 'back passengers'];
-export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area'];
+  'back seats on both sides', 'rear zones', 'both rear sides', 'rear area', 'back passengers', 'entire back row', 'whole back row', 'both sides in the back',
+  'seats in the back', 'back passengers on both sides'];
+export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area', 'front passengers',
+  'two front seats', 'seats up front'];
 /**
  * The driver said without an article. Never a bare "me": "for me" closes a request politely
  * (89 of the 94 real incomplete commands that say it name no zone), so it names no zone here either.
  */
 export const DRIVER_PERSONAL = ['my side', 'my seat', 'myself'];
+/** The speaker among other seats: "me and the front passenger" (here a bare "me" is the driver). */
+export const SPEAKER_IN_LIST = ['me', 'myself', 'my seat', 'my side'];
+/** The driver and the front passenger after "behind", "next to" or "except". */
+export const NAMED_DRIVER = ['the driver', "the driver's seat", 'the driver seat'];
+export const NAMED_PASSENGER = ['the front passenger', 'the passenger', 'the passenger seat', 'the front passenger seat'];
+/** A seat by its relation to another: {x} is that other seat. */
+export const BEHIND_WORDS = ['the seat behind {x}', 'whoever sits behind {x}', 'the person behind {x}', 'the one behind {x}',
+  'the seat right behind {x}', 'the spot behind {x}'];
+export const BESIDE_WORDS = ['the seat next to {x}', 'the person next to {x}', 'whoever sits next to {x}', 'the seat beside {x}', 'the one beside {x}',
+  'the person beside {x}'];
+/** Everyone but {x}. */
+export const EXCEPT_PHRASES = ['for everyone except {x}', 'for everyone but {x}', 'for all seats except {x}', 'everywhere except {x}', 'in the whole car except {x}',
+  'for every seat but {x}', 'for all passengers except {x}', 'for everybody apart from {x}', 'in all zones other than {x}', 'for everyone other than {x}',
+  'for all seats excluding {x}', 'in every zone except {x}', 'for the whole car but {x}'];
+/** Seats this car does not have: "everyone except the middle seat" is everyone. */
+export const NO_SUCH_SEAT = ['the middle seat', 'the rear middle seat', 'the back center seat', 'the middle row', 'the middle back seat', 'the center seat',
+  'the third row'];
+/** Everyone, after another seat in a list: "the driver and all passengers" is all four. */
+export const EVERYONE_IN_LIST = ['all passengers', 'all the passengers', 'everyone else', 'all other passengers', 'everybody else', 'all the other seats',
+  'the rest of the car'];
 
 /** Seats and windows (underscored zone names). */
 export const SEAT_NAMES: Record<string, readonly string[]> = {

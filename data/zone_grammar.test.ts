@@ -1,0 +1,89 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import seedrandom from 'seedrandom';
+import { describe, sampleZones, sayZones, zonesOf } from './zone_grammar.ts';
+import type { Zone, ZoneDescription } from './zone_grammar.ts';
+import { ZONES } from './vehicle_api.ts';
+
+const me: ZoneDescription = { kind: 'me' };
+const seat = (zone: Zone): ZoneDescription => ({ kind: 'seat', zone });
+const list = (...items: ZoneDescription[]): ZoneDescription => ({ kind: 'list', items });
+const but = (except: ZoneDescription): ZoneDescription => ({ kind: 'but', except });
+
+// The hard cases: what each description means, written out by hand.
+const HARD: Array<[string, ZoneDescription, Zone[]]> = [
+  ['me and whoever sits behind me', list(me, { kind: 'behind', of: me }), ['driver', 'rear-left']],
+  ['the seat behind the front passenger', { kind: 'behind', of: seat('front-passenger') }, ['rear-right']],
+  ['the person next to me', { kind: 'beside', of: me }, ['front-passenger']],
+  ['the seat next to the passenger', { kind: 'beside', of: seat('front-passenger') }, ['driver']],
+  ['everyone but me', but(me), ['front-passenger', 'rear-left', 'rear-right']],
+  ['all seats except the one behind the driver', but({ kind: 'behind', of: seat('driver') }), ['driver', 'front-passenger', 'rear-right']],
+  ['everyone except the front row', but({ kind: 'row', row: 'front' }), ['rear-left', 'rear-right']],
+  ['everyone except the middle seat (there is none)', but({ kind: 'nowhere' }), [...ZONES]],
+  ['the driver and all passengers', list(seat('driver'), { kind: 'everyone' }), [...ZONES]],
+  ['me, the back seats', list(me, { kind: 'row', row: 'rear' }), ['driver', 'rear-left', 'rear-right']],
+  ['the rear right and the seat next to it', list(seat('rear-right'), { kind: 'beside', of: seat('rear-right') }), ['rear-left', 'rear-right']],
+  ['my seat and the back right, said twice', list(me, seat('rear-right'), seat('driver')), ['driver', 'rear-right']],
+];
+
+test('zonesOf: the hard cases mean what they say, in the API order', () => {
+  for (const [words, d, zones] of HARD) assert.equal(zonesOf(d), zones, words);
+});
+
+test('zonesOf: nothing is behind a back seat', () => {
+  assert.throws(() => zonesOf({ kind: 'behind', of: seat('rear-left') }), /nothing is behind rear-left/);
+});
+
+test('describe: every description it draws means exactly the zones asked for', () => {
+  const rng = seedrandom('describe');
+  const subsets = Array.from({ length: 15 }, (_, m) => ZONES.filter((_, i) => ((m + 1) >> i) & 1));
+  for (let k = 0; k < 3000; k++) {
+    const zones = subsets[k % subsets.length];
+    assert.equal(zonesOf(describe(rng, zones)), zones);
+  }
+});
+
+test('describe: the relations, the speaker and "except" all appear', () => {
+  const rng = seedrandom('kinds');
+  const kinds = new Set<string>();
+  const walk = (d: ZoneDescription): void => {
+    kinds.add(d.kind);
+    if (d.kind === 'behind' || d.kind === 'beside') walk(d.of);
+    if (d.kind === 'but') walk(d.except);
+    if (d.kind === 'list') d.items.forEach(walk);
+  };
+  for (let k = 0; k < 2000; k++) {
+    const zones = ZONES.filter(() => rng() < 0.6);
+    if (zones.length > 0) walk(describe(rng, zones));
+  }
+  assert.equal([...kinds].sort(), ['behind', 'beside', 'but', 'everyone', 'list', 'me', 'nowhere', 'row', 'seat']);
+});
+
+test('sayZones: the words carry the relation, the exclusion and the speaker', () => {
+  const rng = seedrandom('words');
+  for (let k = 0; k < 200; k++) {
+    assert.match(sayZones(rng, { kind: 'behind', of: me }), /behind (me|my seat)$/);
+    assert.match(sayZones(rng, { kind: 'beside', of: seat('driver') }), /(next to|beside) the driver('s seat| seat)?$/);
+    assert.match(sayZones(rng, but(seat('rear-left'))), /(except|but|other than|apart from|excluding) (the )?(rear|back|left|passenger behind the driver)/);
+    assert.match(sayZones(rng, but({ kind: 'nowhere' })), /(middle|center|third)/);
+    const both = sayZones(rng, list(me, seat('front-passenger')));
+    assert.match(both, /^for (both )?(me|myself|my seat|my side)|(me|myself|my seat|my side)$/, both);
+  }
+});
+
+test('sayZones: the speaker alone is never a bare "for me" (that closes a request politely)', () => {
+  const rng = seedrandom('me');
+  for (let k = 0; k < 300; k++) assert.is.not(sayZones(rng, me), 'for me');
+});
+
+test('sampleZones: no slot left unfilled, and the call zones are the words\' zones', () => {
+  const rng = seedrandom('sample');
+  for (let k = 0; k < 3000; k++) {
+    const { zones, phrase } = sampleZones(rng);
+    assert.not.match(phrase, /[{}]|\s\s|^\s|\s$/, phrase);
+    assert.ok(zones.length >= 1 && zones.length <= 4, phrase);
+    assert.equal(zones, ZONES.filter((z) => zones.includes(z)), 'in the API order');
+  }
+});
+
+test.run();

@@ -1,0 +1,241 @@
+// Zone language as a small grammar. The car has four climate zones in two rows, and the speaker
+// drives (a left-hand-drive car):
+//
+//              left        right
+//     front    driver      front-passenger
+//     rear     rear-left   rear-right
+//
+// A description of zones is a tree (ZoneDescription): a seat by role or position ("the driver",
+// "the back left seat"), the speaker ("me", "my seat"), a seat by its relation to another ("the
+// seat behind me", "the person next to the driver"), a row ("the back row"), everyone, everyone
+// but someone ("all seats except the driver", "everyone but the middle seat": there is none), and
+// lists of these ("me and whoever sits behind me").
+//
+//   zonesOf      the one place that says which zones a description means
+//   describe     a description for a set of zones, drawn at random
+//   sayZones     a description in words, its preposition included ("for the driver and ...")
+//   sampleZones  a zone set as the real data's calls have them, with words for it
+//
+// The word banks are in phrases.ts; every list is said through say() (phrase_split.ts), so the
+// held-out phrasings are held out here too.
+import { ZONES } from './vehicle_api.ts';
+import {
+  chance, ZONE_NAMES, ZONE_ALONE, ALL_ZONES_PHRASES, REAR_PHRASES, FRONT_PHRASES, ZONE_BARE, REAR_BARE, FRONT_BARE,
+  ZONE_NOUNS_PLURAL, ZONE_NOUNS_SINGULAR, REAR_NAMED, FRONT_NAMED, DRIVER_PERSONAL, SPEAKER_IN_LIST, BEHIND_WORDS, BESIDE_WORDS,
+  EXCEPT_PHRASES, NO_SUCH_SEAT, EVERYONE_IN_LIST, NAMED_DRIVER, NAMED_PASSENGER,
+} from './phrases.ts';
+import type { Rng } from './phrases.ts';
+import { say } from './phrase_split.ts';
+
+export type Zone = (typeof ZONES)[number];
+export type Row = 'front' | 'rear';
+
+export type ZoneDescription =
+  | { kind: 'seat'; zone: Zone } // "the driver", "the back left seat"
+  | { kind: 'me' } // the speaker, who drives: "me", "my seat"
+  | { kind: 'behind'; of: ZoneDescription } // "the seat behind the driver": of is a front seat
+  | { kind: 'beside'; of: ZoneDescription } // "the person next to me": the other seat of the row
+  | { kind: 'row'; row: Row } // "the back row", "both front seats"
+  | { kind: 'everyone' } // "the whole car", "all passengers"
+  | { kind: 'nowhere' } // "the middle seat": named, but no such zone
+  | { kind: 'but'; except: ZoneDescription } // "everyone but the driver"
+  | { kind: 'list'; items: ZoneDescription[] }; // "the driver and the back seats"
+
+const ROWS: Record<Row, Zone[]> = { front: ['driver', 'front-passenger'], rear: ['rear-left', 'rear-right'] };
+const BEHIND: Partial<Record<Zone, Zone>> = { 'driver': 'rear-left', 'front-passenger': 'rear-right' };
+const BESIDE: Record<Zone, Zone> = { 'driver': 'front-passenger', 'front-passenger': 'driver', 'rear-left': 'rear-right', 'rear-right': 'rear-left' };
+
+/** The zones a description means, in the API's order (driver, front-passenger, rear-left, rear-right). */
+export function zonesOf(d: ZoneDescription): Zone[] {
+  const set = new Set<Zone>(meaning(d));
+  return ZONES.filter((z) => set.has(z));
+}
+
+function meaning(d: ZoneDescription): Zone[] {
+  switch (d.kind) {
+    case 'seat': return [d.zone];
+    case 'me': return ['driver'];
+    case 'behind': return meaning(d.of).map((z) => {
+      const back = BEHIND[z];
+      if (back === undefined) throw new Error(`zone grammar: nothing is behind ${z}`);
+      return back;
+    });
+    case 'beside': return meaning(d.of).map((z) => BESIDE[z]);
+    case 'row': return ROWS[d.row];
+    case 'everyone': return [...ZONES];
+    case 'nowhere': return [];
+    case 'but': {
+      const left = new Set(meaning(d.except));
+      return ZONES.filter((z) => !left.has(z));
+    }
+    case 'list': return d.items.flatMap(meaning);
+  }
+}
+
+// ------------------------------------------------------------------ choosing a description
+
+const EVERYONE: ZoneDescription = { kind: 'everyone' };
+
+/**
+ * A description of exactly these zones, drawn at random: all four as everyone (or everyone but a
+ * seat that is not there), three as everyone but the fourth or piece by piece, a row as the row,
+ * single seats by name, position, relation or as the speaker.
+ */
+export function describe(rng: Rng, zones: readonly Zone[]): ZoneDescription {
+  const missing = ZONES.filter((z) => !zones.includes(z));
+  const row = (Object.keys(ROWS) as Row[]).find((r) => sameSet(ROWS[r], zones));
+  if (zones.length === 4) {
+    const r = rng();
+    if (r < 0.45) return EVERYONE;
+    if (r < 0.5) return { kind: 'but', except: { kind: 'nowhere' } };
+    if (r < 0.58) return { kind: 'list', items: [chance(rng, 0.7) ? { kind: 'seat', zone: 'driver' } : { kind: 'me' }, EVERYONE] };
+    return inPieces(rng, zones);
+  }
+  if (zones.length === 3 && chance(rng, 0.25)) return { kind: 'but', except: seatWords(rng, missing[0]) };
+  if (row !== undefined) {
+    if (chance(rng, 0.06)) return { kind: 'but', except: { kind: 'row', row: row === 'front' ? 'rear' : 'front' } };
+    if (chance(rng, 0.5)) return { kind: 'row', row };
+  }
+  if (zones.length === 1) return seatWords(rng, zones[0]);
+  return inPieces(rng, zones);
+}
+
+/** Piece by piece: a full row may be one piece ("the back seats"), the other seats one each. */
+function inPieces(rng: Rng, zones: readonly Zone[]): ZoneDescription {
+  const items: ZoneDescription[] = [];
+  let rest = [...zones];
+  for (const row of ['rear', 'front'] as Row[]) {
+    if (ROWS[row].every((z) => rest.includes(z)) && chance(rng, 0.5)) {
+      items.push({ kind: 'row', row });
+      rest = rest.filter((z) => !ROWS[row].includes(z));
+    }
+  }
+  items.push(...rest.map((z) => seatWords(rng, z)));
+  return { kind: 'list', items: shuffle(rng, items) };
+}
+
+/** One seat: mostly by name or position, sometimes as the speaker or by its relation to a front seat. */
+function seatWords(rng: Rng, zone: Zone): ZoneDescription {
+  if (!chance(rng, 0.22)) return { kind: 'seat', zone };
+  const front = (z: Zone): ZoneDescription => (z === 'driver' && chance(rng, 0.5) ? { kind: 'me' } : { kind: 'seat', zone: z });
+  switch (zone) {
+    case 'driver': return chance(rng, 0.8) ? { kind: 'me' } : { kind: 'beside', of: { kind: 'seat', zone: 'front-passenger' } };
+    case 'front-passenger': return { kind: 'beside', of: front('driver') };
+    case 'rear-left': return { kind: 'behind', of: front('driver') };
+    case 'rear-right': return { kind: 'behind', of: front('front-passenger') };
+  }
+}
+
+// ------------------------------------------------------------------ saying a description
+
+/** A description in words, with its preposition: "for me and the seat behind me". */
+export function sayZones(rng: Rng, d: ZoneDescription): string {
+  switch (d.kind) {
+    case 'seat':
+      return chance(rng, 0.5) ? say(rng, ZONE_ALONE[d.zone]) : withPrep(rng, the(rng, say(rng, ZONE_NAMES[d.zone])));
+    case 'me':
+      return `for ${say(rng, DRIVER_PERSONAL)}`;
+    case 'behind':
+      return chance(rng, 0.35) ? `behind ${nounPhrase(rng, d.of, true)}` : `for ${nounPhrase(rng, d, false)}`;
+    case 'beside':
+      return `for ${nounPhrase(rng, d, false)}`;
+    case 'row':
+      return chance(rng, 0.5) ? say(rng, d.row === 'rear' ? REAR_PHRASES : FRONT_PHRASES) : withPrep(rng, nounPhrase(rng, d, false));
+    case 'everyone':
+      return say(rng, ALL_ZONES_PHRASES);
+    case 'nowhere':
+      throw new Error('zone grammar: "nowhere" is said only after "except"');
+    case 'but':
+      return say(rng, EXCEPT_PHRASES).replace('{x}', nounPhrase(rng, d.except, true));
+    case 'list':
+      return sayList(rng, d.items);
+  }
+}
+
+/**
+ * A description as a noun phrase, no preposition: "the rear left seat", "whoever sits behind me".
+ * object: it follows a preposition or "except", where the speaker is plain "me".
+ */
+function nounPhrase(rng: Rng, d: ZoneDescription, object: boolean): string {
+  switch (d.kind) {
+    case 'seat':
+      if (d.zone === 'driver' && object) return say(rng, NAMED_DRIVER);
+      if (d.zone === 'front-passenger' && object) return say(rng, NAMED_PASSENGER);
+      return the(rng, say(rng, ZONE_NAMES[d.zone]));
+    case 'me': return object ? say(rng, ['me', 'my seat']) : say(rng, SPEAKER_IN_LIST);
+    case 'behind': return say(rng, BEHIND_WORDS).replace('{x}', nounPhrase(rng, d.of, true));
+    case 'beside': return say(rng, BESIDE_WORDS).replace('{x}', nounPhrase(rng, d.of, true));
+    case 'row': return the(rng, say(rng, d.row === 'rear' ? REAR_NAMED : FRONT_NAMED));
+    case 'everyone': return say(rng, EVERYONE_IN_LIST);
+    case 'nowhere': return say(rng, NO_SUCH_SEAT);
+    case 'but': return `everyone except ${nounPhrase(rng, d.except, true)}`;
+    case 'list': return joinList(rng, d.items.map((item) => nounPhrase(rng, item, false)));
+  }
+}
+
+/**
+ * A list: places alone may share one noun at the end ("for the driver, rear left and front
+ * passenger areas"), otherwise each piece has its own ("for me and the back seats").
+ */
+function sayList(rng: Rng, items: ZoneDescription[]): string {
+  const places = items.every((i) => i.kind === 'seat' || i.kind === 'row');
+  if (places && chance(rng, 0.45)) {
+    const names = items.map((i) => (i.kind === 'seat' ? say(rng, ZONE_BARE[i.zone]) : say(rng, i.kind === 'row' && i.row === 'rear' ? REAR_BARE : FRONT_BARE)));
+    const plural = items.length > 1 || items[0].kind === 'row';
+    // "the driver passenger" is not said
+    const lone = items[0].kind === 'seat' ? items[0].zone : null;
+    const nouns = plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => lone !== 'driver' || n !== 'passenger');
+    return withPrep(rng, `${the(rng, joinList(rng, names))} ${say(rng, nouns)}`);
+  }
+  const words = joinList(rng, items.map((i) => nounPhrase(rng, i, false)));
+  return places ? withPrep(rng, words) : `for ${words}`;
+}
+
+/** A preposition before a place: for, in, on or at; "for" before a person ("for the rear left passenger"). */
+function withPrep(rng: Rng, words: string): string {
+  const person = /\b(passengers?|driver|me|myself|people|person|kids|else)$/.test(words);
+  return `${person ? 'for' : say(rng, ['for', 'for', 'in', 'on', 'at'])} ${words}`;
+}
+
+/** Mostly with "the": "the rear left seat"; never "the both rear seats". */
+function the(rng: Rng, name: string): string {
+  return chance(rng, 0.75) && !/^(both|my|me|all|every|whoever)\b/.test(name) ? `the ${name}` : name;
+}
+
+/** "a", "a and b", "a, b and c", "a, b, and c", "both a and b" */
+function joinList(rng: Rng, names: string[]): string {
+  if (names.length === 1) return names[0];
+  if (names.length === 2) return `${chance(rng, 0.1) && !/^(both|all|every)\b/.test(names[0]) ? 'both ' : ''}${names[0]} ${chance(rng, 0.1) ? 'as well as' : 'and'} ${names[1]}`;
+  const head = names.slice(0, -1).join(', ');
+  return `${head}${chance(rng, 0.4) ? ',' : ''} and ${names[names.length - 1]}`;
+}
+
+// ------------------------------------------------------------------ sampling
+
+/**
+ * A zone list together with the words that name it; the list is in the API's order. Sizes as in
+ * the real data: one zone, a pair, three, or all four.
+ */
+export function sampleZones(rng: Rng): { zones: Zone[]; phrase: string } {
+  const r = rng();
+  let zones: Zone[];
+  if (r < 0.2) zones = [...ZONES];
+  else if (r < 0.3) zones = ROWS.rear;
+  else if (r < 0.37) zones = ROWS.front;
+  else if (r < 0.67) zones = [ZONES[Math.floor(rng() * 4)]];
+  else zones = shuffle(rng, [...ZONES]).slice(0, chance(rng, 0.45) ? 2 : 3);
+  const d = describe(rng, zones);
+  return { zones: zonesOf(d), phrase: sayZones(rng, d) };
+}
+
+function sameSet(a: readonly Zone[], b: readonly Zone[]): boolean {
+  return a.length === b.length && a.every((z) => b.includes(z));
+}
+
+function shuffle<T>(rng: Rng, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
