@@ -10,7 +10,7 @@ import { FUNCTIONS, FUNCTION_BY_NAME, INCOMPLETE_PREFIX, validateCall } from './
 import type { FunctionCall } from './vehicle_api.ts';
 import { makeRecord } from './format.ts';
 import type { FcRecord } from './format.ts';
-import { pick, chance, randInt, OPENERS, CLOSERS } from './phrases.ts';
+import { pick, chance, randInt, OPENERS, CLOSERS, HEDGES, ASIDES } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { GRAMMARS } from './command_grammars.ts';
 import { say, withPhraseSplit, NO_UNSEEN_PHRASE } from './phrase_split.ts';
@@ -21,9 +21,10 @@ import { makeRng } from '../engine/random.ts';
 // ------------------------------------------------------------------ rendering
 
 /**
- * Fill slots, add an opener/closer, tidy spaces and punctuation, vary case, maybe add a typo.
- * `copied`: the values the call copies word for word (a destination, a track); no typo goes into
- * their words, or the call would hold a spelling the command does not.
+ * Fill slots, add an opener/closer, dress the sentence (a hedge, an aside, a dropped "the"), tidy
+ * spaces and punctuation, vary case, maybe add a typo.
+ * `copied`: the values the call copies word for word (a destination, a track); no typo and no
+ * dropped word goes into their words, or the call would hold words the command does not.
  */
 function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []): string {
   let t = template;
@@ -37,12 +38,34 @@ function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []
   if (polite) t = say(rng, OPENERS) + t;
   const question = t.endsWith('?') || /^(can|could|would|will) you /.test(t);
   t = t.replace(/\?$/, '');
+  t = dress(rng, t, question);
   if (!question) t += say(rng, CLOSERS);
   t = t.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/,+/g, ',').replace(/^[, ]+|[, ]+$/g, '');
-  if (chance(rng, 0.07)) t = addTypo(rng, t, new Set(copied.flatMap((v) => v.split(' '))));
+  const kept = new Set(copied.flatMap((v) => v.split(' ')));
+  if (chance(rng, 0.05)) t = dropThe(rng, t, kept);
+  if (chance(rng, 0.07)) t = addTypo(rng, t, kept);
   if (chance(rng, 0.75)) t = t.charAt(0).toUpperCase() + t.slice(1);
   if (question) return t + (chance(rng, 0.85) ? '?' : '');
   return t + pick(rng, ['.', '.', '', '', '!']);
+}
+
+/** Now and then a hedge before the command ("um, ") or an aside before or after it ("..., if you don't mind"). */
+function dress(rng: Rng, t: string, question: boolean): string {
+  if (chance(rng, 0.06)) t = say(rng, HEDGES) + t;
+  const r = rng();
+  if (r < 0.03) t = `${say(rng, ASIDES)}, ${t}`;
+  else if (r < 0.1 && !question) t = `${t}${chance(rng, 0.5) ? ',' : ''} ${say(rng, ASIDES)}`;
+  return t;
+}
+
+/** Drop one "the" (never from a copied value): commands are often said that way ("set fan speed for driver"). */
+function dropThe(rng: Rng, text: string, kept: Set<string>): string {
+  if (kept.has('the') || kept.has('The')) return text;
+  const words = text.split(' ');
+  const at = words.map((w, i) => (w === 'the' ? i : -1)).filter((i) => i >= 0);
+  if (at.length === 0) return text;
+  words.splice(pick(rng, at), 1);
+  return words.join(' ');
 }
 
 /** One small typo in a word of letters only (never in a number, never in a `kept` word): swap, drop or double a letter. */

@@ -193,3 +193,10 @@ export const OPENERS = ['', '', '', '', '', 'please ', 'can you ', 'could you ',
   "i'd like you to ", 'go ahead and ', 'quickly ', 'kindly ', 'ok, ', 'car, ', 'assistant, ', 'i need you to ', 'will you ',
   'i would like to ', "i'd like to ", 'please go ahead and '];
 export const CLOSERS = ['', '', '', '', '', '', ' please', ' thanks', ' thank you', ' now', ' right now', ' for me', ', please', ' asap'];
+
+// Words around a command that change nothing in its call (generator.ts, dress): a hedge before
+// it, an aside before or after it. After a copied value an aside teaches where the copy ends
+// ("navigate to Oak Street when you get a chance").
+export const HEDGES = ['um, ', 'uh, ', 'so, ', 'okay so ', 'hmm, ', 'well, ', 'alright, ', 'i think ', 'oh and ', 'right, ', 'actually, '];
+export const ASIDES = ['when you get a chance', "if you don't mind", 'if possible', 'real quick', 'before i forget', "while we're driving",
+  'on the way home', 'if you can', 'when you can', 'for a bit', 'quickly', 'for now', 'thanks a lot', 'whenever you are ready', 'no rush'];
