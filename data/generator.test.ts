@@ -56,7 +56,7 @@ test('zone lists: no zone twice, pairs said as one piece among single zones, eve
 
 test('"for me" is politeness, never a zone: a call names the driver only where the command does', () => {
   // every other way the generator names the driver, typos included ("dirver")
-  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my side|my seat|myself|where I sit|left front|front left|the front|front (seats|row|zones|area|passengers)|up front|two front|all|every|whole|entire|both|around|cabin|front and/i;
+  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my side|my seat|myself|where I sit|left front|front left|the front|front (seats|row|zones|area|passengers)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request
   const forMe = records.filter((r) => /\bfor me\b/.test(userText(r)) && !/\bme(,| and| as well as)|(\band|,|as well as) me\b/.test(userText(r)));
