@@ -67,7 +67,7 @@ export interface TrainConfig extends ModelShape {
   peak_flops: number;
   /** stop (and save) after this many seconds of training, 0 = no limit: for slow machines */
   max_seconds: number;
-  /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only */
+  /** threads training in parallel on shards of each batch (train/parallel.ts); 1 = this thread only, 0 = one per core (at most train/step.ts's SHARDS) */
   workers: number;
   /** cpu: typed-array kernels (engine/cpu) | gpu: GPU.js kernels (engine/gpu) */
   device: (typeof DEVICES)[number];
@@ -278,8 +278,8 @@ export function validateTrainConfig(c: TrainConfig): void {
   check.oneOf('init_from', INIT_FROM);
   if (c.init_from === 'pretrained' && c.pretrained_dir === '') throw new Error('config: init_from=pretrained needs --pretrained_dir=DIR');
   if (c.out_dir === '') throw new Error('config: --out_dir must not be empty');
-  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'workers', 'n_layer', 'n_head', 'n_embd', 'growth_interval', 'lora_rank'] as const) check.int(key);
-  for (const key of ['max_iters', 'warmup_iters', 'lr_decay_iters', 'sample_interval'] as const) check.int(key, 0);
+  for (const key of ['batch_size', 'gradient_accumulation_steps', 'block_size', 'eval_iters', 'log_interval', 'eval_interval', 'n_layer', 'n_head', 'n_embd', 'growth_interval', 'lora_rank'] as const) check.int(key);
+  for (const key of ['max_iters', 'warmup_iters', 'lr_decay_iters', 'sample_interval', 'workers'] as const) check.int(key, 0);
   if (c.n_embd % c.n_head !== 0) throw new Error(`config: --n_embd (${c.n_embd}) must be a multiple of --n_head (${c.n_head})`);
   check.oneOf('optimizer', OPTIMIZERS).oneOf('device', DEVICES).oneOf('gpu_mode', GPU_MODES).oneOf('dtype', DTYPES).oneOf('loss_scaling', LOSS_SCALING);
   check.above('learning_rate', 0).range('min_lr', 0).range('weight_decay', 0).range('grad_clip', 0);

@@ -2,7 +2,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
 import { DataParallel } from './parallel.ts';
-import { splitWork } from './step.ts';
+import { splitWork, trainStep } from './step.ts';
+import { GradScaler, manualSeed } from '../engine/index.ts';
+import type { Batch } from '../data/batch.ts';
 import { orthogonaliseHere } from '../engine/muon.ts';
 import type { NsJob } from '../engine/muon.ts';
 import { GPT } from '../model/gpt.ts';
@@ -44,6 +46,41 @@ test('Muon\'s Newton-Schulz shared with a worker: the same outputs, bit for bit,
     }
   } finally {
     await parallel.close();
+  }
+});
+
+/** A few Muon steps of a small model on two masked micro-batches (rows of unequal length), on `threads` threads (1: no workers). */
+async function lossCurve(threads: number): Promise<{ losses: number[]; weights: number[] }> {
+  manualSeed(5);
+  const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 2, n_head: 2, n_embd: 8, dropout: 0, bias: true });
+  const opt = model.configureOptimizers(0.1, 3e-3, [0.9, 0.99], 'muon');
+  const parallel = threads > 1 ? new DataParallel(model, threads, 5) : null;
+  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise);
+  const rng = seedrandom('same-curve');
+  const batch = (): Batch => {
+    const [B, T] = [7, 8];
+    const idx = Int32Array.from({ length: B * T }, () => Math.floor(rng() * 16));
+    // each row's targets end at a random length, as fine-tuning's padded answers do
+    const targets = Int32Array.from({ length: B * T }, (_, i) => (i % T < 2 + Math.floor(rng() * 6) ? Math.floor(rng() * 16) : -1));
+    return { idx, targets, B, T };
+  };
+  const batches = [batch(), batch()];
+  const losses: number[] = [];
+  try {
+    for (let s = 0; s < 4; s++) losses.push((await trainStep(model, opt, new GradScaler({ enabled: false }), batches, 1, parallel)).loss);
+  } finally {
+    await parallel?.close();
+  }
+  return { losses, weights: [...model.allNamedTensors().values()].flatMap((t) => Array.from(t.data)) };
+}
+
+test('1, 2 or 3 threads: the same losses and weights, bit for bit (the shards are the same, added in the same order)', async () => {
+  const one = await lossCurve(1);
+  assert.ok(one.losses[3] < one.losses[0], `it learns: ${one.losses}`);
+  for (const threads of [2, 3]) {
+    const many = await lossCurve(threads);
+    assert.equal(many.losses, one.losses, `${threads} threads: losses`);
+    assert.ok(many.weights.every((w, i) => w === one.weights[i]), `${threads} threads: weights`);
   }
 });
 

@@ -2,23 +2,25 @@
 //
 // Every parameter lives in one SharedArrayBuffer that all threads map, so there is nothing to
 // broadcast: when the main thread's AdamW updates a weight, every worker sees it. Each training
-// step, a batch is cut into shards; the main thread and the workers each run forward + backward
-// on theirs, workers copy their gradients into their own shared buffer, and the main thread adds
-// them into its own. That sum is the gradient one thread would get for the whole batch.
+// step, a batch is cut into shards (train/step.ts: always SHARDS a micro-batch, whatever the
+// number of threads); the main thread and the workers each run forward + backward of theirs, each
+// shard's gradient into a shared buffer of its own, and the main thread adds them up in shard
+// order: the gradient one thread gets for the same shards, bit for bit.
 //
 // The optimizer's step runs on the main thread, and the workers would wait through it. Muon's
 // Newton-Schulz iterations are most of that step (engine/muon.ts), so they are shared out too
 // (orthogonalise below).
 //
-// The step each thread runs is train/step.ts's forwardBackward. Dropout masks differ from a
-// single-thread run (each thread has its own random stream).
+// The step each thread runs is train/step.ts's shardGradients. Dropout masks differ from a
+// single-thread run (each thread has its own random stream): with dropout above 0 the loss curve
+// depends on the number of threads.
 import { Worker } from 'node:worker_threads';
 import { getDtype } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
 import { orthogonaliseHere } from '../engine/muon.ts';
 import type { NsJob } from '../engine/muon.ts';
-import { forwardBackward } from './step.ts';
-import type { ItemsResult, ShardRunner, WorkItem } from './step.ts';
+import { foldGradients, gradSlots, shardGradients, sum } from './step.ts';
+import type { ItemsResult, ShardResult, ShardRunner, WorkItem } from './step.ts';
 
 /** A worker's Newton-Schulz job: its input at `at` in the shared buffer, its output right after it. */
 export interface NsSlot {
@@ -35,7 +37,8 @@ export class DataParallel implements ShardRunner {
   /** Muon's matrices for the workers, and one flag per worker: 0 working, 1 done, 2 failed */
   private nsBuffer = new Float32Array(new SharedArrayBuffer(0));
   private readonly nsDone: Int32Array;
-  private readonly gradViews: Float32Array[] = [];
+  /** one shared gradient vector per shard of a step (gradSlots' layout), grown as needed */
+  private shardGrads: Float32Array[] = [];
   private readonly params: Array<{ name: string; offset: number; size: number }> = [];
   private readonly model: GPT;
 
@@ -58,10 +61,8 @@ export class DataParallel implements ShardRunner {
     }
     this.nsDone = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, threads - 1)));
     for (let rank = 1; rank < threads; rank++) {
-      const gradBuffer = new SharedArrayBuffer(total * 4);
-      this.gradViews.push(new Float32Array(gradBuffer));
       this.workers.push(new Worker(new URL('./worker-entry.mjs', import.meta.url), {
-        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, gradBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype(), gpuMode },
+        workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype(), gpuMode },
       }));
     }
   }
@@ -71,18 +72,21 @@ export class DataParallel implements ShardRunner {
   }
 
   /**
-   * Gradients of the weighted shards into the main model's .grad (summed over threads).
-   * Shards are dealt round-robin: thread k takes items k, k + threads, ...
+   * Gradients of the weighted shards into the main model's .grad. Shards are dealt round-robin
+   * (thread k takes shards k, k + threads, ...), each one's gradient lands in its own shared
+   * vector, and the vectors are added in shard order, as on one thread.
    */
   async step(items: WorkItem[], lossScale = 1): Promise<ItemsResult> {
-    const mine = items.filter((_, i) => i % this.threads === 0);
-    const replies = this.workers.map((w, k) => {
-      const theirs = items.filter((_, i) => i % this.threads === k + 1);
-      return new Promise<ItemsResult>((resolve, reject) => {
-        const onMessage = (m: Partial<ItemsResult> & { error?: string }) => {
+    const total = gradSlots(this.model).total;
+    while (this.shardGrads.length < items.length) this.shardGrads.push(new Float32Array(new SharedArrayBuffer(total * 4)));
+    const dealt = (thread: number) => items.map((_, k) => k).filter((k) => k % this.threads === thread);
+    const replies = this.workers.map((w, i) => {
+      const theirs = dealt(i + 1);
+      return new Promise<ShardResult>((resolve, reject) => {
+        const onMessage = (m: Partial<ShardResult> & { error?: string }) => {
           w.off('error', onError);
-          if (m.error !== undefined) reject(new Error(`worker ${k + 1}: ${m.error}`));
-          else resolve({ loss: m.loss!, savedPeak: m.savedPeak!, rows: m.rows! });
+          if (m.error !== undefined) reject(new Error(`worker ${i + 1}: ${m.error}`));
+          else resolve(m as ShardResult);
         };
         const onError = (e: Error) => {
           w.off('message', onMessage);
@@ -90,27 +94,22 @@ export class DataParallel implements ShardRunner {
         };
         w.once('message', onMessage);
         w.once('error', onError);
-        w.postMessage({ items: theirs, training: this.model.training, lossScale });
+        w.postMessage({ items: theirs.map((k) => items[k]), grads: theirs.map((k) => this.shardGrads[k].buffer), training: this.model.training, lossScale });
       });
     });
-    // threads run at once, so the step's peak of saved activations is the sum of their peaks
-    let { loss, savedPeak, rows } = forwardBackward(this.model, mine, lossScale);
-    for (const r of await Promise.all(replies)) {
-      loss += r.loss;
+    const mine = dealt(0);
+    const here = shardGradients(this.model, mine.map((k) => items[k]), lossScale, mine.map((k) => this.shardGrads[k]));
+    // every shard's loss in shard order; threads run at once, so the step's peak of saved activations is the sum of their peaks
+    const losses = new Array<number>(items.length);
+    let { savedPeak, rows } = here;
+    mine.forEach((k, j) => (losses[k] = here.losses[j]));
+    (await Promise.all(replies)).forEach((r, i) => {
+      dealt(i + 1).forEach((k, j) => (losses[k] = r.losses[j]));
       savedPeak += r.savedPeak;
       rows += r.rows;
-    }
-    // add every worker's gradients into the main model's
-    const named = this.model.allNamedTensors();
-    for (const { name, offset, size } of this.params) {
-      const p = named.get(name)!;
-      if (!p.requiresGrad) continue;
-      const g = p.gradBuffer();
-      for (const view of this.gradViews) {
-        for (let i = 0; i < size; i++) g[i] += view[offset + i];
-      }
-    }
-    return { loss, savedPeak, rows };
+    });
+    foldGradients(this.model, this.shardGrads.slice(0, items.length));
+    return { loss: sum(losses), savedPeak, rows };
   }
 
   /**

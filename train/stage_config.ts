@@ -92,7 +92,7 @@ export const defaultPretrainConfig: FcTrainConfig = {
   batch_size: 16, block_size: 128,
   n_embd: 96, // at 64 wide the model erred as often on training examples as on val: too small; 96 costs 1.5x a step
   warmup_iters: 10, lr_decay_iters: 60, learning_rate: 2e-3, min_lr: 2e-4,
-  workers: 2, // data parallel on both cores: the same loss curve as one thread
+  workers: 0, // data parallel, a thread per core (at most train/step.ts's SHARDS): the same loss curve as one thread
   optimizer: 'muon', // the blocks' matrices: a 4x lower fine-tuning loss than AdamW alone at the same steps
 };
 
@@ -106,5 +106,5 @@ export const defaultFinetuneConfig: FcTrainConfig = {
   block_size: 128, n_embd: defaultPretrainConfig.n_embd,
   warmup_iters: 125, lr_decay_iters: 2500,
   learning_rate: 2e-3, // 3e-3 and 1.5e-3 did no better at 96 wide
-  min_lr: 2e-4, workers: 2, optimizer: 'muon',
+  min_lr: 2e-4, workers: 0, optimizer: 'muon',
 };

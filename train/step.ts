@@ -2,16 +2,21 @@
 // run this code.
 //
 //   forwardBackward   forward + backward of weighted shards on one model; gradients accumulate
+//   shardGradients    forward + backward of each shard on its own, its gradient into a flat vector
+//   foldGradients     the shards' gradients added in shard order, into the model's .grad
 //   optimizerStep     unscale the gradients, clip their global norm, step the optimizer
-//   trainStep         both, on one thread or shared out to DataParallel's threads
+//   trainStep         all of it, on one thread or shared out to DataParallel's threads
 //
 // A step's loss is the mean over micro-batches of each micro-batch's mean loss (nanoGPT's
-// gradient accumulation). Cut into shards for threads, each shard's loss is weighted by its share
-// of its micro-batch's counted (not -1) targets, so a masked batch gives the same loss and
-// gradient however it is cut.
+// gradient accumulation). Each micro-batch is cut into SHARDS row shards, each shard's loss
+// weighted by its share of the micro-batch's counted (not -1) targets, so a masked batch gives the
+// same loss and gradient however it is cut. Each shard's gradient is computed on its own and the
+// shards' gradients are added in shard order, on one thread or many: the same seed gives the same
+// loss curve, bit for bit, whatever --workers is and however many cores the machine has.
 import { clipGradNorm, resetSavedPeak, savedBytes } from '../engine/index.ts';
 import type { GradScaler, Optimizer } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
+import type { Tensor } from '../engine/index.ts';
 import type { Batch } from '../data/batch.ts';
 
 /** One shard of work: rows of a micro-batch and the weight of its mean loss in the step's loss. */
@@ -35,6 +40,13 @@ export interface ShardRunner {
   readonly threads: number;
   step(items: WorkItem[], lossScale: number): Promise<ItemsResult>;
 }
+
+/**
+ * Shards per micro-batch, whatever the number of threads: so at most this many threads share a
+ * step. Four shards of the walkthrough's 32 rows cost a thread 3% more than one batch of 32
+ * (bench/RESULTS.md).
+ */
+export const SHARDS = 4;
 
 function countTargets(t: Int32Array): number {
   let n = 0;
@@ -77,6 +89,84 @@ export function forwardBackward(model: GPT, items: WorkItem[], lossScale = 1): I
   return { loss, savedPeak: savedBytes.peak, rows };
 }
 
+/** A trainable tensor and where its gradient sits in a flat vector of all of them. */
+export interface GradSlot {
+  tensor: Tensor;
+  offset: number;
+  size: number;
+}
+
+/** The model's trainable tensors, packed into one flat gradient vector of `total` floats (the same order on every thread). */
+export function gradSlots(model: GPT): { slots: GradSlot[]; total: number } {
+  const slots: GradSlot[] = [];
+  let total = 0;
+  for (const t of model.allNamedTensors().values()) {
+    if (!t.requiresGrad) continue;
+    slots.push({ tensor: t, offset: total, size: t.size });
+    total += t.size;
+  }
+  return { slots, total };
+}
+
+/** What a thread's items give back: ItemsResult, and each item's weighted loss on its own. */
+export interface ShardResult extends ItemsResult {
+  losses: number[];
+}
+
+/** Forward + backward of each item on its own; item k's gradients, flat in gradSlots' order, into grads[k]. */
+export function shardGradients(model: GPT, items: WorkItem[], lossScale: number, grads: Float32Array[]): ShardResult {
+  const { slots } = gradSlots(model);
+  const losses: number[] = [];
+  let [savedPeak, rows] = [0, 0];
+  items.forEach((item, k) => {
+    for (const { tensor } of slots) tensor.zeroGrad();
+    const r = forwardBackward(model, [item], lossScale);
+    losses.push(r.loss);
+    rows += r.rows;
+    savedPeak = Math.max(savedPeak, r.savedPeak);
+    const flat = grads[k];
+    for (const { tensor, offset, size } of slots) {
+      if (tensor.grad === null) flat.fill(0, offset, offset + size);
+      else flat.set(tensor.grad, offset);
+    }
+  });
+  return { losses, savedPeak, rows, loss: sum(losses) };
+}
+
+/** Every trainable tensor's .grad = the shards' gradients added in shard order: g0 + g1 + g2 + ... */
+export function foldGradients(model: GPT, grads: Float32Array[]): void {
+  for (const { tensor, offset, size } of gradSlots(model).slots) {
+    tensor.zeroGrad();
+    const g = tensor.gradBuffer();
+    g.set(grads[0].subarray(offset, offset + size));
+    for (let k = 1; k < grads.length; k++) {
+      const src = grads[k];
+      for (let i = 0; i < size; i++) g[i] += src[offset + i];
+    }
+  }
+}
+
+/** Left to right, so that every thread count adds the losses in one order. */
+export function sum(xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/** The gradient buffers of one thread's steps, kept between steps (a step of the walkthrough has 4 of 2.5 MB). */
+const buffers = new WeakMap<GPT, Float32Array[]>();
+
+/** All shards on this thread: each on its own, then added in shard order, as DataParallel does across threads. */
+function shardsHere(model: GPT, items: WorkItem[], lossScale: number): ItemsResult {
+  const total = gradSlots(model).total;
+  let grads = buffers.get(model) ?? [];
+  if (grads.length < items.length || grads[0].length !== total) grads = Array.from({ length: items.length }, () => new Float32Array(total));
+  buffers.set(model, grads);
+  const result = shardGradients(model, items, lossScale, grads);
+  foldGradients(model, grads.slice(0, items.length));
+  return result;
+}
+
 /**
  * The gradients were computed for loss * scale: divide it out, clip the global norm (0 = off),
  * and step, unless the scaler found an inf or NaN among them (then it skips and halves the scale).
@@ -98,9 +188,8 @@ export interface StepResult extends ItemsResult {
 /** One optimisation step over these micro-batches: zero the gradients, forward + backward (on `threads` if given), step. */
 export async function trainStep(model: GPT, opt: Optimizer, scaler: GradScaler, batches: Batch[], gradClip: number, threads: ShardRunner | null = null): Promise<StepResult> {
   opt.zeroGrad();
-  const result = threads === null
-    ? forwardBackward(model, batches.map((batch) => ({ batch, weight: 1 / batches.length })), scaler.scale)
-    : await threads.step(splitWork(batches, threads.threads), scaler.scale);
+  const items = splitWork(batches, SHARDS);
+  const result = threads === null ? shardsHere(model, items, scaler.scale) : await threads.step(items, scaler.scale);
   optimizerStep(opt, scaler, gradClip);
   const tokens = batches.reduce((n, b) => n + b.B * b.T, 0);
   // fine-tuning batches are shorter than block_size, and packing computes fewer positions still

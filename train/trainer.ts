@@ -27,7 +27,7 @@ import { getLr } from './lr.ts';
 import { estimateCpuPeakFlops } from './peakflops.ts';
 import { Progress, formatDuration } from './progress.ts';
 import { DataParallel } from './parallel.ts';
-import { trainStep } from './step.ts';
+import { trainStep, SHARDS } from './step.ts';
 import { estimateLoss } from './estimate_loss.ts';
 import { fitToRun, gradScalerFor, modelConfigFor, smoothedMfu } from './run_parts.ts';
 import type { BatchSource } from '../data/batch.ts';
@@ -37,7 +37,7 @@ import { simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { RunMetrics } from './metrics.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants } from 'node:os';
+import { availableParallelism, constants } from 'node:os';
 
 export { estimateLoss };
 
@@ -188,6 +188,11 @@ const countIn = (from: number, to: number, every: number) => (every > 0 ? Math.f
 /** With loss scaling, a non-finite loss may be an overflow the scaler skips; this many in a row is divergence. */
 const MAX_NONFINITE_SKIPS = 20;
 
+/** --workers=N threads; 0: one per core, at most SHARDS (more would have no shard to run). */
+export function threadCount(workers: number): number {
+  return workers > 0 ? Math.min(workers, SHARDS) : Math.max(1, Math.min(availableParallelism(), SHARDS));
+}
+
 async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHooks, progress: Progress, log: (s: string) => void): Promise<TrainResult> {
   const started = performance.now();
   const { model, opt, iterNum: startIter, bestValLoss: startBest, scalerState } = initModel(cfg, data.vocabSize, log);
@@ -201,9 +206,10 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   log(`tokens per iteration: ${cfg.gradient_accumulation_steps} x ${cfg.batch_size} x ${model.config.block_size} = ${cfg.gradient_accumulation_steps * cfg.batch_size * model.config.block_size}`);
   if (cfg.device === 'cpu') log(`kernels: cpu, matmul's micro-kernel ${simdKernel === 'wasm-simd-fma' ? 'WebAssembly SIMD with fused multiply-add (relaxed SIMD)' : simdKernel === 'wasm-simd' ? 'WebAssembly SIMD (multiply, then add: no relaxed SIMD here)' : 'plain TypeScript (no WebAssembly SIMD here)'}`);
   log(`MFU is measured against a peak of ${(peak.flops / 1e9).toFixed(0)} GFLOP/s (${peak.description})`);
-  const parallel = cfg.workers > 1 ? new DataParallel(model, cfg.workers, cfg.seed, cfg.device === 'gpu' ? cfg.gpu_mode : null) : null;
+  const threads = threadCount(cfg.workers);
+  const parallel = threads > 1 ? new DataParallel(model, threads, cfg.seed, cfg.device === 'gpu' ? cfg.gpu_mode : null) : null;
   if (parallel !== null) {
-    log(`data parallel: each batch is split across ${parallel.threads} threads`);
+    log(`data parallel: each batch's ${SHARDS} shards are shared by ${parallel.threads} threads${cfg.workers === 0 ? ` (--workers=0: one per core, ${availableParallelism()} here, at most ${SHARDS})` : cfg.workers > SHARDS ? ` (--workers=${cfg.workers}: a step has ${SHARDS} shards, so no more threads)` : ''}; the same loss curve as on one thread`);
     opt.shareOrthogonalisation(parallel.orthogonalise); // Muon's Newton-Schulz too, when the run uses it
   }
   // V8 collects garbage on helper threads of its own; with every core already training, they take

@@ -1,22 +1,21 @@
 // A data-parallel worker (see parallel.ts): a model whose weights are views of the shared
-// parameter buffer, and a shared buffer of its own for the gradients it computes.
+// parameter buffer; each shard it is given, its gradient into that shard's shared vector.
 import { parentPort, workerData } from 'node:worker_threads';
 import { manualSeed, setDtype, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
 import { newtonSchulz } from '../engine/muon.ts';
-import { forwardBackward } from './step.ts';
+import { shardGradients } from './step.ts';
 import type { WorkItem } from './step.ts';
 import type { NsSlot } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
-const { config, lora, params, paramBuffer, gradBuffer, seed, dtype, gpuMode } = workerData as {
+const { config, lora, params, paramBuffer, seed, dtype, gpuMode } = workerData as {
   config: ConstructorParameters<typeof GPT>[0];
   lora: LoraConfig | null;
   params: Array<{ name: string; offset: number; size: number }>;
   paramBuffer: SharedArrayBuffer;
-  gradBuffer: SharedArrayBuffer;
   seed: string;
   dtype: Dtype;
   gpuMode: GpuMode | null;
@@ -32,13 +31,13 @@ if (gpuMode !== null) {
 const model = new GPT(config);
 if (lora !== null) model.applyLora(lora);
 const shared = new Float32Array(paramBuffer);
-const grads = new Float32Array(gradBuffer);
 const named = model.allNamedTensors();
 for (const { name, offset, size } of params) named.get(name)!.data = shared.subarray(offset, offset + size);
 
-/** A share of a training step: forward + backward of these shards, gradients into the shared buffer. */
+/** A share of a training step: forward + backward of these shards, shard j's gradient into grads[j]. */
 interface ItemsMessage {
   items: WorkItem[];
+  grads: SharedArrayBuffer[];
   training: boolean;
   lossScale: number;
 }
@@ -72,13 +71,7 @@ parentPort!.on('message', (msg: ItemsMessage | NsMessage) => {
   if ('ns' in msg) return orthogonalise(msg);
   try {
     model.training = msg.training;
-    for (const p of named.values()) p.zeroGrad();
-    const result = forwardBackward(model, msg.items, msg.lossScale);
-    for (const { name, offset, size } of params) {
-      const g = named.get(name)!.grad;
-      if (g === null) grads.fill(0, offset, offset + size);
-      else grads.set(g, offset);
-    }
+    const result = shardGradients(model, msg.items, msg.lossScale, msg.grads.map((b) => new Float32Array(b)));
     parentPort!.postMessage(result);
   } catch (e) {
     parentPort!.postMessage({ error: (e as Error).message });
