@@ -74,6 +74,11 @@ test('destinations and track titles are in the call exactly as said (capitals to
   // verbatim, except that a command starting with the value has its first letter upper-cased
   for (const [u, v] of copied) assert.ok(u.includes(v) || u.startsWith(v.charAt(0).toUpperCase() + v.slice(1)), `"${v}" is not in "${u}"`);
   assert.ok(copied.some(([, v]) => /[A-Z]/.test(v)), 'some said in title case');
+  // words after the value teach where a copy ends: "play Blue Sky at volume 4", "... Oak Street when you get a chance"
+  const after = copied.map(([u, v]) => u.slice(u.indexOf(v) + v.length)).filter((rest) => /^,? [a-z]/i.test(rest));
+  assert.ok(after.some((rest) => /^,? (please|now|thanks|thank you)\b/.test(rest)), 'a closer after the value');
+  assert.ok(after.some((rest) => /^,? (at|with) (the )?volume/.test(rest)), 'a volume after the title');
+  assert.ok(after.some((rest) => /^,? (when you|if you|before i|on the way|no rush|for now)/.test(rest)), 'an aside after the value');
 });
 
 test('copyBoost asks more often for the functions whose values are copied word by word', () => {
