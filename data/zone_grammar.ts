@@ -114,12 +114,16 @@ function inPieces(rng: Rng, zones: readonly Zone[]): ZoneDescription {
   return { kind: 'list', items: shuffle(rng, items) };
 }
 
-/** One seat: mostly by name or position, sometimes as the speaker or by its relation to a front seat. */
+/**
+ * One seat: mostly by name or position, sometimes as the speaker or by its relation to a front
+ * seat. The driver is never "the seat next to the passenger": nobody says it, and a model taught
+ * it read "the passenger" in it as the passenger too.
+ */
 function seatWords(rng: Rng, zone: Zone): ZoneDescription {
-  if (!chance(rng, 0.22)) return { kind: 'seat', zone };
+  if (!chance(rng, 0.15)) return { kind: 'seat', zone };
   const front = (z: Zone): ZoneDescription => (z === 'driver' && chance(rng, 0.5) ? { kind: 'me' } : { kind: 'seat', zone: z });
   switch (zone) {
-    case 'driver': return chance(rng, 0.8) ? { kind: 'me' } : { kind: 'beside', of: { kind: 'seat', zone: 'front-passenger' } };
+    case 'driver': return { kind: 'me' };
     case 'front-passenger': return { kind: 'beside', of: front('driver') };
     case 'rear-left': return { kind: 'behind', of: front('driver') };
     case 'rear-right': return { kind: 'behind', of: front('front-passenger') };
