@@ -38,7 +38,7 @@ function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []
   if (polite) t = say(rng, OPENERS) + t;
   const question = t.endsWith('?') || /^(can|could|would|will) you /.test(t);
   t = t.replace(/\?$/, '');
-  t = dress(rng, t, question, copied.length > 0);
+  t = dress(rng, t, question);
   if (!question) t += say(rng, CLOSERS);
   t = t.replace(/\s+/g, ' ').replace(/ ,/g, ',').replace(/,+/g, ',').replace(/^[, ]+|[, ]+$/g, '');
   const kept = new Set(copied.flatMap((v) => v.split(' ')));
@@ -49,17 +49,12 @@ function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []
   return t + pick(rng, ['.', '.', '', '', '!']);
 }
 
-/**
- * Now and then a hedge before the command ("um, ") or an aside before or after it ("..., if you
- * don't mind"). After a copied title or destination an aside is more common (a quarter of those
- * commands): a model that saw titles mostly at the end of a command copied "don't mind" out of
- * "play Blue Sky if you don't mind".
- */
-function dress(rng: Rng, t: string, question: boolean, copying: boolean): string {
+/** Now and then a hedge before the command ("um, ") or an aside before or after it ("..., if you don't mind"). */
+function dress(rng: Rng, t: string, question: boolean): string {
   if (chance(rng, 0.06)) t = say(rng, HEDGES) + t;
   const r = rng();
   if (r < 0.03) t = `${say(rng, ASIDES)}, ${t}`;
-  else if (r < (copying ? 0.28 : 0.1) && !question) t = `${t}${chance(rng, 0.5) ? ',' : ''} ${say(rng, ASIDES)}`;
+  else if (r < 0.1 && !question) t = `${t}${chance(rng, 0.5) ? ',' : ''} ${say(rng, ASIDES)}`;
   return t;
 }
 
