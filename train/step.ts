@@ -1,7 +1,7 @@
 // One training step, in one place: the trainer, the data-parallel workers and the benchmark all
 // run this code.
 //
-//   forwardBackward   forward + backward of weighted shards on one model; gradients accumulate
+//   forwardBackward   forward + backward of one weighted shard; gradients accumulate
 //   shardGradients    forward + backward of each shard on its own, its gradient into a flat vector
 //   foldGradients     the shards' gradients added in shard order, into the model's .grad
 //   optimizerStep     unscale the gradients, clip their global norm, step the optimizer
@@ -73,20 +73,14 @@ export function splitWork(batches: Batch[], parts: number): WorkItem[] {
 }
 
 /**
- * Forward + backward of weighted shards on one model; gradients accumulate. lossScale multiplies
- * the gradients (mixed precision's loss scaling).
+ * Forward + backward of one weighted shard; its gradients accumulate into the model's .grad.
+ * lossScale multiplies the gradients (mixed precision's loss scaling).
  */
-export function forwardBackward(model: GPT, items: WorkItem[], lossScale = 1): ItemsResult {
+function forwardBackward(model: GPT, { batch, weight }: WorkItem, lossScale: number): ItemsResult {
   resetSavedPeak();
-  let loss = 0;
-  let rows = 0;
-  for (const { batch, weight } of items) {
-    const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
-    out.loss!.backward(Float32Array.of(weight * lossScale));
-    loss += out.loss!.item() * weight;
-    rows += out.rows;
-  }
-  return { loss, savedPeak: savedBytes.peak, rows };
+  const out = model.forward(batch.idx, batch.B, batch.T, batch.targets);
+  out.loss!.backward(Float32Array.of(weight * lossScale));
+  return { loss: out.loss!.item() * weight, savedPeak: savedBytes.peak, rows: out.rows };
 }
 
 /** A trainable tensor and where its gradient sits in a flat vector of all of them. */
@@ -120,7 +114,7 @@ export function shardGradients(model: GPT, items: WorkItem[], lossScale: number,
   let [savedPeak, rows] = [0, 0];
   items.forEach((item, k) => {
     for (const { tensor } of slots) tensor.zeroGrad();
-    const r = forwardBackward(model, [item], lossScale);
+    const r = forwardBackward(model, item, lossScale);
     losses.push(r.loss);
     rows += r.rows;
     savedPeak = Math.max(savedPeak, r.savedPeak);
