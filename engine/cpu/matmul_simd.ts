@@ -1,41 +1,46 @@
 // The same blocked matmul as matmul.ts (read that first), with its micro-kernel in WebAssembly
-// SIMD: a 4 x 16 tile of the output lives in 16 registers of four floats each, and every k step
-// does 16 vector multiply-adds (64 multiply-adds) for 4 broadcast loads of A and 4 vector loads
-// of B. Plain JavaScript cannot vectorise; this is where the speed comes from.
+// SIMD: a 4 x 8 tile of the output lives in 8 registers of four floats each, and every k step
+// does 8 vector multiply-adds (32 multiply-adds) for 4 broadcast loads of A and 2 vector loads
+// of B. Plain JavaScript cannot vectorise; this is where the speed comes from. Why 4 x 8 and not
+// a bigger tile: x86 has 16 vector registers, and a 4 x 16 tile needs 21 (16 sums, 4 of B, one
+// of A), so V8 spills some to memory in the innermost loop; 4 x 8 needs 11 and runs ~1.4x faster
+// (bench/RESULTS.md). The order of every sum is k = 0, 1, 2, ... whatever the tile, so the tile
+// changes the speed and not one bit of the result.
 //
 // Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too when it is
 // not transposed, and the output's column block (or zeroes it); one call per block runs the
 // macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
-// columns back into `out`. The kernel reads A and B where they lie, through strides, so a
-// transposed A costs nothing: its 4 rows at one k are next to each other in memory instead of a
-// row apart. Only a transposed B, whose 16 columns at one k are 16 rows apart, is packed into
-// panels first (pack.ts). Reading in place is the point: packing A and a JavaScript `+=` per
-// block each cost about as much as the kernel's own work (bench/RESULTS.md).
+// columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
+// A transposed A (the weight gradient X^T @ dY) is stored (K, M): its 4 rows at one k are next to
+// each other, but one k is a whole row of M floats from the next, so each block of it is first
+// copied into a (kc, mc) block, one contiguous piece per k (packTransposedA). A transposed B, whose
+// 8 columns at one k are 8 rows apart, is packed into panels first (pack.ts).
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
 import { packB } from './pack.ts';
 
-const MR = 4;
-const NR = 16;
+const MR = 4; // rows of the register tile
+const NV = 2; // vectors of four floats per row of the tile
+const NR = 4 * NV; // its columns
 const KC = 256;
 const MC = 96;
 const NC = 512;
 
-// memory layout (bytes): packed B | C, the (M x nc) column block of the output | A | B.
-// All but the first grow with the operands.
+// memory layout (bytes): packed B | C, the (M x nc) column block of the output | A (or one packed
+// block of a transposed A) | B. All but the first grow with the operands.
 const B_BASE = 0;
 const C_BASE = B_BASE + KC * NC * 4;
 const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
 
 /**
  * gemmBlock(mc, nc, kc, a, rsA, csA, b, rsB, csB, c): C[mc x nc] += A[mc x kc] @ B[kc x nc], with mc
- * a multiple of 4 and nc of 16; element (i, k) of A is at byte a + i*rsA + k*csA, element (k, j)
- * of B at b + k*rsB + j*csB for the first column of each group of 16 (the next 15 follow it);
+ * a multiple of 4 and nc of 8; element (i, k) of A is at byte a + i*rsA + k*csA, element (k, j)
+ * of B at b + k*rsB + j*csB for the first column of each group of 8 (the next 7 follow it);
  * C is row-major with row stride nc.
  *
- *   for jr in 0..nc step 16:  for ir in 0..mc step 4:
- *     acc[r][v] = C[ir+r, jr+4v..]           r = 0..3 rows, v = 0..3 vectors of 4 columns
+ *   for jr in 0..nc step 8:  for ir in 0..mc step 4:
+ *     acc[r][v] = C[ir+r, jr+4v..]           r = 0..3 rows, v = 0..1 vectors of 4 columns
  *     for k in 0..kc:  b[v] = B[k, jr+4v..]; for r: acc[r][v] += splat(A[ir+r, k]) * b[v]
  *     C[ir+r, jr+4v..] = acc[r][v]
  *
@@ -43,19 +48,18 @@ const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
  * one) instead of an f32x4.mul and an f32x4.add: half the instructions in the innermost loop.
  */
 function gemmBlockBody(fma: boolean): number[] {
-  // params 0..9: mc nc kc a rsA csA b rsB csB c; i32 locals 10..17: jr ir k pa pb pc rs2 rs3
-  // (pa walks A's 4 rows along k, pb B's 16 columns, pc is the tile's C address, rs2 and rs3
-  // are 2 and 3 rows of A); v128 locals: acc 18..33, b 34..37, splat 38
-  const [mc, nc, kc, a, rsA, csA, b, rsB, csB, c, jr, ir, k, pa, pb, pc, rs2, rs3] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-  const acc = (r: number, v: number) => 18 + r * 4 + v;
-  const bv = (v: number) => 34 + v;
-  const splat = 38;
+  // params 0..9: mc nc kc a rsA csA b rsB csB c; i32 locals 10..15: jr ir k pa pb pc, then one per
+  // row of A, its offset r*rsA (pa walks A's MR rows along k, pb B's NR columns, pc is the tile's C
+  // address); v128 locals after them: the MR x NV accumulators, NV vectors of B, one splat of A
+  const [mc, nc, kc, a, rsA, csA, b, rsB, csB, c, jr, ir, k, pa, pb, pc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const rowOffset = (r: number) => 16 + r;
+  const acc = (r: number, v: number) => 16 + MR + r * NV + v;
+  const bv = (v: number) => 16 + MR + MR * NV + v;
+  const splat = 16 + MR + MR * NV + NV;
   const code: number[] = [];
   const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
-  const rowOfA = [[], [op.localGet(rsA), op.i32Add()], [op.localGet(rs2), op.i32Add()], [op.localGet(rs3), op.i32Add()]];
 
-  emit(op.localGet(rsA), op.i32Const(1), op.i32Shl(), op.localSet(rs2));
-  emit(op.localGet(rs2), op.localGet(rsA), op.i32Add(), op.localSet(rs3));
+  for (let r = 0; r < MR; r++) emit(op.localGet(rsA), op.i32Const(r), op.i32Mul(), op.localSet(rowOffset(r)));
   emit(op.i32Const(0), op.localSet(jr));
   emit(op.loop()); // jr loop
   emit(op.i32Const(0), op.localSet(ir));
@@ -63,16 +67,17 @@ function gemmBlockBody(fma: boolean): number[] {
   // pc = c + (ir*nc + jr)*4 bytes; row r of the tile starts at pc + r*nc*4
   emit(op.localGet(c), op.localGet(ir), op.localGet(nc), op.i32Mul(), op.localGet(jr), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pc));
   const rowOfC = (r: number) => [op.localGet(pc), op.localGet(nc), op.i32Const(4 * r), op.i32Mul(), op.i32Add()];
-  for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(...rowOfC(r), op.v128Load(16 * v), op.localSet(acc(r, v)));
-  // pa = a + ir*rsA (A's rows ir..ir+3 at k = 0); pb = b + jr*csB (B's columns jr..jr+15 at k = 0)
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) emit(...rowOfC(r), op.v128Load(16 * v), op.localSet(acc(r, v)));
+  // pa = a + ir*rsA (A's rows ir..ir+MR-1 at k = 0); pb = b + jr*csB (B's columns jr..jr+NR-1 at k = 0)
   emit(op.localGet(a), op.localGet(ir), op.localGet(rsA), op.i32Mul(), op.i32Add(), op.localSet(pa));
   emit(op.localGet(b), op.localGet(jr), op.localGet(csB), op.i32Mul(), op.i32Add(), op.localSet(pb));
   emit(op.localGet(kc), op.localSet(k));
   emit(op.loop()); // k loop
-  for (let v = 0; v < 4; v++) emit(op.localGet(pb), op.v128Load(16 * v), op.localSet(bv(v)));
+  for (let v = 0; v < NV; v++) emit(op.localGet(pb), op.v128Load(16 * v), op.localSet(bv(v)));
   for (let r = 0; r < MR; r++) {
-    emit(op.localGet(pa), ...rowOfA[r], op.f32Load(0), op.f32x4Splat(), op.localSet(splat));
-    for (let v = 0; v < 4; v++) {
+    // one float of A, loaded straight into all four lanes
+    emit(op.localGet(pa), op.localGet(rowOffset(r)), op.i32Add(), op.v128Load32Splat(0), op.localSet(splat));
+    for (let v = 0; v < NV; v++) {
       if (fma) emit(op.localGet(splat), op.localGet(bv(v)), op.localGet(acc(r, v)), op.f32x4RelaxedMadd(), op.localSet(acc(r, v)));
       else emit(op.localGet(acc(r, v)), op.localGet(splat), op.localGet(bv(v)), op.f32x4Mul(), op.f32x4Add(), op.localSet(acc(r, v)));
     }
@@ -83,7 +88,7 @@ function gemmBlockBody(fma: boolean): number[] {
   emit(op.i32Const(0), op.localGet(k), op.i32LtU(), op.brIf(0)); // while (0 < k)
   emit(op.end());
   // store the tile back where it was loaded from
-  for (let r = 0; r < MR; r++) for (let v = 0; v < 4; v++) emit(...rowOfC(r), op.localGet(acc(r, v)), op.v128Store(16 * v));
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) emit(...rowOfC(r), op.localGet(acc(r, v)), op.v128Store(16 * v));
   emit(op.localGet(ir), op.i32Const(MR), op.i32Add(), op.localSet(ir));
   emit(op.localGet(ir), op.localGet(mc), op.i32LtU(), op.brIf(0)); // while (ir < mc)
   emit(op.end());
@@ -103,7 +108,7 @@ interface SimdModule {
 function instantiate(fma: boolean): SimdModule | null {
   try {
     const params = new Array(10).fill(I32);
-    const bytes = buildModule([{ exportName: 'gemmBlock', params, locals: [[8, I32], [21, V128]], body: gemmBlockBody(fma) }], PAGES);
+    const bytes = buildModule([{ exportName: 'gemmBlock', params, locals: [[6 + MR, I32], [MR * NV + NV + 1, V128]], body: gemmBlockBody(fma) }], PAGES);
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     const memory = instance.exports.memory as WebAssembly.Memory;
@@ -154,19 +159,19 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
     return;
   }
   // A is (M, K) row-major: element (i, k) at i*K + k; or (K, M) when transA: at k*M + i
-  const [rsA, csA] = transA ? [1, M] : [K, 1];
   const mPad = Math.ceil(M / MR) * MR;
   const c0 = C_BASE / 4;
   const a0 = c0 + mPad * Math.ceil(Math.min(N, NC) / NR) * NR;
-  // the padding rows of the last tile read up to 3 rows past A (4 floats past it when transposed),
-  // the padding columns up to 15 floats past B: zeros there, and their sums are never copied out
-  const aEnd = a0 + M * K;
-  const aSlack = (mPad - M) * K + MR;
+  // A in place: the padding rows of the last tile read up to 3 rows past it; a transposed A takes
+  // one packed block. The padding columns read up to 7 floats past B. Zeros there, and their sums
+  // are never copied out.
+  const aEnd = transA ? a0 + MC * KC : a0 + M * K;
+  const aSlack = transA ? 0 : (mPad - M) * K;
   const b0 = aEnd + aSlack;
   const bEnd = transB ? b0 : b0 + K * N;
   reserve(simd, bEnd + NR);
   const heap = simd.heap;
-  heap.set(a.subarray(0, M * K), a0);
+  if (!transA) heap.set(a.subarray(0, M * K), a0);
   heap.fill(0, aEnd, aEnd + aSlack);
   if (!transB) heap.set(b.subarray(0, K * N), b0);
   heap.fill(0, bEnd, bEnd + NR);
@@ -176,17 +181,33 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
     loadC(heap, c0, out, opts.accumulate ?? false, M, mPad, N, jc, nc, ncPad);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      // B (K, N) row-major is read in place, a row of N apart per k; B^T is packed into 16-column
-      // panels, 16 floats apart per k and kc*16 per panel
+      // B (K, N) row-major is read in place, a row of N apart per k; B^T is packed into 8-column
+      // panels, 8 floats apart per k and kc*8 per panel
       if (transB) packB(heap, B_BASE / 4, NR, b, true, pc, jc, kc, nc, K, N);
       const [bBlock, rsB, csB] = transB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
       for (let ic = 0; ic < M; ic += MC) {
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
-        const aBlock = (a0 + ic * rsA + pc * csA) * 4; // byte address of A(ic, pc)
-        simd.gemmBlock(mcPad, ncPad, kc, aBlock, rsA * 4, csA * 4, bBlock, rsB, csB, C_BASE + ic * ncPad * 4);
+        const cBlock = C_BASE + ic * ncPad * 4;
+        if (transA) {
+          packTransposedA(heap, a0, a, M, ic, pc, Math.min(MC, M - ic), mcPad, kc);
+          simd.gemmBlock(mcPad, ncPad, kc, a0 * 4, 4, mcPad * 4, bBlock, rsB, csB, cBlock);
+        } else {
+          const aBlock = (a0 + ic * K + pc) * 4; // byte address of A(ic, pc)
+          simd.gemmBlock(mcPad, ncPad, kc, aBlock, K * 4, 4, bBlock, rsB, csB, cBlock);
+        }
       }
     }
     storeC(heap, c0, out, M, N, jc, nc, ncPad);
+  }
+}
+
+/** heap[at + k*mcPad + i] = A(ic + i, pc + k) for A stored transposed, (K, M): row pc + k of the
+ * stored matrix holds the block's mc values at that k side by side, so each k is one copy. Rows
+ * mc..mcPad keep whatever they held: they only feed padding sums, which are never copied out. */
+function packTransposedA(heap: Float32Array, at: number, a: Float32Array, M: number, ic: number, pc: number, mc: number, mcPad: number, kc: number): void {
+  for (let k = 0; k < kc; k++) {
+    const row = (pc + k) * M + ic;
+    heap.set(a.subarray(row, row + mc), at + k * mcPad);
   }
 }
 

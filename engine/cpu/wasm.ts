@@ -53,6 +53,8 @@ export const op = {
   f32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)],
   i32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
   f32x4Splat: () => [SIMD, ...uleb(0x13)],
+  /** load one float and copy it into all four lanes */
+  v128Load32Splat: (offset: number) => [SIMD, ...uleb(0x09), 2, ...uleb(offset)],
   f32x4Add: () => [SIMD, ...uleb(0xe4)],
   f32x4Sub: () => [SIMD, ...uleb(0xe5)],
   f32x4Mul: () => [SIMD, ...uleb(0xe6)],
