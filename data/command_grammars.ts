@@ -76,7 +76,8 @@ export const GRAMMARS: Record<string, Grammar> = {
       '^change the climate control to {t} {a}', '^set the air temperature to {t} {a}',
     ],
     incomplete: (args) => args.unit
-      ? ['^set the temperature in {u} {a}', '^use {u} for the temperature {a}', '^switch the temperature to {u} {a}']
+      ? ['^set the temperature in {u} {a}', '^use {u} for the temperature {a}', '^switch the temperature to {u} {a}', '^set it to {u} {a}',
+        '^change the temperature to {u} {a}', '^make it {u} {a}']
       : ['^set the temperature {a}', '^set the temp {a}', '^change the temperature setting {a}', 'i want to set a temperature {a}', '^set a new temperature {a}'],
   },
 

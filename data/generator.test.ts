@@ -55,8 +55,8 @@ test('zone lists: no zone twice, pairs said as one piece among single zones, eve
 });
 
 test('"for me" is politeness, never a zone: a call names the driver only where the command does', () => {
-  // every other way the generator names the driver, typos included ("dirver")
-  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my side|my seat|myself|where I sit|left front|front left|the front|front (seats|row|zones|area|passengers)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
+  // every other way the generator names the driver, typos included ("dirver", "my seaat")
+  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request
   const forMe = records.filter((r) => /\bfor me\b/.test(userText(r)) && !/\bme(,| and| as well as)|(\band|,|as well as) me\b/.test(userText(r)));
@@ -64,6 +64,19 @@ test('"for me" is politeness, never a zone: a call names the driver only where t
   for (const r of forMe) {
     const area = parseFunctionCall(r.assistant)!.arguments.area;
     if (Array.isArray(area) && area.includes('driver')) assert.ok(driverWords.test(userText(r)), userText(r));
+  }
+});
+
+test('apostrophes: now and then typed as ’, never inside a copied value', () => {
+  const users = records.map(userText);
+  const curly = users.filter((u) => u.includes('’'));
+  const straight = users.filter((u) => u.includes("'"));
+  assert.ok(curly.length > 10 && curly.length < straight.length, `${curly.length} with ’, ${straight.length} with '`);
+  for (const u of curly) assert.not.ok(u.includes("'"), `one command, one kind of apostrophe: ${u}`);
+  for (const r of records) {
+    const c = parseFunctionCall(r.assistant)!;
+    const v = c.arguments.destination ?? c.arguments.track;
+    if (typeof v === 'string') assert.not.ok(v.includes('’'), v);
   }
 });
 

@@ -22,7 +22,7 @@ import { makeRng } from '../engine/random.ts';
 
 /**
  * Fill slots, add an opener/closer, dress the sentence (a hedge, an aside, a dropped "the"), tidy
- * spaces and punctuation, vary case, maybe add a typo.
+ * spaces and punctuation, vary case, maybe add a typo or a typographic apostrophe.
  * `copied`: the values the call copies word for word (a destination, a track); no typo and no
  * dropped word goes into their words, or the call would hold words the command does not.
  */
@@ -44,6 +44,8 @@ function realise(rng: Rng, template: string, slots: Slots, copied: string[] = []
   const kept = new Set(copied.flatMap((v) => v.split(' ')));
   if (chance(rng, 0.05)) t = dropThe(rng, t, kept);
   if (chance(rng, 0.07)) t = addTypo(rng, t, kept);
+  // many keyboards and language models type the apostrophe as ’ (never inside a copied value)
+  if (t.includes("'") && !copied.some((v) => v.includes("'")) && chance(rng, 0.15)) t = t.replace(/'/g, '’');
   if (chance(rng, 0.75)) t = t.charAt(0).toUpperCase() + t.slice(1);
   if (question) return t + (chance(rng, 0.85) ? '?' : '');
   return t + pick(rng, ['.', '.', '', '', '!']);

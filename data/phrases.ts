@@ -110,16 +110,22 @@ export const EVERYONE_IN_LIST = ['all passengers', 'all the passengers', 'everyo
 
 /** Seats and windows (underscored zone names). */
 export const SEAT_NAMES: Record<string, readonly string[]> = {
-  'driver': ["driver's seat", 'driver seat', 'seat on the driver side'],
-  'front-passenger': ['passenger seat', 'front passenger seat', "passenger's seat", 'seat next to me'],
-  'rear_left': ['rear left seat', 'back left seat', 'left rear seat', 'seat behind the driver'],
-  'rear_right': ['rear right seat', 'back right seat', 'right rear seat', 'seat behind the passenger'],
+  'driver': ["driver's seat", 'driver seat', 'seat on the driver side', 'driver-side seat', 'front left seat'],
+  'front-passenger': ['passenger seat', 'front passenger seat', "passenger's seat", 'seat next to me', 'front-passenger seat', "front passenger's seat",
+    'front right seat'],
+  'rear_left': ['rear left seat', 'back left seat', 'left rear seat', 'seat behind the driver', 'rear-left seat', 'back-left seat', 'seat on the back left',
+    'left seat in the back', 'rear left passenger seat'],
+  'rear_right': ['rear right seat', 'back right seat', 'right rear seat', 'seat behind the passenger', 'rear-right seat', 'back-right seat',
+    'seat on the back right', 'right seat in the back', 'rear right passenger seat'],
 };
 export const WINDOW_NAMES: Record<string, readonly string[]> = {
-  'driver': ["driver's window", 'driver window', 'driver side window', 'front left window'],
-  'front-passenger': ['passenger window', 'front passenger window', "passenger's window", 'front right window'],
-  'rear_left': ['rear left window', 'back left window', 'left rear window', 'window behind the driver'],
-  'rear_right': ['rear right window', 'back right window', 'right rear window', 'window behind the passenger'],
+  'driver': ["driver's window", 'driver window', 'driver side window', 'front left window', 'driver-side window'],
+  'front-passenger': ['passenger window', 'front passenger window', "passenger's window", 'front right window', 'front-passenger window',
+    'passenger side window'],
+  'rear_left': ['rear left window', 'back left window', 'left rear window', 'window behind the driver', 'rear-left window', 'back-left window',
+    'window on the back left'],
+  'rear_right': ['rear right window', 'back right window', 'right rear window', 'window behind the passenger', 'rear-right window', 'back-right window',
+    'window on the back right'],
 };
 
 // Places: "<name> <kind>", "<number> <name> street", well-known kinds of destination.

@@ -76,6 +76,19 @@ test('sayZones: the speaker alone is never a bare "for me" (that closes a reques
   for (let k = 0; k < 300; k++) assert.is.not(sayZones(rng, me), 'for me');
 });
 
+test('sayZones: one seat by its bare name and a noun, never a row\'s words or "passenger passenger"', () => {
+  const rng = seedrandom('one seat');
+  const said = new Set<string>();
+  for (let k = 0; k < 2000; k++) for (const zone of ZONES) said.add(sayZones(rng, seat(zone)));
+  // "in the rear-left area", "for the back right zone": the way real commands name one seat
+  assert.ok([...said].some((w) => /\b(rear|back)-(left|right) (area|zone|section)$/.test(w)), 'a hyphenated seat and a noun');
+  assert.ok([...said].some((w) => /\bdriver (area|zone|section)$/.test(w)), 'the driver area');
+  for (const w of said) {
+    assert.not.match(w, /passenger passenger|driver passenger/, w);
+    assert.not.match(w, /^(for|in|on|at) (the )?(rear|back|front) (area|zone|section|side)$/, `${w}: a row's words for one seat`);
+  }
+});
+
 test('sampleZones: no slot left unfilled, and the call zones are the words\' zones', () => {
   const rng = seedrandom('sample');
   for (let k = 0; k < 3000; k++) {

@@ -135,8 +135,13 @@ function seatWords(rng: Rng, zone: Zone): ZoneDescription {
 /** A description in words, with its preposition: "for me and the seat behind me". */
 export function sayZones(rng: Rng, d: ZoneDescription): string {
   switch (d.kind) {
-    case 'seat':
-      return chance(rng, 0.5) ? say(rng, ZONE_ALONE[d.zone]) : withPrep(rng, the(rng, say(rng, ZONE_NAMES[d.zone])));
+    case 'seat': {
+      // by a phrase of its own, by a name, or by its bare name and a noun ("in the rear-left area")
+      const r = rng();
+      if (r < 0.4) return say(rng, ZONE_ALONE[d.zone]);
+      if (r < 0.8) return withPrep(rng, the(rng, say(rng, ZONE_NAMES[d.zone])));
+      return withPrep(rng, the(rng, `${say(rng, ZONE_BARE[d.zone])} ${zoneNoun(rng, false, d.zone)}`));
+    }
     case 'me':
       return `for ${say(rng, DRIVER_PERSONAL)}`;
     case 'behind':
@@ -186,13 +191,17 @@ function sayList(rng: Rng, items: ZoneDescription[]): string {
   if (places && chance(rng, 0.45)) {
     const names = items.map((i) => (i.kind === 'seat' ? say(rng, ZONE_BARE[i.zone]) : say(rng, i.kind === 'row' && i.row === 'rear' ? REAR_BARE : FRONT_BARE)));
     const plural = items.length > 1 || items[0].kind === 'row';
-    // "the driver passenger" is not said
     const lone = items[0].kind === 'seat' ? items[0].zone : null;
-    const nouns = plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => lone !== 'driver' || n !== 'passenger');
-    return withPrep(rng, `${the(rng, joinList(rng, names))} ${say(rng, nouns)}`);
+    return withPrep(rng, `${the(rng, joinList(rng, names))} ${zoneNoun(rng, plural, lone)}`);
   }
   const words = joinList(rng, items.map((i) => nounPhrase(rng, i, false)));
   return places ? withPrep(rng, words) : `for ${words}`;
+}
+
+/** The noun after bare zone names: "areas" after a list, "area" after one zone; never "the driver passenger" or "the passenger passenger". */
+function zoneNoun(rng: Rng, plural: boolean, lone: Zone | null): string {
+  const front = lone === 'driver' || lone === 'front-passenger';
+  return say(rng, plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => !front || n !== 'passenger'));
 }
 
 /** A preposition before a place: for, in, on or at; "for" before a person ("for the rear left passenger"). */
