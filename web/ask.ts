@@ -92,10 +92,7 @@ export class AskView {
     });
     const examples = ['turn up the heat for the driver', 'set the fan to high for the rear passengers', 'navigate to 12 oak street', 'lock the doors', 'play some jazz'];
     this.el('examples').innerHTML = examples.map((c) => `<button type="button">${esc(c)}</button>`).join('');
-    this.el('examples').querySelectorAll('button').forEach((b) => b.addEventListener('click', () => {
-      (this.el('ask-input') as HTMLInputElement).value = b.textContent!;
-      this.ask(b.textContent!);
-    }));
+    this.el('examples').querySelectorAll('button').forEach((b) => b.addEventListener('click', () => this.ask(b.textContent!)));
   }
 
   /** Use this model from now on; the car starts afresh. */
@@ -115,6 +112,7 @@ export class AskView {
 
   ask(command: string): Answer | null {
     if (this.trained === null || command.trim() === '') return null;
+    (this.el('ask-input') as HTMLInputElement).value = command; // the box shows what was asked, however it was asked
     const before: VehicleState = structuredClone(this.car.state);
     const a = answer(this.trained, this.car, command.trim());
     this.el('ask-tokens').innerHTML = tokenChips(a.promptTokens, '');
