@@ -178,9 +178,13 @@ function divergedError(what: string, iter: number, cfg: TrainConfig, saved: { it
   return new TrainingDiverged(`train: ${what} at iteration ${iter}: training diverged, stopped; ${kept}. Try a lower --learning_rate (now ${cfg.learning_rate}), --grad_clip=1, or check --beta1/--beta2 (now ${cfg.beta1}, ${cfg.beta2})`);
 }
 
-/** Iterations timed before the run says how long it still needs (the first few, JIT and thread start, are left out). */
-const PACE_STEPS = 20;
-const PACE_SKIP = 3;
+/**
+ * The run says how long it still needs after PACE_STEPS iterations, timed from PACE_SKIP on: the
+ * first ones (JIT, thread start, the heap growing) can take twice as long as the rest, and timing
+ * steps 3-19 once told a walkthrough it needed 18 minutes where it took 11.
+ */
+const PACE_STEPS = 50;
+const PACE_SKIP = 10;
 
 /** How many multiples of `every` lie in (from, to]: the evals or samples still to come. */
 const countIn = (from: number, to: number, every: number) => (every > 0 ? Math.floor(to / every) - Math.floor(from / every) : 0);
