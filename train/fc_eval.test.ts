@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callsMatch, callConfidence, constrainedPick, decodeAnswers, evaluateRecords, logProb, predictCalls, predictLines, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
+import { callsMatch, givenValuesMatch, callConfidence, constrainedPick, decodeAnswers, evaluateRecords, logProb, predictCalls, predictLines, predictionLine, scorePredictions, formatReport, mismatchKind, formatMismatchKinds } from './fc_eval.ts';
 import type { Prediction } from './fc_eval.ts';
 import { trainFcTokenizer } from './fc_data.ts';
 import { SPECIAL, parseFunctionCall, userText } from '../data/format.ts';
@@ -20,6 +20,15 @@ test('exact match: names, keys and values; zone lists as sets; strings ignore ca
   assert.not.ok(callsMatch(e, { name: 'adjust_temperature', arguments: e.arguments }));
   assert.not.ok(callsMatch(e, null));
   assert.not.ok(callsMatch({ name: 'x', arguments: { n: 21 } }, { name: 'x', arguments: { n: '21' } }));
+});
+
+test('given values: what the command gives must be right, the name and the values left out are not scored', () => {
+  const expected: FunctionCall = { name: 'possibly_incomplete_adjust_fan_speed', arguments: { speed: '', area: ['rear-left', 'driver'] } };
+  assert.ok(givenValuesMatch(expected, { name: 'set_fan_speed', arguments: { speed: 'high', area: ['driver', 'rear-left'] } }));
+  assert.not.ok(givenValuesMatch(expected, { name: 'possibly_incomplete_adjust_fan_speed', arguments: { speed: '', area: ['driver'] } }));
+  assert.not.ok(givenValuesMatch(expected, { name: 'possibly_incomplete_adjust_fan_speed', arguments: { speed: '' } }));
+  assert.not.ok(givenValuesMatch(expected, null));
+  assert.ok(givenValuesMatch({ name: 'possibly_incomplete_set_cruise_control', arguments: { speed: '' } }, { name: 'set_cruise_control', arguments: { speed: 80 } }));
 });
 
 test("predict's JSON line: arguments as an object, call null for a generation that does not parse", () => {
