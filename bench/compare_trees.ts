@@ -1,37 +1,38 @@
-// Which of two checkouts trains faster? One fine-tuning step (forward + backward) of the
-// walkthrough's model on the same generated batches, measured in turns: A five steps, B five
-// steps, forty times. This VM's speed drifts by 15% or more within minutes, so two runs one after
-// the other can disagree by more than a change is worth; turns inside one process see the same
-// drift. Each tree is imported by its own path, so the two engines live side by side.
+// Which of two checkouts trains faster? One step of the walkthrough's fine-tuning (the trainer's
+// own trainStep: forward + backward of the 4 shards, clip, Muon + AdamW) on the same generated
+// batches, one thread, measured in turns: A five steps, B five steps, forty times. This VM's
+// speed drifts by 15% or more within minutes, so two runs one after the other can disagree by
+// more than a change is worth; turns inside one process see the same drift. Each tree is
+// imported by its own path, so the two engines live side by side.
 //
-//   npx tsx bench/compare_trees.ts /path/to/checkout-a /path/to/checkout-b   (1 thread)
+//   node --single-threaded-gc --import tsx bench/compare_trees.ts /path/to/checkout-a /path/to/checkout-b   (1 thread)
 import { resolve } from 'node:path';
+import '../scripts/node_flags.ts';
 
 interface Contender {
   root: string;
-  step: () => void;
+  step: () => Promise<unknown>;
   ms: number[];
 }
 
 async function contender(root: string): Promise<Contender> {
   const { GPT } = await import(`${root}/model/gpt.ts`);
-  const { manualSeed } = await import(`${root}/engine/index.ts`);
+  const { manualSeed, GradScaler } = await import(`${root}/engine/index.ts`);
   const { generateRecords } = await import(`${root}/data/generator.ts`);
   const { FcDataset } = await import(`${root}/data/dataset.ts`);
   const { makeRng } = await import(`${root}/engine/random.ts`);
-  const { defaultFinetuneConfig: ft, trainFcTokenizer } = await import(`${root}/train/fc_pipeline.ts`);
+  const { defaultFinetuneConfig: ft } = await import(`${root}/train/stage_config.ts`);
+  const { trainFcTokenizer } = await import(`${root}/train/fc_data.ts`);
+  const { trainStep } = await import(`${root}/train/step.ts`);
   manualSeed(0);
   const model = new GPT({ vocab_size: ft.vocab_size, block_size: ft.block_size, n_layer: ft.n_layer, n_head: ft.n_head, n_embd: ft.n_embd, dropout: 0, bias: ft.bias });
+  const opt = model.configureOptimizers(ft.weight_decay, ft.learning_rate, [ft.beta1, ft.beta2], ft.optimizer);
+  const scaler = new GradScaler({ enabled: false });
   const records = generateRecords(2000, 'bench');
   const data = new FcDataset(trainFcTokenizer(records, ft.vocab_size), records, records.slice(0, 10), ft.block_size);
   const batches = Array.from({ length: 20 }, (_, s) => data.getBatch('train', ft.batch_size, makeRng(`bench/${s}`)));
   let i = 0;
-  const step = () => {
-    const b = batches[i++ % batches.length];
-    const { loss } = model.forward(b.idx, b.B, b.T, b.targets);
-    for (const p of model.parameters()) p.zeroGrad();
-    loss.backward();
-  };
+  const step = () => trainStep(model, opt, scaler, [batches[i++ % batches.length]], ft.grad_clip);
   return { root, step, ms: [] };
 }
 
@@ -39,15 +40,19 @@ const roots = process.argv.slice(2).map((r) => resolve(r));
 if (roots.length < 2) throw new Error('usage: npx tsx bench/compare_trees.ts CHECKOUT_A CHECKOUT_B [...]');
 const contenders: Contender[] = [];
 for (const root of roots) contenders.push(await contender(root));
-for (const c of contenders) for (let w = 0; w < 10; w++) c.step(); // warm up the JIT
+for (const c of contenders) for (let w = 0; w < 10; w++) await c.step(); // warm up the JIT
 for (let turn = 0; turn < 40; turn++) {
   for (const c of contenders) {
     const t0 = performance.now();
-    for (let k = 0; k < 5; k++) c.step();
+    for (let k = 0; k < 5; k++) await c.step();
     c.ms.push((performance.now() - t0) / 5);
   }
 }
-for (const c of contenders) {
-  const ms = c.ms.sort((a, b) => a - b);
+// each turn's ratio to the first tree: both saw the same minute of the host's drift
+const ratios = contenders.map((c) => c.ms.map((ms, turn) => ms / contenders[0].ms[turn]).sort((a, b) => a - b));
+for (const [n, c] of contenders.entries()) {
+  const ms = c.ms.slice().sort((a, b) => a - b);
+  const r = ratios[n];
+  if (n > 0) console.log(`${c.root} / ${contenders[0].root}: median ratio ${r[r.length >> 1].toFixed(3)}, quartiles ${r[r.length >> 2].toFixed(3)}-${r[(3 * r.length) >> 2].toFixed(3)}`);
   console.log(`${c.root}: median ${ms[ms.length >> 1].toFixed(1)} ms/step, quartiles ${ms[ms.length >> 2].toFixed(1)}-${ms[(3 * ms.length) >> 2].toFixed(1)}`);
 }

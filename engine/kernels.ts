@@ -1,6 +1,6 @@
 // The hot paths of training, behind one interface so that two implementations can serve them:
 // engine/cpu (typed arrays) and engine/gpu (GPU.js). Ops in engine/ops call these; they never
-// loop over big arrays themselves for matmul, attention, layerNorm, GELU or the loss.
+// loop over big arrays themselves for matmul, attention, layerNorm, GELU, the loss or a bias gradient.
 // All arrays are contiguous row-major Float32Arrays; sizes are passed explicitly.
 
 export interface MatmulOptions {
@@ -53,6 +53,9 @@ export interface Kernels {
 
   /** dx += dout * GELU'(x), from x and the forward's tanh(u). */
   geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void;
+
+  /** out[j] += the sum over rows of g[r * cols + j], rows added in order (a Linear's bias gradient). */
+  sumRows(g: Float32Array, rows: number, cols: number, out: Float32Array): void;
 
   /** grad *= invScale in place; returns true when any value is inf or NaN (GradScaler's unscale + check, one pass). */
   unscaleGradients(grad: Float32Array, invScale: number): boolean;

@@ -14,6 +14,7 @@
 // (engine/optim.ts, Optimizer.step) runs a step in three phases: muonMomentum for every matrix,
 // all their Newton-Schulz iterations at once (an Orthogonaliser), then muonApply.
 import { getKernels } from './kernels.ts';
+import { scaleAdd } from './cpu/elementwise_simd.ts';
 
 /** mu, the momentum of every Muon group (Keller Jordan's value) */
 export const MUON_MOMENTUM = 0.95;
@@ -58,10 +59,10 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: F
     if (tall) k.matmul(x, x, a, m, m, rows, { transA: true }); // A = X^T X
     else k.matmul(x, x, a, m, m, cols, { transB: true }); // A = X X^T
     k.matmul(a, a, aa, m, m, m); // A^2
-    for (let i = 0; i < a.length; i++) a[i] = NS_B * a[i] + NS_C * aa[i];
+    scaleAdd(NS_B, a, NS_C, aa, a, a.length); // bA + cA^2
     if (tall) k.matmul(x, a, bx, rows, cols, m); // X (bA + cA^2)
     else k.matmul(a, x, bx, rows, cols, m); // (bA + cA^2) X
-    for (let i = 0; i < x.length; i++) x[i] = NS_A * x[i] + bx[i];
+    scaleAdd(NS_A, x, 1, bx, x, x.length); // aX + ...
   }
   return out;
 }

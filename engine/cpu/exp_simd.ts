@@ -16,25 +16,37 @@ const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
 const TAYLOR = [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]; // highest power first, for Horner
 
+/**
+ * The instructions that set v128 local p = exp(local x), four lanes at once (the maths above);
+ * x is overwritten (it ends holding r) and n is a scratch local. Shared with elementwise_simd.ts.
+ */
+export function expInstructions(x: number, n: number, p: number): number[][] {
+  const code: number[][] = [];
+  // x = clamp(x, -87.3, 88.3)
+  code.push(op.localGet(x), op.f32x4Const(-87.3), op.f32x4Max(), op.f32x4Const(88.3), op.f32x4Min(), op.localSet(x));
+  // n = nearest(x * log2e); r = x - n*LN2_HI - n*LN2_LO (kept in x)
+  code.push(op.localGet(x), op.f32x4Const(LOG2E), op.f32x4Mul(), op.f32x4Nearest(), op.localSet(n));
+  code.push(op.localGet(x), op.localGet(n), op.f32x4Const(LN2_HI), op.f32x4Mul(), op.f32x4Sub());
+  code.push(op.localGet(n), op.f32x4Const(LN2_LO), op.f32x4Mul(), op.f32x4Sub(), op.localSet(x));
+  // p = e^r by Horner
+  code.push(op.f32x4Const(TAYLOR[0]), op.localSet(p));
+  for (const c of TAYLOR.slice(1)) code.push(op.localGet(p), op.localGet(x), op.f32x4Mul(), op.f32x4Const(c), op.f32x4Add(), op.localSet(p));
+  // p *= 2^n, 2^n built from its bits
+  code.push(op.localGet(p));
+  code.push(op.localGet(n), op.i32x4TruncSatF32x4S(), op.i32x4Const(127), op.i32x4Add(), op.i32Const(23), op.i32x4Shl());
+  code.push(op.f32x4Mul(), op.localSet(p));
+  return code;
+}
+
 /** expInPlace(ptr, end): for each 4 floats from byte ptr up to end, x = exp(x). */
 function expBody(): number[] {
   const [ptr, end, x, n, p] = [0, 1, 2, 3, 4]; // params ptr end; v128 locals x n p
   const code: number[] = [];
   const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
   emit(op.loop());
-  // x = clamp(load(ptr), -87.3, 88.3)
-  emit(op.localGet(ptr), op.v128Load(0), op.f32x4Const(-87.3), op.f32x4Max(), op.f32x4Const(88.3), op.f32x4Min(), op.localSet(x));
-  // n = nearest(x * log2e); r = x - n*LN2_HI - n*LN2_LO (kept in x)
-  emit(op.localGet(x), op.f32x4Const(LOG2E), op.f32x4Mul(), op.f32x4Nearest(), op.localSet(n));
-  emit(op.localGet(x), op.localGet(n), op.f32x4Const(LN2_HI), op.f32x4Mul(), op.f32x4Sub());
-  emit(op.localGet(n), op.f32x4Const(LN2_LO), op.f32x4Mul(), op.f32x4Sub(), op.localSet(x));
-  // p = e^r by Horner
-  emit(op.f32x4Const(TAYLOR[0]), op.localSet(p));
-  for (const c of TAYLOR.slice(1)) emit(op.localGet(p), op.localGet(x), op.f32x4Mul(), op.f32x4Const(c), op.f32x4Add(), op.localSet(p));
-  // store p * 2^n, 2^n built from its bits
-  emit(op.localGet(ptr), op.localGet(p));
-  emit(op.localGet(n), op.i32x4TruncSatF32x4S(), op.i32x4Const(127), op.i32x4Add(), op.i32Const(23), op.i32x4Shl());
-  emit(op.f32x4Mul(), op.v128Store(0));
+  emit(op.localGet(ptr), op.v128Load(0), op.localSet(x));
+  emit(...expInstructions(x, n, p));
+  emit(op.localGet(ptr), op.localGet(p), op.v128Store(0));
   emit(op.localGet(ptr), op.i32Const(16), op.i32Add(), op.localSet(ptr));
   emit(op.localGet(ptr), op.localGet(end), op.i32LtU(), op.brIf(0)); // while (ptr < end)
   emit(op.end());

@@ -1,12 +1,12 @@
 // The typed-array implementation of the Kernels interface. Matmul runs the WebAssembly SIMD
 // micro-kernel where the runtime has it (matmul_simd.ts) and the plain TypeScript one otherwise
-// (matmul.ts, the readable reference).
+// (matmul.ts, the readable reference); GELU, LayerNorm and the bias gradient likewise run in SIMD
+// (elementwise_simd.ts) with gelu.ts and layernorm.ts as their references.
 import type { Kernels } from '../kernels.ts';
 import { matmulSimd } from './matmul_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
-import { layerNormForward, layerNormBackward } from './layernorm.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
-import { geluForward, geluBackward } from './gelu.ts';
+import { geluForward, geluBackward, layerNormForward, layerNormBackward, sumRows } from './elementwise_simd.ts';
 import { adamwStep } from './adamw.ts';
 import { unscaleGradients } from './unscale.ts';
 
@@ -21,6 +21,7 @@ export const cpuKernels: Kernels = {
   crossEntropyBackward,
   geluForward,
   geluBackward,
+  sumRows,
   unscaleGradients,
   adamwStep,
 };

@@ -30,11 +30,14 @@ export function sleb(n: number): number[] {
 
 const SIMD = 0xfd;
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 export const op = {
   localGet: (i: number) => [0x20, ...uleb(i)],
   localSet: (i: number) => [0x21, ...uleb(i)],
+  /** local.set that leaves the value on the stack too */
+  localTee: (i: number) => [0x22, ...uleb(i)],
   i32Const: (v: number) => [0x41, ...sleb(v)],
   i32Add: () => [0x6a],
   i32Sub: () => [0x6b],
@@ -47,6 +50,12 @@ export const op = {
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   /** memarg = alignment (log2) and a constant byte offset added to the address */
   f32Load: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset: number) => [0x38, 2, ...uleb(offset)],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  f32Add: () => [0x92],
+  f32Mul: () => [0x94],
+  f32Div: () => [0x95],
+  f32Sqrt: () => [0x91],
   v128Load: (offset: number) => [SIMD, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number) => [SIMD, ...uleb(0x0b), 4, ...uleb(offset)],
   /** four copies of one float (v128.const with its 16 bytes, little-endian) */
@@ -58,6 +67,9 @@ export const op = {
   f32x4Add: () => [SIMD, ...uleb(0xe4)],
   f32x4Sub: () => [SIMD, ...uleb(0xe5)],
   f32x4Mul: () => [SIMD, ...uleb(0xe6)],
+  f32x4Div: () => [SIMD, ...uleb(0xe7)],
+  /** one lane of a float vector, as an f32 */
+  f32x4ExtractLane: (lane: number) => [SIMD, ...uleb(0x1f), lane],
   /** relaxed SIMD: a * b + c in one instruction (an FMA where the CPU has one; rounded once or twice) */
   f32x4RelaxedMadd: () => [SIMD, ...uleb(0x105)],
   f32x4Min: () => [SIMD, ...uleb(0xe8)],

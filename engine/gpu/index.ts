@@ -30,6 +30,7 @@ export function createGpuKernels(requested: GpuMode = 'auto'): { kernels: Kernel
     crossEntropyBackward: cpuKernels.crossEntropyBackward,
     geluForward: cpuKernels.geluForward,
     geluBackward: cpuKernels.geluBackward,
+    sumRows: cpuKernels.sumRows,
     adamwStep: cpuKernels.adamwStep,
   };
   return { kernels, device };

@@ -28,7 +28,7 @@ for (const mode of modes) {
   for (const check of kernelChecks(gpu, cpuKernels)) test(`[${mode}] ${check.name}`, check.run);
 
   test(`[${mode}] cross-entropy, GELU and AdamW are the CPU's own kernels (one pass over host memory each)`, () => {
-    for (const k of ['crossEntropyForward', 'crossEntropyBackward', 'geluForward', 'geluBackward', 'adamwStep'] as const) assert.is(gpu[k], cpuKernels[k], k);
+    for (const k of ['crossEntropyForward', 'crossEntropyBackward', 'geluForward', 'geluBackward', 'sumRows', 'adamwStep'] as const) assert.is(gpu[k], cpuKernels[k], k);
   });
 }
 

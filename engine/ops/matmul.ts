@@ -89,10 +89,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     const g = toStorage(out.grad!);
     if (x.requiresGrad) k.matmul(g, savedW!.get(), x.gradBuffer(), rows, inF, outF, { accumulate: true });
     if (weight.requiresGrad) k.matmul(g, savedX!.get(), weight.gradBuffer(), outF, inF, rows, { transA: true, accumulate: true });
-    if (bias !== null && bias.requiresGrad) {
-      const gb = bias.gradBuffer();
-      for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) gb[j] += g[r * outF + j];
-    }
+    if (bias !== null && bias.requiresGrad) k.sumRows(g, rows, outF, bias.gradBuffer());
     savedX?.release();
     savedW?.release();
   });

@@ -54,7 +54,12 @@ function gatherHeads(x: Float32Array, ranges: Array<[number, number]>, T: number
   let t = 0;
   for (const [start, end] of ranges) {
     for (let r = start; r < end; r++, t++) {
-      for (let h = 0; h < H; h++) out.set(x.subarray(r * C + h * D, r * C + (h + 1) * D), (h * T + t) * D);
+      // a loop, not out.set(x.subarray(...)): a subarray is an object to make and collect, and D is small
+      for (let h = 0; h < H; h++) {
+        const s = r * C + h * D;
+        const o = (h * T + t) * D;
+        for (let d = 0; d < D; d++) out[o + d] = x[s + d];
+      }
     }
   }
   return out;

@@ -1,0 +1,112 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows } from './elementwise_simd.ts';
+import * as plainGelu from './gelu.ts';
+import * as plainLayerNorm from './layernorm.ts';
+import { makeRng } from '../random.ts';
+
+const rng = makeRng('elementwise-simd-test');
+const randomArray = (n: number, scale = 1) => new Float32Array(n).map(() => (rng() * 2 - 1) * scale);
+
+/** the largest |a - b| / (1 + |b|) */
+function maxError(a: Float32Array, b: Float32Array): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  return e;
+}
+
+test('this runtime runs the SIMD kernels (a broken module would fall back silently)', () => {
+  assert.ok(elementwiseSimdAvailable);
+});
+
+test('GELU forward and backward in SIMD agree with the TypeScript kernels on random x, any length', () => {
+  // lengths not a multiple of 4, and more than the module's first 64 KiB page (it grows)
+  for (const n of [1, 3, 4, 7, 97, 50_001]) {
+    const x = randomArray(n, 6);
+    const [out, t, wantOut, wantT] = [new Float32Array(n + 1), new Float32Array(n + 1), new Float32Array(n + 1), new Float32Array(n + 1)];
+    out[n] = t[n] = 42;
+    geluForward(x, out, t, n);
+    plainGelu.geluForward(x, wantOut, wantT, n);
+    assert.ok(maxError(out.subarray(0, n), wantOut.subarray(0, n)) < 2e-6, `n=${n}: out ${maxError(out, wantOut)}`);
+    assert.ok(maxError(t.subarray(0, n), wantT.subarray(0, n)) < 2e-6, `n=${n}: tanh ${maxError(t, wantT)}`);
+    assert.is(out[n], 42, 'past n nothing is written');
+    assert.is(t[n], 42);
+
+    const dout = randomArray(n);
+    const dx = randomArray(n + 1); // backward adds into what is there
+    const wantDx = Float32Array.from(dx);
+    geluBackward(dout, x, wantT, dx, n);
+    plainGelu.geluBackward(dout, x, wantT, wantDx, n);
+    assert.ok(maxError(dx, wantDx) < 2e-6, `n=${n}: dx ${maxError(dx, wantDx)}`);
+    assert.is(dx[n], wantDx[n], 'past n dx is untouched');
+  }
+});
+
+test('LayerNorm forward and backward in SIMD agree with the TypeScript kernels, with and without bias', () => {
+  for (const [rows, C] of [[1, 4], [3, 12], [37, 96], [129, 388]]) {
+    for (const withBias of [true, false]) {
+      // rows off a common mean, as a residual stream has them
+      const x = randomArray(rows * C, 3).map((v, i) => v + (i % 7) - 3);
+      const w = randomArray(C).map((v) => 1 + 0.5 * v);
+      const b = withBias ? randomArray(C) : null;
+      const [out, mean, rstd] = [new Float32Array(rows * C), new Float32Array(rows), new Float32Array(rows)];
+      const [wantOut, wantMean, wantRstd] = [new Float32Array(rows * C), new Float32Array(rows), new Float32Array(rows)];
+      layerNormForward(x, w, b, out, mean, rstd, rows, C, 1e-5);
+      plainLayerNorm.layerNormForward(x, w, b, wantOut, wantMean, wantRstd, rows, C, 1e-5);
+      const where = `${rows}x${C} bias=${withBias}`;
+      assert.ok(maxError(out, wantOut) < 1e-5, `${where}: out ${maxError(out, wantOut)}`);
+      assert.ok(maxError(mean, wantMean) < 1e-5, `${where}: mean`);
+      assert.ok(maxError(rstd, wantRstd) < 1e-5, `${where}: rstd`);
+
+      const dout = randomArray(rows * C);
+      const [dx, dw, db] = [randomArray(rows * C), randomArray(C), withBias ? randomArray(C) : null];
+      const [wantDx, wantDw, wantDb] = [Float32Array.from(dx), Float32Array.from(dw), db === null ? null : Float32Array.from(db)];
+      layerNormBackward(dout, x, w, wantMean, wantRstd, dx, dw, db, rows, C);
+      plainLayerNorm.layerNormBackward(dout, x, w, wantMean, wantRstd, wantDx, wantDw, wantDb, rows, C);
+      // dw and db are sums over rows: their rounding grows with the rows
+      assert.ok(maxError(dx, wantDx) < 1e-5, `${where}: dx ${maxError(dx, wantDx)}`);
+      assert.ok(maxError(dw, wantDw) < 1e-6 * rows + 1e-6, `${where}: dw ${maxError(dw, wantDw)}`);
+      if (db !== null) assert.ok(maxError(db, wantDb!) < 1e-6 * rows + 1e-6, `${where}: db`);
+    }
+  }
+});
+
+test('LayerNorm with C not a multiple of 4 falls back to the TypeScript kernel: the same bits', () => {
+  const [rows, C] = [5, 7];
+  const x = randomArray(rows * C, 2);
+  const w = randomArray(C);
+  const [out, mean, rstd, wantOut, wantMean, wantRstd] = [rows * C, rows, rows, rows * C, rows, rows].map((n) => new Float32Array(n));
+  layerNormForward(x, w, null, out, mean, rstd, rows, C, 1e-5);
+  plainLayerNorm.layerNormForward(x, w, null, wantOut, wantMean, wantRstd, rows, C, 1e-5);
+  assert.equal([...out], [...wantOut]);
+});
+
+test('sumRows adds the rows in order, bit for bit as a TypeScript loop, for any number of columns', () => {
+  for (const [rows, cols] of [[1, 4], [5, 3], [33, 96], [320, 384], [17, 1030]]) {
+    const g = randomArray(rows * cols, 10);
+    const out = randomArray(cols);
+    const want = Float32Array.from(out);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[j] += g[r * cols + j];
+    sumRows(g, rows, cols, out);
+    assert.equal([...out], [...want], `${rows}x${cols}`);
+  }
+});
+
+test('scaleAdd is alpha x + beta y in float32, in place or not; with alpha = beta = 1 the bits of x + y', () => {
+  for (const n of [1, 6, 33, 40_003]) {
+    const [x, y] = [randomArray(n + 1, 5), randomArray(n + 1, 5)];
+    const out = new Float32Array(n + 1);
+    out[n] = 7;
+    scaleAdd(3.4445, x, -4.775, y, out, n);
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(Math.fround(Math.fround(3.4445) * x[i]) + Math.fround(Math.fround(-4.775) * y[i]));
+      assert.is(out[i], want, `n=${n}, i=${i}`);
+    }
+    assert.is(out[n], 7, 'past n nothing is written');
+    const sum = Float32Array.from(x);
+    scaleAdd(1, sum, 1, y, sum, n);
+    for (let i = 0; i < n; i++) assert.is(sum[i], Math.fround(x[i] + y[i]));
+  }
+});
+
+test.run();

@@ -1,0 +1,302 @@
+// GELU, LayerNorm, a gradient's sum over rows (a Linear's bias gradient) and alpha x + beta y
+// (Newton-Schulz's and the gradient fold's element-wise steps) in WebAssembly SIMD, four floats
+// at a time. The maths is the plain kernels' (gelu.ts, layernorm.ts, read those
+// first); they stay the readable reference and the fallback where there is no SIMD.
+//
+// Why: a typed-array loop in V8 costs 1.3 ns an element on our 2-core VM even when it only copies,
+// and these loops ran at 4-11 ns an element, 10% of a fine-tuning step between them; a SIMD pass
+// plus the copies in and out costs a fraction of that (bench/RESULTS.md). The copies are
+// Float32Array.set, a memcpy, as in exp_simd.ts: the operands go into the module's memory, the
+// function runs there, the outputs come back.
+//
+// Rounding: these compute in float32, where the TypeScript loops compute in float64 and round on
+// store, and LayerNorm's sums run in four lanes and are added at the end; results agree to
+// float32 rounding (the tests say how closely). sumRows adds the rows in order, one float32 add
+// at a time, exactly as the TypeScript loop does: the same bits.
+import { buildModule, op, I32, F32, V128 } from './wasm.ts';
+import { expInstructions } from './exp_simd.ts';
+import { geluForward as geluForwardPlain, geluBackward as geluBackwardPlain } from './gelu.ts';
+import { layerNormForward as layerNormForwardPlain, layerNormBackward as layerNormBackwardPlain } from './layernorm.ts';
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_K = 0.044715;
+
+type Code = number[][];
+
+/** `loop { body; i += 16; } while (i < end)` over a row of vectors; i and end are i32 locals (bytes). */
+function vectorLoop(i: number, end: number, body: Code): Code {
+  return [op.i32Const(0), op.localSet(i), op.loop(), ...body,
+    op.localGet(i), op.i32Const(16), op.i32Add(), op.localSet(i),
+    op.localGet(i), op.localGet(end), op.i32LtU(), op.brIf(0), op.end()];
+}
+
+/** `loop { body; r -= 1; } while (0 < r)`: once per row. */
+function rowLoop(r: number, rows: number, body: Code): Code {
+  return [op.localGet(rows), op.localSet(r), op.loop(), ...body,
+    op.localGet(r), op.i32Const(1), op.i32Sub(), op.localSet(r),
+    op.i32Const(0), op.localGet(r), op.i32LtU(), op.brIf(0), op.end()];
+}
+
+/** v128 at byte (base + i) */
+const load = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add(), op.v128Load(0)];
+/** push the address (base + i) for a store that follows its value */
+const at = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add()];
+/** the sum of a vector's four lanes, (l0 + l1) + (l2 + l3), as an f32 */
+const laneSum = (v: number): Code => [op.localGet(v), op.f32x4ExtractLane(0), op.localGet(v), op.f32x4ExtractLane(1), op.f32Add(),
+  op.localGet(v), op.f32x4ExtractLane(2), op.localGet(v), op.f32x4ExtractLane(3), op.f32Add(), op.f32Add()];
+const zero = (v: number): Code => [op.f32x4Const(0), op.localSet(v)];
+const addInto = (acc: number, value: Code): Code => [op.localGet(acc), ...value, op.f32x4Add(), op.localSet(acc)];
+
+/** geluForward(x, out, t, n): for each vector of x, t = tanh(u) and out = 0.5 x (1 + t); n in bytes. */
+function geluForwardBody(): Code {
+  const [x, out, t, n, i, v, u, e, scratch] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  return vectorLoop(i, n, [
+    ...load(x, i), op.localSet(v),
+    // u = 2 sqrt(2/pi) (v + 0.044715 v^3), so that exp(u) = e^(2 * the tanh's argument)
+    op.f32x4Const(2 * GELU_C), op.localGet(v), op.f32x4Const(GELU_K), op.localGet(v), op.f32x4Mul(), op.localGet(v), op.f32x4Mul(),
+    op.localGet(v), op.f32x4Mul(), op.f32x4Add(), op.f32x4Mul(), op.localSet(u),
+    ...expInstructions(u, scratch, e),
+    // tanh = 1 - 2 / (e + 1)
+    op.f32x4Const(1), op.f32x4Const(2), op.localGet(e), op.f32x4Const(1), op.f32x4Add(), op.f32x4Div(), op.f32x4Sub(), op.localSet(u),
+    ...at(t, i), op.localGet(u), op.v128Store(0),
+    ...at(out, i), op.f32x4Const(0.5), op.localGet(v), op.f32x4Mul(), op.f32x4Const(1), op.localGet(u), op.f32x4Add(), op.f32x4Mul(), op.v128Store(0),
+  ]);
+}
+
+/** geluBackward(dout, x, t, dx, n): dx += dout * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)). */
+function geluBackwardBody(): Code {
+  const [dout, x, t, dx, n, i, v, tt] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return vectorLoop(i, n, [
+    ...load(x, i), op.localSet(v),
+    ...load(t, i), op.localSet(tt),
+    ...at(dx, i), ...load(dx, i), ...load(dout, i),
+    op.f32x4Const(0.5), op.f32x4Const(1), op.localGet(tt), op.f32x4Add(), op.f32x4Mul(), // 0.5 (1 + t)
+    op.f32x4Const(0.5), op.localGet(v), op.f32x4Mul(), op.f32x4Const(1), op.localGet(tt), op.localGet(tt), op.f32x4Mul(), op.f32x4Sub(), op.f32x4Mul(),
+    op.f32x4Const(GELU_C), op.f32x4Mul(),
+    op.f32x4Const(1), op.f32x4Const(3 * GELU_K), op.localGet(v), op.f32x4Mul(), op.localGet(v), op.f32x4Mul(), op.f32x4Add(), op.f32x4Mul(),
+    op.f32x4Add(), op.f32x4Mul(), op.f32x4Add(), op.v128Store(0),
+  ]);
+}
+
+/** sumRows(g, rows, rowBytes, out): out[j] += g[r][j] for r = 0, 1, 2, ... in turn. */
+function sumRowsBody(): Code {
+  const [g, rows, rowBytes, out, r, i, pg] = [0, 1, 2, 3, 4, 5, 6];
+  return [op.localGet(g), op.localSet(pg), ...rowLoop(r, rows, [
+    ...vectorLoop(i, rowBytes, [...at(out, i), ...load(out, i), ...load(pg, i), op.f32x4Add(), op.v128Store(0)]),
+    op.localGet(pg), op.localGet(rowBytes), op.i32Add(), op.localSet(pg),
+  ])];
+}
+
+/** layerNormForward(x, w, b, out, mean, rstd, rows, rowBytes, invC, eps): layernorm.ts's maths, a row at a time. */
+function layerNormForwardBody(): Code {
+  const [x, w, b, out, mean, rstd, rows, rowBytes, invC, eps] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [r, i, px, po, pm] = [10, 11, 12, 13, 14]; // i32
+  const [m, s] = [15, 16]; // f32
+  const [acc, mv, sv, d] = [17, 18, 19, 20]; // v128
+  return [op.localGet(x), op.localSet(px), op.localGet(out), op.localSet(po), op.i32Const(0), op.localSet(pm), ...rowLoop(r, rows, [
+    // mean
+    ...zero(acc), ...vectorLoop(i, rowBytes, addInto(acc, load(px, i))),
+    ...laneSum(acc), op.localGet(invC), op.f32Mul(), op.localTee(m), op.f32x4Splat(), op.localSet(mv),
+    // 1 / sqrt(variance + eps)
+    ...zero(acc), ...vectorLoop(i, rowBytes, [...load(px, i), op.localGet(mv), op.f32x4Sub(), op.localSet(d),
+      ...addInto(acc, [op.localGet(d), op.localGet(d), op.f32x4Mul()])]),
+    op.f32Const(1), ...laneSum(acc), op.localGet(invC), op.f32Mul(), op.localGet(eps), op.f32Add(), op.f32Sqrt(), op.f32Div(),
+    op.localTee(s), op.f32x4Splat(), op.localSet(sv),
+    // out = (x - mean) * rstd * w + b
+    ...vectorLoop(i, rowBytes, [...at(po, i), ...load(px, i), op.localGet(mv), op.f32x4Sub(), op.localGet(sv), op.f32x4Mul(),
+      ...load(w, i), op.f32x4Mul(), ...load(b, i), op.f32x4Add(), op.v128Store(0)]),
+    ...at(mean, pm), op.localGet(m), op.f32Store(0),
+    ...at(rstd, pm), op.localGet(s), op.f32Store(0),
+    op.localGet(px), op.localGet(rowBytes), op.i32Add(), op.localSet(px),
+    op.localGet(po), op.localGet(rowBytes), op.i32Add(), op.localSet(po),
+    op.localGet(pm), op.i32Const(4), op.i32Add(), op.localSet(pm),
+  ])];
+}
+
+/** layerNormBackward(dout, x, w, mean, rstd, dx, dw, db, rows, rowBytes, invC): with g = dout * w,
+ * dx += rstd (g - mean(g) - xhat mean(g xhat)), dw += dout xhat, db += dout. */
+function layerNormBackwardBody(): Code {
+  const [dout, x, w, mean, rstd, dx, dw, db, rows, rowBytes, invC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [r, i, pd, px, pdx, pm] = [11, 12, 13, 14, 15, 16]; // i32
+  const [mv, sv, accG, accGX, xhat, g, gm, gxm] = [17, 18, 19, 20, 21, 22, 23, 24]; // v128
+  const xhatAndG: Code = [...load(px, i), op.localGet(mv), op.f32x4Sub(), op.localGet(sv), op.f32x4Mul(), op.localSet(xhat),
+    ...load(pd, i), ...load(w, i), op.f32x4Mul(), op.localSet(g)];
+  const meanOf = (acc: number, into: number): Code => [...laneSum(acc), op.localGet(invC), op.f32Mul(), op.f32x4Splat(), op.localSet(into)];
+  return [op.localGet(dout), op.localSet(pd), op.localGet(x), op.localSet(px), op.localGet(dx), op.localSet(pdx), op.i32Const(0), op.localSet(pm),
+    ...rowLoop(r, rows, [
+      ...at(mean, pm), op.f32Load(0), op.f32x4Splat(), op.localSet(mv),
+      ...at(rstd, pm), op.f32Load(0), op.f32x4Splat(), op.localSet(sv),
+      ...zero(accG), ...zero(accGX),
+      ...vectorLoop(i, rowBytes, [...xhatAndG, ...addInto(accG, [op.localGet(g)]), ...addInto(accGX, [op.localGet(g), op.localGet(xhat), op.f32x4Mul()])]),
+      ...meanOf(accG, gm), ...meanOf(accGX, gxm),
+      ...vectorLoop(i, rowBytes, [...xhatAndG,
+        ...at(pdx, i), ...load(pdx, i), op.localGet(sv), op.localGet(g), op.localGet(gm), op.f32x4Sub(), op.localGet(xhat), op.localGet(gxm), op.f32x4Mul(),
+        op.f32x4Sub(), op.f32x4Mul(), op.f32x4Add(), op.v128Store(0),
+        ...at(dw, i), ...load(dw, i), ...load(pd, i), op.localGet(xhat), op.f32x4Mul(), op.f32x4Add(), op.v128Store(0),
+        ...at(db, i), ...load(db, i), ...load(pd, i), op.f32x4Add(), op.v128Store(0)]),
+      op.localGet(pd), op.localGet(rowBytes), op.i32Add(), op.localSet(pd),
+      op.localGet(px), op.localGet(rowBytes), op.i32Add(), op.localSet(px),
+      op.localGet(pdx), op.localGet(rowBytes), op.i32Add(), op.localSet(pdx),
+      op.localGet(pm), op.i32Const(4), op.i32Add(), op.localSet(pm),
+    ])];
+}
+
+/** scaleAdd(x, y, out, n, alpha, beta): out = alpha x + beta y, n in bytes (out may be x or y). */
+function scaleAddBody(): Code {
+  const [x, y, out, n, alpha, beta, i] = [0, 1, 2, 3, 4, 5, 6];
+  return vectorLoop(i, n, [...at(out, i), op.localGet(alpha), op.f32x4Splat(), ...load(x, i), op.f32x4Mul(),
+    op.localGet(beta), op.f32x4Splat(), ...load(y, i), op.f32x4Mul(), op.f32x4Add(), op.v128Store(0)]);
+}
+
+interface ElementwiseModule {
+  geluForward: (x: number, out: number, t: number, n: number) => void;
+  geluBackward: (dout: number, x: number, t: number, dx: number, n: number) => void;
+  sumRows: (g: number, rows: number, rowBytes: number, out: number) => void;
+  scaleAdd: (x: number, y: number, out: number, n: number, alpha: number, beta: number) => void;
+  layerNormForward: (x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, rowBytes: number, invC: number, eps: number) => void;
+  layerNormBackward: (dout: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, rowBytes: number, invC: number) => void;
+  memory: WebAssembly.Memory;
+  heap: Float32Array;
+}
+
+function instantiate(): ElementwiseModule | null {
+  try {
+    const bytes = buildModule([
+      { exportName: 'geluForward', params: [I32, I32, I32, I32], locals: [[1, I32], [4, V128]], body: geluForwardBody().flat() },
+      { exportName: 'geluBackward', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: geluBackwardBody().flat() },
+      { exportName: 'sumRows', params: [I32, I32, I32, I32], locals: [[3, I32]], body: sumRowsBody().flat() },
+      { exportName: 'scaleAdd', params: [I32, I32, I32, I32, F32, F32], locals: [[1, I32]], body: scaleAddBody().flat() },
+      { exportName: 'layerNormForward', params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], locals: [[5, I32], [2, F32], [4, V128]], body: layerNormForwardBody().flat() },
+      { exportName: 'layerNormBackward', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32], locals: [[6, I32], [8, V128]], body: layerNormBackwardBody().flat() },
+    ], 1);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    const e = instance.exports as unknown as Omit<ElementwiseModule, 'heap'>;
+    return { ...e, memory: e.memory, heap: new Float32Array(e.memory.buffer) };
+  } catch {
+    return null; // no WebAssembly SIMD here: the TypeScript kernels run
+  }
+}
+
+const simd = instantiate();
+
+/** Whether these kernels run in SIMD here (else the TypeScript ones do). */
+export const elementwiseSimdAvailable = simd !== null;
+
+/**
+ * Byte offsets of consecutive regions of these many floats in the module's memory, each rounded
+ * up to whole vectors (the last vector's spare lanes are computed and never copied back); the
+ * memory grows to hold them.
+ */
+function regions(m: ElementwiseModule, ...floats: number[]): number[] {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const n of floats) {
+    offsets.push(end * 4);
+    end += Math.ceil(n / 4) * 4;
+  }
+  if (end * 4 > m.memory.buffer.byteLength) {
+    m.memory.grow(Math.ceil((end * 4 - m.memory.buffer.byteLength) / 65536));
+    m.heap = new Float32Array(m.memory.buffer);
+  }
+  return offsets;
+}
+
+/** Copy a into the module's memory at byte offset `at`. */
+function put(m: ElementwiseModule, at: number, a: Float32Array, n: number = a.length): void {
+  m.heap.set(a.subarray(0, n), at / 4);
+}
+
+/** Copy n floats from byte offset `at` back into a. */
+function take(m: ElementwiseModule, at: number, a: Float32Array, n: number = a.length): void {
+  a.set(m.heap.subarray(at / 4, at / 4 + n));
+}
+
+export function geluForward(x: Float32Array, out: Float32Array, tanhU: Float32Array, n: number): void {
+  if (simd === null || n === 0) return geluForwardPlain(x, out, tanhU, n);
+  const [px, po, pt] = regions(simd, n, n, n);
+  put(simd, px, x, n);
+  simd.geluForward(px, po, pt, Math.ceil(n / 4) * 16);
+  take(simd, po, out, n);
+  take(simd, pt, tanhU, n);
+}
+
+export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void {
+  if (simd === null || n === 0) return geluBackwardPlain(dout, x, tanhU, dx, n);
+  const [pd, px, pt, pdx] = regions(simd, n, n, n, n);
+  put(simd, pd, dout, n);
+  put(simd, px, x, n);
+  put(simd, pt, tanhU, n);
+  put(simd, pdx, dx, n);
+  simd.geluBackward(pd, px, pt, pdx, Math.ceil(n / 4) * 16);
+  take(simd, pdx, dx, n);
+}
+
+/** out[j] += sum over r of g[r * cols + j], the rows added in order (a Linear's bias gradient). */
+export function sumRows(g: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  if (simd === null || cols % 4 !== 0 || rows === 0 || cols === 0) {
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += g[r * cols + j];
+    return;
+  }
+  const [pg, po] = regions(simd, rows * cols, cols);
+  put(simd, pg, g, rows * cols);
+  put(simd, po, out, cols);
+  simd.sumRows(pg, rows, cols * 4, po);
+  take(simd, po, out, cols);
+}
+
+/**
+ * out[i] = alpha x[i] + beta y[i] for i < n, in float32 (out may be x or y). With alpha = beta = 1
+ * it is x + y, the same bits as a TypeScript loop: one float32 add, correctly rounded either way.
+ * Alpha and beta are rounded to float32 first.
+ */
+export function scaleAdd(alpha: number, x: Float32Array, beta: number, y: Float32Array, out: Float32Array, n: number): void {
+  if (simd === null || n === 0) {
+    const [a, b] = [Math.fround(alpha), Math.fround(beta)];
+    for (let i = 0; i < n; i++) out[i] = Math.fround(a * x[i]) + Math.fround(b * y[i]);
+    return;
+  }
+  const [px, py] = regions(simd, n, n);
+  put(simd, px, x, n);
+  put(simd, py, y, n);
+  simd.scaleAdd(px, py, px, Math.ceil(n / 4) * 16, alpha, beta);
+  take(simd, px, out, n);
+}
+
+const noBias = new Map<number, Float32Array>();
+/** zeros of length C, standing in for a LayerNorm without bias */
+function zerosOf(C: number): Float32Array {
+  let z = noBias.get(C);
+  if (z === undefined) noBias.set(C, (z = new Float32Array(C)));
+  return z;
+}
+
+export function layerNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array,
+  mean: Float32Array, rstd: Float32Array, rows: number, C: number, eps: number): void {
+  if (simd === null || C % 4 !== 0 || rows === 0 || C === 0) return layerNormForwardPlain(x, weight, bias, out, mean, rstd, rows, C, eps);
+  const [px, pw, pb, po, pm, ps] = regions(simd, rows * C, C, C, rows * C, rows, rows);
+  put(simd, px, x, rows * C);
+  put(simd, pw, weight, C);
+  put(simd, pb, bias ?? zerosOf(C), C);
+  simd.layerNormForward(px, pw, pb, po, pm, ps, rows, C * 4, 1 / C, eps);
+  take(simd, po, out, rows * C);
+  take(simd, pm, mean, rows);
+  take(simd, ps, rstd, rows);
+}
+
+export function layerNormBackward(dout: Float32Array, x: Float32Array, weight: Float32Array, mean: Float32Array, rstd: Float32Array,
+  dx: Float32Array, dweight: Float32Array, dbias: Float32Array | null, rows: number, C: number): void {
+  if (simd === null || C % 4 !== 0 || rows === 0 || C === 0) return layerNormBackwardPlain(dout, x, weight, mean, rstd, dx, dweight, dbias, rows, C);
+  const [pd, px, pw, pm, ps, pdx, pdw, pdb] = regions(simd, rows * C, rows * C, C, rows, rows, rows * C, C, C);
+  put(simd, pd, dout, rows * C);
+  put(simd, px, x, rows * C);
+  put(simd, pw, weight, C);
+  put(simd, pm, mean, rows);
+  put(simd, ps, rstd, rows);
+  put(simd, pdx, dx, rows * C);
+  put(simd, pdw, dweight, C);
+  put(simd, pdb, dbias ?? zerosOf(C), C);
+  simd.layerNormBackward(pd, px, pw, pm, ps, pdx, pdw, pdb, rows, C * 4, 1 / C);
+  take(simd, pdx, dx, rows * C);
+  take(simd, pdw, dweight, C);
+  if (dbias !== null) take(simd, pdb, dbias, C);
+}
