@@ -3,6 +3,7 @@
 // pushes the output's gradient back into theirs; backward() walks a topological order once.
 import { numel, shapeStr, stridesOf } from './shape.ts';
 import * as rng from './random.ts';
+import { floats } from './step_buffers.ts';
 
 type Nested = number | Nested[];
 
@@ -100,7 +101,8 @@ export class Tensor {
   addGrad(g: Float32Array): void {
     if (!this.requiresGrad) return;
     if (this.grad === null) {
-      this.grad = new Float32Array(g);
+      this.grad = this.op === 'leaf' ? new Float32Array(g) : floats(g.length);
+      if (this.op !== 'leaf') this.grad.set(g);
       return;
     }
     const grad = this.grad;
@@ -109,7 +111,8 @@ export class Tensor {
 
   /** The gradient buffer, allocated as zeros if missing, for kernels that accumulate in place. */
   gradBuffer(): Float32Array {
-    if (this.grad === null) this.grad = new Float32Array(this.size);
+    // an op's result may take a reused array (engine/step_buffers.ts); a parameter's gradient never does
+    if (this.grad === null) this.grad = this.op === 'leaf' ? new Float32Array(this.size) : floats(this.size);
     return this.grad;
   }
 

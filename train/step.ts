@@ -13,7 +13,7 @@
 // same loss and gradient however it is cut. Each shard's gradient is computed on its own and the
 // shards' gradients are added in shard order, on one thread or many: the same seed gives the same
 // loss curve, bit for bit, whatever --workers is and however many cores the machine has.
-import { clipGradNorm, resetSavedPeak, savedBytes } from '../engine/index.ts';
+import { clipGradNorm, resetSavedPeak, savedBytes, withStepBuffers } from '../engine/index.ts';
 import { scaleAdd } from '../engine/cpu/elementwise_simd.ts';
 import type { GradScaler, Optimizer } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
@@ -115,15 +115,20 @@ export function shardGradients(model: GPT, items: WorkItem[], lossScale: number,
   let [savedPeak, rows] = [0, 0];
   items.forEach((item, k) => {
     for (const { tensor } of slots) tensor.zeroGrad();
-    const r = forwardBackward(model, item, lossScale);
+    // the shard's activations and their gradients come from arrays the previous shard used and
+    // go back when it is done (engine/step_buffers.ts); all that leaves is its loss and grads[k]
+    const r = withStepBuffers(() => {
+      const result = forwardBackward(model, item, lossScale);
+      const flat = grads[k];
+      for (const { tensor, offset, size } of slots) {
+        if (tensor.grad === null) flat.fill(0, offset, offset + size);
+        else flat.set(tensor.grad, offset);
+      }
+      return result;
+    });
     losses.push(r.loss);
     rows += r.rows;
     savedPeak = Math.max(savedPeak, r.savedPeak);
-    const flat = grads[k];
-    for (const { tensor, offset, size } of slots) {
-      if (tensor.grad === null) flat.fill(0, offset, offset + size);
-      else flat.set(tensor.grad, offset);
-    }
   });
   return { losses, savedPeak, rows, loss: sum(losses) };
 }

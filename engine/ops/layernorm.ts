@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { shapeStr } from '../shape.ts';
 import { saveFloat32, saveForBackward } from '../precision.ts';
+import { floats } from '../step_buffers.ts';
 
 export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | null, eps = 1e-5): Tensor {
   const C = x.shape[x.ndim - 1];
@@ -12,18 +13,18 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | null, eps = 
   }
   const rows = x.size / C;
   const k = getKernels();
-  const data = new Float32Array(x.size);
-  const mean = new Float32Array(rows);
-  const rstd = new Float32Array(rows);
+  const data = floats(x.size);
+  const mean = floats(rows);
+  const rstd = floats(rows);
   k.layerNormForward(x.data, weight.data, bias?.data ?? null, data, mean, rstd, rows, C, eps);
   const parents = bias === null ? [x, weight] : [x, weight, bias];
   // kept for backward: x (16-bit in a half dtype), mean and rstd (always float32, one per row)
   const saved = Tensor.willRecord(parents) ? [saveForBackward(x), saveFloat32(mean), saveFloat32(rstd)] : [];
   return Tensor.fromOp('layerNorm', data, x.shape.slice(), parents, (out) => {
     // the kernel writes all three gradients; scratch buffers stand in for those not needed
-    const dx = x.requiresGrad ? x.gradBuffer() : new Float32Array(x.size);
-    const dw = weight.requiresGrad ? weight.gradBuffer() : new Float32Array(C);
-    const db = bias === null ? null : bias.requiresGrad ? bias.gradBuffer() : new Float32Array(C);
+    const dx = x.requiresGrad ? x.gradBuffer() : floats(x.size);
+    const dw = weight.requiresGrad ? weight.gradBuffer() : floats(C);
+    const db = bias === null ? null : bias.requiresGrad ? bias.gradBuffer() : floats(C);
     const [xs, ms, rs] = saved.map((s) => s.get());
     k.layerNormBackward(out.grad!, xs, weight.data, ms, rs, dx, dw, db, rows, C);
     for (const s of saved) s.release();

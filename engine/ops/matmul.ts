@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { broadcastIndex, broadcastShapes, numel, shapeStr } from '../shape.ts';
 import { saveForBackward, storageCopy, toStorage } from '../precision.ts';
+import { floats } from '../step_buffers.ts';
 
 /** (..., M, K) @ (..., K, N) -> (..., M, N), batch dims broadcast like NumPy. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -31,7 +32,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // in a 16-bit dtype the inputs and output are rounded to it (engine/precision.ts)
   const ad = storageCopy(a.data);
   const bd = storageCopy(b.data);
-  const data = new Float32Array(nBatch * M * N);
+  const data = floats(nBatch * M * N);
   for (let i = 0; i < nBatch; i++) {
     k.matmul(ad.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), bd.subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
       data.subarray(i * M * N, (i + 1) * M * N), M, N, K);
@@ -77,7 +78,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const k = getKernels();
   const xd = storageCopy(x.data);
   const wd = storageCopy(weight.data);
-  const data = new Float32Array(rows * outF);
+  const data = floats(rows * outF);
   if (bias !== null) for (let r = 0; r < rows; r++) data.set(bias.data, r * outF);
   k.matmul(xd, wd, data, rows, outF, inF, { transB: true, accumulate: bias !== null });
   toStorage(data);

@@ -16,6 +16,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { sameShape, shapeStr } from '../shape.ts';
 import { saveActivation, saveForBackward, storageCopy, toStorage } from '../precision.ts';
+import { floats } from '../step_buffers.ts';
 
 /** Which rows of a packed batch are the shared prefix and which belong to each sequence. */
 export interface PackedLayout {
@@ -50,7 +51,7 @@ function partsOf(layout: PackedLayout): Part[] {
 /** Rows of `ranges` from x (R, H*D) into (H, T, D): one block of rows per head. */
 function gatherHeads(x: Float32Array, ranges: Array<[number, number]>, T: number, H: number, D: number): Float32Array {
   const C = H * D;
-  const out = new Float32Array(H * T * D);
+  const out = floats(H * T * D);
   let t = 0;
   for (const [start, end] of ranges) {
     for (let r = start; r < end; r++, t++) {
@@ -96,7 +97,7 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
   const parts = partsOf(layout);
   // in a 16-bit dtype q, k, v are read rounded and the output rounded (engine/precision.ts)
   const [qd, kd, vd] = [storageCopy(q.data), storageCopy(k.data), storageCopy(v.data)];
-  const data = new Float32Array(q.size);
+  const data = floats(q.size);
   const record = Tensor.willRecord([q, k, v]);
   // every part's probabilities (H, Tq, Tk), one after another, kept for backward
   const probOffsets: number[] = [];
@@ -105,9 +106,9 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
     probOffsets.push(probSize);
     probSize += H * p.Tq * p.Tk;
   }
-  const probs = record ? new Float32Array(probSize) : null;
+  const probs = record ? floats(probSize) : null;
   parts.forEach((p, i) => {
-    const out = new Float32Array(H * p.Tq * D);
+    const out = floats(H * p.Tq * D);
     const pr = probs === null ? null : probs.subarray(probOffsets[i], probOffsets[i] + H * p.Tq * p.Tk);
     kern.attentionForward(gatherHeads(qd, p.queries, p.Tq, H, D), gatherHeads(kd, p.keyRanges, p.Tk, H, D), gatherHeads(vd, p.keyRanges, p.Tk, H, D),
       out, pr, H, p.Tq, p.Tk, D, p.Tk);
@@ -118,9 +119,9 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
   return Tensor.fromOp('packedAttention', data, q.shape.slice(), [q, k, v], (out) => {
     const [qs, ks, vs, ps] = saved.map((s) => s.get());
     const dout = toStorage(out.grad!);
-    const [dq, dk, dv] = [q, k, v].map((t) => (t.requiresGrad ? t.gradBuffer() : new Float32Array(t.size)));
+    const [dq, dk, dv] = [q, k, v].map((t) => (t.requiresGrad ? t.gradBuffer() : floats(t.size)));
     parts.forEach((p, i) => {
-      const [gq, gk, gv] = [new Float32Array(H * p.Tq * D), new Float32Array(H * p.Tk * D), new Float32Array(H * p.Tk * D)];
+      const [gq, gk, gv] = [floats(H * p.Tq * D), floats(H * p.Tk * D), floats(H * p.Tk * D)];
       kern.attentionBackward(gatherHeads(dout, p.queries, p.Tq, H, D), gatherHeads(qs, p.queries, p.Tq, H, D),
         gatherHeads(ks, p.keyRanges, p.Tk, H, D), gatherHeads(vs, p.keyRanges, p.Tk, H, D),
         ps.subarray(probOffsets[i], probOffsets[i] + H * p.Tq * p.Tk), gq, gk, gv, H, p.Tq, p.Tk, D);

@@ -1,6 +1,7 @@
 // Reductions over one axis (or all values): sum, mean, max.
 import { Tensor } from '../tensor.ts';
 import { normAxis, numel } from '../shape.ts';
+import { floats } from '../step_buffers.ts';
 
 function reducedShape(shape: number[], axis: number, keepdim: boolean): number[] {
   const out = shape.slice();
@@ -19,7 +20,7 @@ function layout(x: Tensor, axis: number | undefined, op: string): { outer: numbe
 // y = sum_i x_i:  dx_i = dy
 export function sum(x: Tensor, axis?: number, keepdim = false): Tensor {
   const { outer, len, inner, shape } = layout(x, axis, 'sum');
-  const data = new Float32Array(outer * inner);
+  const data = floats(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let l = 0; l < len; l++) {
       const from = (o * len + l) * inner;
@@ -50,7 +51,7 @@ export function mean(x: Tensor, axis?: number, keepdim = false): Tensor {
 export function max(x: Tensor, axis?: number, keepdim = false): Tensor {
   const { outer, len, inner, shape } = layout(x, axis, 'max');
   if (len === 0) throw new Error('max: cannot reduce an empty axis');
-  const data = new Float32Array(outer * inner).fill(-Infinity);
+  const data = floats(outer * inner).fill(-Infinity);
   const argmax = new Int32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let l = 0; l < len; l++) {

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { saveActivation } from '../precision.ts';
 import { shapeStr } from '../shape.ts';
+import { floats } from '../step_buffers.ts';
 
 function lastAxis(op: string, x: Tensor): [number, number] {
   if (x.ndim === 0) throw new Error(`${op}: needs at least one axis, got a scalar`);
@@ -13,7 +14,7 @@ function lastAxis(op: string, x: Tensor): [number, number] {
 // y = exp(x - max) / sum(exp(x - max)):   dx = y * (dy - sum(dy * y))
 export function softmax(x: Tensor): Tensor {
   const [rows, V] = lastAxis('softmax', x);
-  const data = new Float32Array(x.size);
+  const data = floats(x.size);
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     let max = -Infinity;
@@ -37,7 +38,7 @@ export function softmax(x: Tensor): Tensor {
 // y = x - logsumexp(x):   dx = dy - softmax(x) * sum(dy)
 export function logSoftmax(x: Tensor): Tensor {
   const [rows, V] = lastAxis('logSoftmax', x);
-  const data = new Float32Array(x.size);
+  const data = floats(x.size);
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     let max = -Infinity;
@@ -71,7 +72,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[]): Te
   }
   const k = getKernels();
   const record = Tensor.willRecord([logits]);
-  const probs = record ? new Float32Array(rows * V) : null; // softmax of each kept row, for the backward pass
+  const probs = record ? floats(rows * V) : null; // softmax of each kept row, for the backward pass
   const [sum, count] = k.crossEntropyForward(logits.data, t, rows, V, probs);
   const loss = count === 0 ? 0 : sum / count;
   const saved = record ? saveActivation(probs!) : null;

@@ -1,0 +1,77 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { capacityFor, floats, pooledBytes, withStepBuffers } from './step_buffers.ts';
+import { GPT } from '../model/gpt.ts';
+import { manualSeed } from './random.ts';
+import { gradSlots, shardGradients } from '../train/step.ts';
+import type { WorkItem } from '../train/step.ts';
+
+test('capacities hold n and waste at most an eighth', () => {
+  for (const n of [1, 16, 17, 100, 1000, 4097, 123457]) {
+    const c = capacityFor(n);
+    assert.ok(c >= n && c <= n * 1.125 + 1, `${n} -> ${c}`);
+  }
+});
+
+test('outside withStepBuffers floats(n) is a fresh array of zeros; inside, arrays come back zeroed for the next call', () => {
+  const a = floats(1000);
+  assert.ok(a !== floats(1000));
+  let first: Float32Array | null = null;
+  withStepBuffers(() => {
+    first = floats(1000);
+    first.fill(7);
+  });
+  withStepBuffers(() => {
+    const again = floats(1000);
+    assert.is(again.buffer, first!.buffer, 'the same memory, reused');
+    assert.ok(again.every((v) => v === 0), 'and zeros again');
+    assert.ok(floats(1000).buffer !== again.buffer, 'two arrays in one call never share');
+  });
+  assert.ok(pooledBytes() > 0);
+});
+
+test('an array is returned to the pool even when the function throws; nested calls belong to the outer one', () => {
+  let kept: Float32Array | null = null;
+  try {
+    withStepBuffers(() => {
+      kept = floats(5000);
+      throw new Error('boom');
+    });
+  } catch { /* expected */ }
+  withStepBuffers(() => {
+    const outer = floats(5000);
+    assert.is(outer.buffer, kept!.buffer);
+    withStepBuffers(() => {
+      assert.ok(floats(5000).buffer !== outer.buffer, 'the inner call does not hand back the outer one\'s arrays');
+    });
+  });
+});
+
+test('a shard\'s gradients are the same bits whether its arrays are fresh or reused', () => {
+  const cfg = { vocab_size: 64, block_size: 16, n_layer: 2, n_head: 2, n_embd: 16, dropout: 0, bias: true };
+  manualSeed(3);
+  const model = new GPT(cfg);
+  const T = 12;
+  const idx = Int32Array.from({ length: 2 * T }, (_, i) => (i * 7 + 3) % 64);
+  const targets = Int32Array.from({ length: 2 * T }, (_, i) => (i % T < 4 ? -1 : (i * 5 + 1) % 64));
+  const items: WorkItem[] = [{ batch: { idx, targets, B: 2, T }, weight: 1 }];
+  const { total } = gradSlots(model);
+  // three runs: the pool empty, then reused twice; a plain forward + backward outside it as reference
+  const runs = [0, 1, 2].map(() => {
+    const g = [new Float32Array(total)];
+    const r = shardGradients(model, items, 1, g);
+    return { loss: r.loss, grad: g[0] };
+  });
+  for (const { tensor } of gradSlots(model).slots) tensor.zeroGrad();
+  const out = model.forward(idx, 2, T, targets);
+  out.loss!.backward();
+  const want = new Float32Array(total);
+  for (const { tensor, offset } of gradSlots(model).slots) if (tensor.grad !== null) want.set(tensor.grad, offset);
+  for (const run of runs) {
+    assert.is(run.loss, out.loss!.item());
+    assert.equal([...run.grad], [...want]);
+  }
+  assert.ok(want.some((v) => v !== 0), 'the gradients are not all zero');
+});
+
+test.run();
