@@ -7,16 +7,39 @@
 // softmax probabilities, and the backward pass is then one multiply-add per logit instead of a
 // second max, exp and sum over the vocabulary. The exps themselves run four at a time in
 // WebAssembly (exp_simd.ts): with Math.exp they were most of the cost of the loss.
+// Where the vocabulary is a multiple of 4, the whole softmax runs in one WebAssembly SIMD call
+// (elementwise_simd.ts, softmaxRows) and this file only adds up the loss; crossEntropyForwardPlain
+// is the reference, and what runs otherwise.
 import { expInPlace } from './exp_simd.ts';
+import { scaleAdd, softmaxRows } from './elementwise_simd.ts';
 
 export function crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs: Float32Array | null = null): [number, number] {
+  for (let r = 0; r < rows; r++) checkTarget(targets[r], r, V);
+  const stats = softmaxRows(logits, rows, V, probs); // each row's max and sum of exps, or null
+  if (stats === null) return crossEntropyForwardPlain(logits, targets, rows, V, probs);
+  let sum = 0;
+  let count = 0;
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r];
+    if (t === -1) continue;
+    sum += Math.log(stats[2 * r + 1]) + stats[2 * r] - logits[r * V + t];
+    count++;
+  }
+  return [sum, count];
+}
+
+function checkTarget(t: number, r: number, V: number): void {
+  if (t !== -1 && (t < 0 || t >= V || !Number.isInteger(t))) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
+}
+
+export function crossEntropyForwardPlain(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs: Float32Array | null = null): [number, number] {
   let sum = 0;
   let count = 0;
   const scratch = probs === null ? new Float32Array(V) : null;
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
-    if (t < 0 || t >= V) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
+    checkTarget(t, r, V);
     const o = r * V;
     const e = scratch ?? probs!.subarray(o, o + V); // this row's exps: its row of probs, or scratch
     let max = -Infinity;
@@ -37,6 +60,12 @@ export function crossEntropyForward(logits: Float32Array, targets: Int32Array, r
 
 /** dlogits += scale * (probs - onehot(t)) for the kept rows, probs from crossEntropyForward. */
 export function crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void {
+  if (!targets.subarray(0, rows).includes(-1)) {
+    // every row counts (the model computes logits only where the loss counts): one SIMD pass
+    scaleAdd(1, dlogits, scale, probs, dlogits, rows * V);
+    for (let r = 0; r < rows; r++) dlogits[r * V + targets[r]] -= scale;
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows } from './elementwise_simd.ts';
 import * as plainGelu from './gelu.ts';
 import * as plainLayerNorm from './layernorm.ts';
+import { crossEntropyForward, crossEntropyForwardPlain, crossEntropyBackward } from './crossentropy.ts';
 import { makeRng } from '../random.ts';
 
 const rng = makeRng('elementwise-simd-test');
@@ -107,6 +108,34 @@ test('scaleAdd is alpha x + beta y in float32, in place or not; with alpha = bet
     scaleAdd(1, sum, 1, y, sum, n);
     for (let i = 0; i < n; i++) assert.is(sum[i], Math.fround(x[i] + y[i]));
   }
+});
+
+test('the loss\'s softmax in SIMD agrees with the TypeScript one: loss, count and probabilities, -1 rows skipped', () => {
+  for (const [rows, V] of [[1, 4], [7, 2048], [13, 6]]) { // V = 6: not a multiple of 4, the TypeScript path
+    const logits = randomArray(rows * V, 8);
+    const targets = Int32Array.from({ length: rows }, (_, r) => (r % 3 === 1 ? -1 : (r * 37) % V));
+    const [probs, wantProbs] = [new Float32Array(rows * V), new Float32Array(rows * V)];
+    const [loss, count] = crossEntropyForward(logits, targets, rows, V, probs);
+    const [wantLoss, wantCount] = crossEntropyForwardPlain(logits, targets, rows, V, wantProbs);
+    assert.is(count, wantCount);
+    assert.ok(Math.abs(loss - wantLoss) < 1e-5 * (1 + Math.abs(wantLoss)), `${rows}x${V}: loss ${loss} vs ${wantLoss}`);
+    for (let r = 0; r < rows; r++) {
+      if (targets[r] === -1) continue; // the reference leaves those rows alone; nothing reads them
+      const [a, b] = [probs.subarray(r * V, (r + 1) * V), wantProbs.subarray(r * V, (r + 1) * V)];
+      assert.ok(maxError(a, b) < 1e-6, `${rows}x${V} row ${r}: ${maxError(a, b)}`);
+    }
+    // backward with every row counted takes the one-pass path; compare it with the row-by-row one
+    const all = targets.map((t, r) => (t === -1 ? r % V : t));
+    const d = randomArray(rows * V);
+    const want = Float32Array.from(d);
+    crossEntropyBackward(wantProbs, all, d, rows, V, 0.25);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < V; j++) want[r * V + j] += 0.25 * wantProbs[r * V + j];
+      want[r * V + all[r]] -= 0.25;
+    }
+    assert.ok(maxError(d, want) < 1e-6, `${rows}x${V}: backward ${maxError(d, want)}`);
+  }
+  assert.throws(() => crossEntropyForward(new Float32Array(8), Int32Array.of(9, 0), 2, 4), /target 9 at row 0/);
 });
 
 test.run();

@@ -148,11 +148,39 @@ function scaleAddBody(): Code {
     op.localGet(beta), op.f32x4Splat(), ...load(y, i), op.f32x4Mul(), op.f32x4Add(), op.v128Store(0)]);
 }
 
+/**
+ * softmaxRows(x, rows, rowBytes, stats): each row of x in place becomes exp(x - max) / sum, its
+ * max and sum (of the exps) going to stats[2r], stats[2r + 1]: the loss's softmax (crossentropy.ts).
+ */
+function softmaxRowsBody(): Code {
+  const [x, rows, rowBytes, stats, r, i, px, ps] = [0, 1, 2, 3, 4, 5, 6, 7]; // i32
+  const [m, s] = [8, 9]; // f32
+  const [acc, mv, v, n, e] = [10, 11, 12, 13, 14]; // v128
+  const laneMax: Code = [op.localGet(acc), op.f32x4ExtractLane(0), op.localGet(acc), op.f32x4ExtractLane(1), op.f32Max(),
+    op.localGet(acc), op.f32x4ExtractLane(2), op.localGet(acc), op.f32x4ExtractLane(3), op.f32Max(), op.f32Max()];
+  return [op.localGet(x), op.localSet(px), op.localGet(stats), op.localSet(ps), ...rowLoop(r, rows, [
+    op.f32x4Const(-Infinity), op.localSet(acc),
+    ...vectorLoop(i, rowBytes, [op.localGet(acc), ...load(px, i), op.f32x4Max(), op.localSet(acc)]),
+    ...laneMax, op.localTee(m), op.f32x4Splat(), op.localSet(mv),
+    // exps in place, and their sum
+    ...zero(acc),
+    ...vectorLoop(i, rowBytes, [...load(px, i), op.localGet(mv), op.f32x4Sub(), op.localSet(v), ...expInstructions(v, n, e),
+      ...at(px, i), op.localGet(e), op.v128Store(0), ...addInto(acc, [op.localGet(e)])]),
+    ...laneSum(acc), op.localSet(s), op.f32Const(1), op.localGet(s), op.f32Div(), op.f32x4Splat(), op.localSet(mv), // mv = 1 / sum
+    ...vectorLoop(i, rowBytes, [...at(px, i), ...load(px, i), op.localGet(mv), op.f32x4Mul(), op.v128Store(0)]),
+    op.localGet(ps), op.localGet(m), op.f32Store(0),
+    op.localGet(ps), op.localGet(s), op.f32Store(4),
+    op.localGet(px), op.localGet(rowBytes), op.i32Add(), op.localSet(px),
+    op.localGet(ps), op.i32Const(8), op.i32Add(), op.localSet(ps),
+  ])];
+}
+
 interface ElementwiseModule {
   geluForward: (x: number, out: number, t: number, n: number) => void;
   geluBackward: (dout: number, x: number, t: number, dx: number, n: number) => void;
   sumRows: (g: number, rows: number, rowBytes: number, out: number) => void;
   scaleAdd: (x: number, y: number, out: number, n: number, alpha: number, beta: number) => void;
+  softmaxRows: (x: number, rows: number, rowBytes: number, stats: number) => void;
   layerNormForward: (x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, rowBytes: number, invC: number, eps: number) => void;
   layerNormBackward: (dout: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, rowBytes: number, invC: number) => void;
   memory: WebAssembly.Memory;
@@ -165,6 +193,7 @@ function instantiate(): ElementwiseModule | null {
       { exportName: 'geluForward', params: [I32, I32, I32, I32], locals: [[1, I32], [4, V128]], body: geluForwardBody().flat() },
       { exportName: 'geluBackward', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: geluBackwardBody().flat() },
       { exportName: 'sumRows', params: [I32, I32, I32, I32], locals: [[3, I32]], body: sumRowsBody().flat() },
+      { exportName: 'softmaxRows', params: [I32, I32, I32, I32], locals: [[4, I32], [2, F32], [5, V128]], body: softmaxRowsBody().flat() },
       { exportName: 'scaleAdd', params: [I32, I32, I32, I32, F32, F32], locals: [[1, I32]], body: scaleAddBody().flat() },
       { exportName: 'layerNormForward', params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], locals: [[5, I32], [2, F32], [4, V128]], body: layerNormForwardBody().flat() },
       { exportName: 'layerNormBackward', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32], locals: [[6, I32], [8, V128]], body: layerNormBackwardBody().flat() },
@@ -260,6 +289,22 @@ export function scaleAdd(alpha: number, x: Float32Array, beta: number, y: Float3
   put(simd, py, y, n);
   simd.scaleAdd(px, py, px, Math.ceil(n / 4) * 16, alpha, beta);
   take(simd, px, out, n);
+}
+
+/**
+ * Each of the rows (V wide) of x, softmaxed: into probs (rows x V) when given; returns each row's
+ * max and sum of exp(x - max), at [2r] and [2r + 1], from which the loss is log(sum) + max - x[t].
+ * Null where V is not a multiple of 4 or there is no SIMD: crossentropy.ts then does it itself.
+ */
+export function softmaxRows(x: Float32Array, rows: number, V: number, probs: Float32Array | null): Float32Array | null {
+  if (simd === null || V % 4 !== 0 || rows === 0 || V === 0) return null;
+  const [px, ps] = regions(simd, rows * V, 2 * rows);
+  put(simd, px, x, rows * V);
+  simd.softmaxRows(px, rows, V * 4, ps);
+  if (probs !== null) take(simd, px, probs, rows * V);
+  const stats = new Float32Array(2 * rows);
+  take(simd, ps, stats);
+  return stats;
 }
 
 const noBias = new Map<number, Float32Array>();

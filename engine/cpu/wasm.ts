@@ -56,6 +56,7 @@ export const op = {
   f32Mul: () => [0x94],
   f32Div: () => [0x95],
   f32Sqrt: () => [0x91],
+  f32Max: () => [0x97],
   v128Load: (offset: number) => [SIMD, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number) => [SIMD, ...uleb(0x0b), 4, ...uleb(offset)],
   /** four copies of one float (v128.const with its 16 bytes, little-endian) */
