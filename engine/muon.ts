@@ -87,10 +87,8 @@ export const orthogonaliseHere: Orthogonaliser = (jobs) => {
 
 /** The first half of a step: the momentum buffer takes the gradient, u is the Nesterov look-ahead. */
 export function muonMomentum(grad: Float32Array, buffer: Float32Array, u: Float32Array, momentum: number): void {
-  for (let i = 0; i < grad.length; i++) {
-    buffer[i] = momentum * buffer[i] + grad[i];
-    u[i] = grad[i] + momentum * buffer[i];
-  }
+  scaleAdd(momentum, buffer, 1, grad, buffer, grad.length); // B <- mu*B + G
+  scaleAdd(1, grad, momentum, buffer, u, grad.length); // U <- G + mu*B
 }
 
 export interface MuonApplyParams {

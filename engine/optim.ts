@@ -6,6 +6,7 @@
 // everything else stays with AdamW.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
+import { sumSquares } from './cpu/elementwise_simd.ts';
 import { muonMomentum, muonApply, orthogonaliseHere, MUON_MOMENTUM } from './muon.ts';
 import type { NsJob, Orthogonaliser } from './muon.ts';
 
@@ -126,10 +127,7 @@ export class Optimizer {
  */
 export function clipGradNorm(params: Tensor[], maxNorm: number): number {
   let sq = 0;
-  for (const p of params) {
-    if (p.grad === null) continue;
-    for (let i = 0; i < p.grad.length; i++) sq += p.grad[i] * p.grad[i];
-  }
+  for (const p of params) if (p.grad !== null) sq += sumSquares(p.grad); // in SIMD, four lanes a tensor
   const norm = Math.sqrt(sq);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {

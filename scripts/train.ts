@@ -99,7 +99,7 @@ runMain(async () => {
 
   const defaultLength = pretrainCfg.max_iters === STAGES.pretrain.max_iters && finetuneCfg.max_iters === STAGES.finetune.max_iters;
   console.log(`Training a GPT to turn car commands into function calls, from scratch, in TypeScript.
-Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fine-tuning iterations${defaultLength ? ', 10 to 15 minutes on a 2-core laptop CPU' : ''}. Ctrl-C during training saves a checkpoint.`);
+Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fine-tuning iterations${defaultLength ? ', 6 to 15 minutes on a 2-core CPU (after 50 fine-tuning steps it tells you how long on this one)' : ''}. Ctrl-C during training saves a checkpoint.`);
 
   stage(1, 'generate the data', `
   A seeded generator samples a call of the vehicle API (18 functions: temperature, fan, seats,

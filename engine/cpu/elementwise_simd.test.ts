@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows } from './elementwise_simd.ts';
+import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows, sumSquares } from './elementwise_simd.ts';
 import * as plainGelu from './gelu.ts';
 import * as plainLayerNorm from './layernorm.ts';
 import { crossEntropyForward, crossEntropyForwardPlain, crossEntropyBackward } from './crossentropy.ts';
@@ -136,6 +136,17 @@ test('the loss\'s softmax in SIMD agrees with the TypeScript one: loss, count an
     assert.ok(maxError(d, want) < 1e-6, `${rows}x${V}: backward ${maxError(d, want)}`);
   }
   assert.throws(() => crossEntropyForward(new Float32Array(8), Int32Array.of(9, 0), 2, 4), /target 9 at row 0/);
+});
+
+test('sumSquares agrees with a float64 sum of squares, any length', () => {
+  for (const n of [1, 5, 1000, 196_611]) {
+    const x = randomArray(n + 3, 4);
+    let want = 0;
+    for (let i = 0; i < n; i++) want += x[i] * x[i];
+    const got = sumSquares(x, n);
+    assert.ok(Math.abs(got - want) < 1e-5 * want, `n=${n}: ${got} vs ${want}`);
+  }
+  assert.is(sumSquares(Float32Array.of(3, 4)), 25);
 });
 
 test.run();

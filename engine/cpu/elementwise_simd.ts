@@ -1,6 +1,6 @@
-// GELU, LayerNorm, a gradient's sum over rows (a Linear's bias gradient) and alpha x + beta y
-// (Newton-Schulz's and the gradient fold's element-wise steps) in WebAssembly SIMD, four floats
-// at a time. The maths is the plain kernels' (gelu.ts, layernorm.ts, read those
+// GELU, LayerNorm, the loss's softmax, a gradient's sum over rows (a Linear's bias gradient),
+// alpha x + beta y (Newton-Schulz's, Muon's momentum's and the gradient fold's element-wise steps)
+// and a sum of squares (the gradient clip's norm) in WebAssembly SIMD, four floats at a time. The maths is the plain kernels' (gelu.ts, layernorm.ts, read those
 // first); they stay the readable reference and the fallback where there is no SIMD.
 //
 // Why: a typed-array loop in V8 costs 1.3 ns an element on our 2-core VM even when it only copies,
@@ -175,12 +175,20 @@ function softmaxRowsBody(): Code {
   ])];
 }
 
+/** sumSquares(x, n, out): the four lanes' sums of x^2 over n bytes of x, stored at out. */
+function sumSquaresBody(): Code {
+  const [x, n, out, i, acc] = [0, 1, 2, 3, 4];
+  return [...zero(acc), ...vectorLoop(i, n, addInto(acc, [...load(x, i), ...load(x, i), op.f32x4Mul()])),
+    op.localGet(out), op.localGet(acc), op.v128Store(0)];
+}
+
 interface ElementwiseModule {
   geluForward: (x: number, out: number, t: number, n: number) => void;
   geluBackward: (dout: number, x: number, t: number, dx: number, n: number) => void;
   sumRows: (g: number, rows: number, rowBytes: number, out: number) => void;
   scaleAdd: (x: number, y: number, out: number, n: number, alpha: number, beta: number) => void;
   softmaxRows: (x: number, rows: number, rowBytes: number, stats: number) => void;
+  sumSquares: (x: number, n: number, out: number) => void;
   layerNormForward: (x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, rowBytes: number, invC: number, eps: number) => void;
   layerNormBackward: (dout: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, rowBytes: number, invC: number) => void;
   memory: WebAssembly.Memory;
@@ -194,6 +202,7 @@ function instantiate(): ElementwiseModule | null {
       { exportName: 'geluBackward', params: [I32, I32, I32, I32, I32], locals: [[1, I32], [2, V128]], body: geluBackwardBody().flat() },
       { exportName: 'sumRows', params: [I32, I32, I32, I32], locals: [[3, I32]], body: sumRowsBody().flat() },
       { exportName: 'softmaxRows', params: [I32, I32, I32, I32], locals: [[4, I32], [2, F32], [5, V128]], body: softmaxRowsBody().flat() },
+      { exportName: 'sumSquares', params: [I32, I32, I32], locals: [[1, I32], [1, V128]], body: sumSquaresBody().flat() },
       { exportName: 'scaleAdd', params: [I32, I32, I32, I32, F32, F32], locals: [[1, I32]], body: scaleAddBody().flat() },
       { exportName: 'layerNormForward', params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], locals: [[5, I32], [2, F32], [4, V128]], body: layerNormForwardBody().flat() },
       { exportName: 'layerNormBackward', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32], locals: [[6, I32], [8, V128]], body: layerNormBackwardBody().flat() },
@@ -305,6 +314,21 @@ export function softmaxRows(x: Float32Array, rows: number, V: number, probs: Flo
   const stats = new Float32Array(2 * rows);
   take(simd, ps, stats);
   return stats;
+}
+
+/** The sum of x[i]^2 for i < n: four float32 sums, one per lane, added in float64 at the end. */
+export function sumSquares(x: Float32Array, n: number = x.length): number {
+  if (simd === null || n === 0) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i] * x[i];
+    return s;
+  }
+  const [px, po] = regions(simd, n, 4);
+  put(simd, px, x, n);
+  simd.heap.fill(0, px / 4 + n, px / 4 + Math.ceil(n / 4) * 4); // the last vector's spare lanes add nothing
+  simd.sumSquares(px, Math.ceil(n / 4) * 16, po);
+  const h = simd.heap;
+  return h[po / 4] + h[po / 4 + 1] + h[po / 4 + 2] + h[po / 4 + 3];
 }
 
 const noBias = new Map<number, Float32Array>();
