@@ -103,5 +103,5 @@ export function muonApply(param: Float32Array, o: Float32Array, hp: MuonApplyPar
   const { lr, weightDecay, rows, cols } = hp;
   const stepSize = lr * 0.2 * Math.sqrt(Math.max(rows, cols));
   const decay = 1 - lr * weightDecay;
-  for (let i = 0; i < param.length; i++) param[i] = param[i] * decay - stepSize * o[i];
+  scaleAdd(decay, param, -stepSize, o, param, param.length); // W <- W*(1 - lr*wd) - step*O
 }
