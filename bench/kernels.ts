@@ -5,6 +5,9 @@ import { matmul as matmulTs } from '../engine/cpu/matmul.ts';
 import { matmulSimd, matmulSimdNoFma, simdKernel } from '../engine/cpu/matmul_simd.ts';
 import { cpuKernels } from '../engine/cpu/index.ts';
 import { expInPlace } from '../engine/cpu/exp_simd.ts';
+import * as plainGelu from '../engine/cpu/gelu.ts';
+import * as plainLayerNorm from '../engine/cpu/layernorm.ts';
+import { crossEntropyForwardPlain } from '../engine/cpu/crossentropy.ts';
 import { Optimizer, Tensor } from '../engine/index.ts';
 import { makeRng } from '../engine/random.ts';
 import { matmulNaive, attentionForwardNaive } from './naive.ts';
@@ -90,11 +93,30 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
   const b = random(C);
   const out = new Float32Array(R * C);
   const [mean, rstd] = [new Float32Array(R), new Float32Array(R)];
-  const fwd = await median(() => cpuKernels.layerNormForward(x, w, b, out, mean, rstd, R, C, 1e-5), quick);
+  // each element-wise kernel as training runs it (cpu-wasm-simd, engine/cpu/elementwise_simd.ts) and
+  // its TypeScript reference (cpu-ts, gelu.ts / layernorm.ts / crossentropy.ts), same inputs
   const [dx, dw, db] = [new Float32Array(R * C), new Float32Array(C), new Float32Array(C)];
-  const bwd = await median(() => cpuKernels.layerNormBackward(out, x, w, mean, rstd, dx, dw, db, R, C), quick);
-  rows.push({ suite: 'layerNorm', name: 'layerNorm forward', backend: 'cpu', shape: `${R}x${C}`, median_ms: fwd, gbps: (2 * R * C * 4) / fwd / 1e6 });
-  rows.push({ suite: 'layerNorm', name: 'layerNorm backward', backend: 'cpu', shape: `${R}x${C}`, median_ms: bwd, gbps: (3 * R * C * 4) / bwd / 1e6 });
+  for (const [backend, ln] of [['cpu-ts', plainLayerNorm], ['cpu-wasm-simd', cpuKernels]] as const) {
+    const fwd = await median(() => ln.layerNormForward(x, w, b, out, mean, rstd, R, C, 1e-5), quick);
+    const bwd = await median(() => ln.layerNormBackward(out, x, w, mean, rstd, dx, dw, db, R, C), quick);
+    rows.push({ suite: 'layerNorm', name: 'layerNorm forward', backend, shape: `${R}x${C}`, median_ms: fwd, gbps: (2 * R * C * 4) / fwd / 1e6 });
+    rows.push({ suite: 'layerNorm', name: 'layerNorm backward', backend, shape: `${R}x${C}`, median_ms: bwd, gbps: (3 * R * C * 4) / bwd / 1e6 });
+  }
+  const tanhU = new Float32Array(R * C);
+  for (const [backend, gelu] of [['cpu-ts', plainGelu], ['cpu-wasm-simd', cpuKernels]] as const) {
+    const fwd = await median(() => gelu.geluForward(x, out, tanhU, R * C), quick);
+    const bwd = await median(() => gelu.geluBackward(x, x, tanhU, dx, R * C), quick);
+    rows.push({ suite: 'GELU', name: 'GELU forward', backend, shape: `${R * C}`, median_ms: fwd, gbps: (3 * R * C * 4) / fwd / 1e6 });
+    rows.push({ suite: 'GELU', name: 'GELU backward', backend, shape: `${R * C}`, median_ms: bwd, gbps: (4 * R * C * 4) / bwd / 1e6 });
+  }
+  // a Linear's bias gradient: the sum over rows of dY
+  const plainSumRows = (g: Float32Array, rows: number, cols: number, into: Float32Array) => {
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) into[j] += g[r * cols + j];
+  };
+  for (const [backend, sumRows] of [['cpu-ts', plainSumRows], ['cpu-wasm-simd', cpuKernels.sumRows]] as const) {
+    const ms = await median(() => sumRows(x, R, C, db), quick);
+    rows.push({ suite: 'bias gradient', name: 'sum over rows', backend, shape: `${R}x${C}`, median_ms: ms, gbps: (R * C * 4) / ms / 1e6 });
+  }
 
   // exp over an array (the softmax of the loss, GELU): Math.exp one at a time, and the SIMD kernel
   const E = quick ? 100_000 : 1_000_000;
@@ -110,10 +132,12 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
   const targets = new Int32Array(N).map((_, i) => (i * 7) % V);
   const [probs, dlogits] = [new Float32Array(N * V), new Float32Array(N * V)];
   // the training path: the forward keeps the softmax, the backward reads it
+  const cePlain = await median(() => crossEntropyForwardPlain(logits, targets, N, V, probs), quick);
   const ceF = await median(() => cpuKernels.crossEntropyForward(logits, targets, N, V, probs), quick);
   const ceB = await median(() => cpuKernels.crossEntropyBackward(probs, targets, dlogits, N, V, 1 / N), quick);
-  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy forward', backend: 'cpu', shape: `${N}x${V}`, median_ms: ceF, gbps: (2 * N * V * 4) / ceF / 1e6 });
-  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy backward', backend: 'cpu', shape: `${N}x${V}`, median_ms: ceB, gbps: (2 * N * V * 4) / ceB / 1e6 });
+  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy forward', backend: 'cpu-ts', shape: `${N}x${V}`, median_ms: cePlain, gbps: (2 * N * V * 4) / cePlain / 1e6 });
+  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy forward', backend: 'cpu-wasm-simd', shape: `${N}x${V}`, median_ms: ceF, gbps: (2 * N * V * 4) / ceF / 1e6 });
+  rows.push({ suite: 'softmax + cross-entropy', name: 'cross-entropy backward', backend: 'cpu-wasm-simd', shape: `${N}x${V}`, median_ms: ceB, gbps: (2 * N * V * 4) / ceB / 1e6 });
 
   const P = quick ? 100_000 : 1_000_000;
   const [p, g, m, v] = [random(P), random(P), new Float32Array(P), new Float32Array(P)];
