@@ -30,6 +30,20 @@ test('outside withStepBuffers floats(n) is a fresh array of zeros; inside, array
   assert.ok(pooledBytes() > 0);
 });
 
+test('a slightly shorter request reuses a free array of a larger capacity, cut to its length', () => {
+  let big: Float32Array | null = null;
+  withStepBuffers(() => {
+    big = floats(1000); // capacity 1024
+    big.fill(3);
+  });
+  withStepBuffers(() => {
+    const shorter = floats(900); // capacity 960: none free, so the 1024 one
+    assert.is(shorter.buffer, big!.buffer);
+    assert.is(shorter.length, 900);
+    assert.ok(shorter.every((v) => v === 0));
+  });
+});
+
 test('an array is returned to the pool even when the function throws; nested calls belong to the outer one', () => {
   let kept: Float32Array | null = null;
   try {
