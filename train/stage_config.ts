@@ -83,7 +83,7 @@ const fcDefaults = {
   fc_data_dir: 'out/data', tokenizer: '', skip_bad: false, val_fraction: 0.05, eval_examples: 500, sample_examples: 20, vocab_size: 2048, decoding: 'copy' as Decoding,
 };
 
-// The walkthrough's two training stages: about 9 minutes on 2 cores together, most of it
+// The walkthrough's two training stages: 6 to 9 minutes on 2 cores together (bench/RESULTS.md), most of it
 // fine-tuning, since copying values out of a command is learned late (60 + 1150 steps beat 200 + 900).
 export const defaultPretrainConfig: FcTrainConfig = {
   ...defaultTrainConfig, ...fcDefaults, out_dir: 'out/pretrain',
