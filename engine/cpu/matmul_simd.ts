@@ -7,18 +7,18 @@
 // (bench/RESULTS.md). The order of every sum is k = 0, 1, 2, ... whatever the tile, so the tile
 // changes the speed and not one bit of the result.
 //
-// Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too when it is
-// not transposed, and the output's column block (or zeroes it); one call per block runs the
+// Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too, and the
+// output's column block (or zeroes it); one call per block runs the
 // macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
 // columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
 // A transposed A (the weight gradient X^T @ dY) is stored (K, M): its 4 rows at one k are next to
 // each other, but one k is a whole row of M floats from the next, so each block of it is first
 // copied into a (kc, mc) block, one contiguous piece per k (packTransposedA). A transposed B, whose
-// 8 columns at one k are 8 rows apart, is packed into panels first (pack.ts).
+// 8 columns at one k are 8 rows apart, is copied in whole and packed into panels there, by a
+// second function of the module (packTransposedB, what pack.ts's packB does in TypeScript).
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
-import { packB } from './pack.ts';
 
 const MR = 4; // rows of the register tile
 const NV = 2; // vectors of four floats per row of the tile
@@ -98,8 +98,40 @@ function gemmBlockBody(fma: boolean): number[] {
   return code;
 }
 
+/**
+ * packTransposedB(src, rowBytes, nc, kc, dst): a transposed B's block into 8-column panels, as
+ * pack.ts's packB does it in TypeScript: column j of the block (row j of the stored (N, K) matrix,
+ * from byte src + j*rowBytes) goes to dst[(j/8 * kc + k) * 8 + j%8] for k < kc. A pure copy, so
+ * the same bits; in WebAssembly it runs at a fraction of the TypeScript loop's ~2 ns an element.
+ * The caller zeroes a last panel of fewer than 8 columns first.
+ */
+function packTransposedBBody(): number[] {
+  const [src, rowBytes, nc, kc, dst, col, k, ps, pd] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const code: number[] = [];
+  const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
+  emit(op.i32Const(0), op.localSet(col));
+  emit(op.loop()); // col loop
+  emit(op.localGet(src), op.localGet(col), op.localGet(rowBytes), op.i32Mul(), op.i32Add(), op.localSet(ps));
+  // pd = dst + (col >> 3) * kc * 32 + (col & 7) * 4
+  emit(op.localGet(dst), op.localGet(col), op.i32Const(3), op.i32ShrU(), op.localGet(kc), op.i32Mul(), op.i32Const(5), op.i32Shl(), op.i32Add());
+  emit(op.localGet(col), op.i32Const(7), op.i32And(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pd));
+  emit(op.localGet(kc), op.localSet(k));
+  emit(op.loop()); // k loop: one float from the column's row into its panel, 8 floats apart
+  emit(op.localGet(pd), op.localGet(ps), op.f32Load(0), op.f32Store(0));
+  emit(op.localGet(ps), op.i32Const(4), op.i32Add(), op.localSet(ps));
+  emit(op.localGet(pd), op.i32Const(4 * NR), op.i32Add(), op.localSet(pd));
+  emit(op.localGet(k), op.i32Const(1), op.i32Sub(), op.localSet(k));
+  emit(op.i32Const(0), op.localGet(k), op.i32LtU(), op.brIf(0)); // while (0 < k)
+  emit(op.end());
+  emit(op.localGet(col), op.i32Const(1), op.i32Add(), op.localSet(col));
+  emit(op.localGet(col), op.localGet(nc), op.i32LtU(), op.brIf(0)); // while (col < nc)
+  emit(op.end());
+  return code;
+}
+
 interface SimdModule {
   gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number) => void;
+  packTransposedB: (src: number, rowBytes: number, nc: number, kc: number, dst: number) => void;
   memory: WebAssembly.Memory;
   heap: Float32Array;
 }
@@ -108,11 +140,15 @@ interface SimdModule {
 function instantiate(fma: boolean): SimdModule | null {
   try {
     const params = new Array(10).fill(I32);
-    const bytes = buildModule([{ exportName: 'gemmBlock', params, locals: [[6 + MR, I32], [MR * NV + NV + 1, V128]], body: gemmBlockBody(fma) }], PAGES);
+    const bytes = buildModule([
+      { exportName: 'gemmBlock', params, locals: [[6 + MR, I32], [MR * NV + NV + 1, V128]], body: gemmBlockBody(fma) },
+      { exportName: 'packTransposedB', params: [I32, I32, I32, I32, I32], locals: [[4, I32]], body: packTransposedBBody() },
+    ], PAGES);
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     const memory = instance.exports.memory as WebAssembly.Memory;
-    return { gemmBlock: instance.exports.gemmBlock as SimdModule['gemmBlock'], memory, heap: new Float32Array(memory.buffer) };
+    const e = instance.exports;
+    return { gemmBlock: e.gemmBlock as SimdModule['gemmBlock'], packTransposedB: e.packTransposedB as SimdModule['packTransposedB'], memory, heap: new Float32Array(memory.buffer) };
   } catch {
     return null; // no WebAssembly SIMD here: callers fall back to the plain kernel
   }
@@ -168,12 +204,12 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
   const aEnd = transA ? a0 + MC * KC : a0 + M * K;
   const aSlack = transA ? 0 : (mPad - M) * K;
   const b0 = aEnd + aSlack;
-  const bEnd = transB ? b0 : b0 + K * N;
+  const bEnd = b0 + K * N;
   reserve(simd, bEnd + NR);
   const heap = simd.heap;
   if (!transA) heap.set(a.subarray(0, M * K), a0);
   heap.fill(0, aEnd, aEnd + aSlack);
-  if (!transB) heap.set(b.subarray(0, K * N), b0);
+  heap.set(b.subarray(0, K * N), b0); // B, or the stored (N, K) of a transposed B, which the module packs
   heap.fill(0, bEnd, bEnd + NR);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
@@ -183,7 +219,11 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
       const kc = Math.min(KC, K - pc);
       // B (K, N) row-major is read in place, a row of N apart per k; B^T is packed into 8-column
       // panels, 8 floats apart per k and kc*8 per panel
-      if (transB) packB(heap, B_BASE / 4, NR, b, true, pc, jc, kc, nc, K, N);
+      if (transB) {
+        const full = Math.floor(nc / NR);
+        if (full * NR < nc) heap.fill(0, B_BASE / 4 + full * kc * NR, B_BASE / 4 + (full + 1) * kc * NR); // the last panel's missing columns
+        simd.packTransposedB((b0 + jc * K + pc) * 4, K * 4, nc, kc, B_BASE);
+      }
       const [bBlock, rsB, csB] = transB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
       for (let ic = 0; ic < M; ic += MC) {
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;

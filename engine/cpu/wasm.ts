@@ -43,6 +43,8 @@ export const op = {
   i32Sub: () => [0x6b],
   i32Mul: () => [0x6c],
   i32Shl: () => [0x74],
+  i32ShrU: () => [0x76],
+  i32And: () => [0x71],
   i32LtU: () => [0x49],
   /** a loop whose label, when branched to, jumps back to its start */
   loop: () => [0x03, 0x40],
