@@ -8,6 +8,7 @@ import { expInPlace } from '../engine/cpu/exp_simd.ts';
 import * as plainGelu from '../engine/cpu/gelu.ts';
 import * as plainLayerNorm from '../engine/cpu/layernorm.ts';
 import { crossEntropyForwardPlain } from '../engine/cpu/crossentropy.ts';
+import { sumRowsPlain } from '../engine/cpu/elementwise_simd.ts';
 import { Optimizer, Tensor } from '../engine/index.ts';
 import { makeRng } from '../engine/random.ts';
 import { matmulNaive, attentionForwardNaive } from './naive.ts';
@@ -110,10 +111,7 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
     rows.push({ suite: 'GELU', name: 'GELU backward', backend, shape: `${R * C}`, median_ms: bwd, gbps: (4 * R * C * 4) / bwd / 1e6 });
   }
   // a Linear's bias gradient: the sum over rows of dY
-  const plainSumRows = (g: Float32Array, rows: number, cols: number, into: Float32Array) => {
-    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) into[j] += g[r * cols + j];
-  };
-  for (const [backend, sumRows] of [['cpu-ts', plainSumRows], ['cpu-wasm-simd', cpuKernels.sumRows]] as const) {
+  for (const [backend, sumRows] of [['cpu-ts', sumRowsPlain], ['cpu-wasm-simd', cpuKernels.sumRows]] as const) {
     const ms = await median(() => sumRows(x, R, C, db), quick);
     rows.push({ suite: 'bias gradient', name: 'sum over rows', backend, shape: `${R}x${C}`, median_ms: ms, gbps: (R * C * 4) / ms / 1e6 });
   }

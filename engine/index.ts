@@ -18,5 +18,5 @@ export type { GradScalerOptions, GradScalerState } from './grad_scaler.ts';
 export { setDtype, getDtype, withDtype, savedBytes, resetSavedPeak, DTYPES } from './precision.ts';
 export type { Dtype } from './precision.ts';
 export { withEngine } from './scope.ts';
-export { withStepBuffers, floats } from './step_buffers.ts';
+export { withStepBuffers } from './step_buffers.ts';
 export type { EngineSettings } from './scope.ts';

@@ -101,8 +101,7 @@ export class Tensor {
   addGrad(g: Float32Array): void {
     if (!this.requiresGrad) return;
     if (this.grad === null) {
-      this.grad = this.op === 'leaf' ? new Float32Array(g) : floats(g.length);
-      if (this.op !== 'leaf') this.grad.set(g);
+      this.gradBuffer().set(g);
       return;
     }
     const grad = this.grad;

@@ -29,7 +29,7 @@ export function crossEntropyForward(logits: Float32Array, targets: Int32Array, r
 }
 
 function checkTarget(t: number, r: number, V: number): void {
-  if (t !== -1 && (t < 0 || t >= V || !Number.isInteger(t))) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
+  if (t !== -1 && (t < 0 || t >= V)) throw new Error(`crossEntropy: target ${t} at row ${r} is outside [0, ${V}) (use -1 to ignore a position)`);
 }
 
 export function crossEntropyForwardPlain(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs: Float32Array | null = null): [number, number] {

@@ -269,12 +269,14 @@ export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32
   take(simd, pdx, dx, n);
 }
 
+/** sumRows in TypeScript: the reference, and the fallback. */
+export function sumRowsPlain(g: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += g[r * cols + j];
+}
+
 /** out[j] += sum over r of g[r * cols + j], the rows added in order (a Linear's bias gradient). */
 export function sumRows(g: Float32Array, rows: number, cols: number, out: Float32Array): void {
-  if (simd === null || cols % 4 !== 0 || rows === 0 || cols === 0) {
-    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[j] += g[r * cols + j];
-    return;
-  }
+  if (simd === null || cols % 4 !== 0 || rows === 0 || cols === 0) return sumRowsPlain(g, rows, cols, out);
   const [pg, po] = regions(simd, rows * cols, cols);
   put(simd, pg, g, rows * cols);
   put(simd, po, out, cols);
@@ -331,12 +333,10 @@ export function sumSquares(x: Float32Array, n: number = x.length): number {
   return h[po / 4] + h[po / 4 + 1] + h[po / 4 + 2] + h[po / 4 + 3];
 }
 
-const noBias = new Map<number, Float32Array>();
-/** zeros of length C, standing in for a LayerNorm without bias */
-function zerosOf(C: number): Float32Array {
-  let z = noBias.get(C);
-  if (z === undefined) noBias.set(C, (z = new Float32Array(C)));
-  return z;
+/** Copy a bias (or its gradient) in, or zeros where a LayerNorm has none. */
+function putOrZeros(m: ElementwiseModule, at: number, a: Float32Array | null, n: number): void {
+  if (a === null) m.heap.fill(0, at / 4, at / 4 + n);
+  else put(m, at, a, n);
 }
 
 export function layerNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array,
@@ -345,7 +345,7 @@ export function layerNormForward(x: Float32Array, weight: Float32Array, bias: Fl
   const [px, pw, pb, po, pm, ps] = regions(simd, rows * C, C, C, rows * C, rows, rows);
   put(simd, px, x, rows * C);
   put(simd, pw, weight, C);
-  put(simd, pb, bias ?? zerosOf(C), C);
+  putOrZeros(simd, pb, bias, C);
   simd.layerNormForward(px, pw, pb, po, pm, ps, rows, C * 4, 1 / C, eps);
   take(simd, po, out, rows * C);
   take(simd, pm, mean, rows);
@@ -363,7 +363,7 @@ export function layerNormBackward(dout: Float32Array, x: Float32Array, weight: F
   put(simd, ps, rstd, rows);
   put(simd, pdx, dx, rows * C);
   put(simd, pdw, dweight, C);
-  put(simd, pdb, dbias ?? zerosOf(C), C);
+  putOrZeros(simd, pdb, dbias, C);
   simd.layerNormBackward(pd, px, pw, pm, ps, pdx, pdw, pdb, rows, C * 4, 1 / C);
   take(simd, pdx, dx, rows * C);
   take(simd, pdw, dweight, C);
