@@ -32,16 +32,33 @@ export function capacityFor(n: number): number {
 
 /** n zeros, like new Float32Array(n); inside withStepBuffers, from the pool. */
 export function floats(n: number): Float32Array {
-  if (active === null || n < 64) return new Float32Array(n);
+  const { array, fresh } = take(n);
+  return fresh ? array : array.fill(0); // a reused array holds what the last shard left in it
+}
+
+/**
+ * n floats that the caller writes every one of before reading any: an op's output that its
+ * kernel fills in whole. Inside withStepBuffers a reused array is not zeroed first, a pass that
+ * costs as much as a cheap kernel (a matmul's output, attention's probabilities). An element left
+ * unwritten would hold the last shard's numbers: the pool's test compares gradients with and
+ * without it, bit for bit.
+ */
+export function floatsToOverwrite(n: number): Float32Array {
+  return take(n).array;
+}
+
+/** An array of n floats: from the pool inside withStepBuffers (fresh: false), else new (zeros). */
+function take(n: number): { array: Float32Array; fresh: boolean } {
+  if (active === null || n < 64) return { array: new Float32Array(n), fresh: true };
   const cap = capacityFor(n);
   // a free array of n's capacity, else of one of the next few (up to ~1.7x): shards differ in
   // length, and without this the pool would keep arrays of every length it has seen
   let base: Float32Array | undefined;
   for (let c = cap, tries = 0; base === undefined && tries < 5; c = capacityFor(c + 1), tries++) base = active.free.get(c)?.pop();
+  const fresh = base === undefined;
   if (base === undefined) base = new Float32Array(cap);
-  else base.fill(0, 0, n);
   active.taken.push(base);
-  return n === base.length ? base : base.subarray(0, n);
+  return { array: n === base.length ? base : base.subarray(0, n), fresh };
 }
 
 /** Run fn with floats() drawing from the pool; every array it drew goes back when fn returns (or throws). */
@@ -59,6 +76,11 @@ export function withStepBuffers<T>(fn: () => T): T {
     pool.taken = [];
     active = null;
   }
+}
+
+/** Fill every free array of the pool with v (for tests: a kernel that reads an element it did not write then reads v). */
+export function fillPooled(v: number): void {
+  for (const list of pool.free.values()) for (const b of list) b.fill(v);
 }
 
 /** Bytes the pool holds (free arrays; all of them between calls), for tests and the curious. */

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { sameShape, shapeStr } from '../shape.ts';
 import { saveActivation, saveForBackward, storageCopy, toStorage } from '../precision.ts';
-import { floats } from '../step_buffers.ts';
+import { floats, floatsToOverwrite } from '../step_buffers.ts';
 
 export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   if (q.ndim !== 4 || !sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape)) {
@@ -14,10 +14,10 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor): Tensor {
   const kern = getKernels();
   // in a 16-bit dtype q, k, v are read rounded and the output rounded (engine/precision.ts)
   const [qd, kd, vd] = [storageCopy(q.data), storageCopy(k.data), storageCopy(v.data)];
-  const data = floats(q.size);
+  const data = floatsToOverwrite(q.size);
   // the probabilities are kept for backward only when a graph is being recorded
   const record = Tensor.willRecord([q, k, v]);
-  const probs = record ? floats(B * H * T * T) : null;
+  const probs = record ? floatsToOverwrite(B * H * T * T) : null; // the future's 0s included
   kern.attentionForward(qd, kd, vd, data, probs, B * H, T, T, D, T);
   toStorage(data);
   const saved = record ? [saveForBackward(q, qd), saveForBackward(k, kd), saveForBackward(v, vd), saveActivation(probs!)] : [];

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.ts';
 import { broadcastIndex, broadcastShapes, numel, sameShape } from '../shape.ts';
 import { saveActivation, saveForBackward } from '../precision.ts';
 import { getKernels } from '../kernels.ts';
-import { floats } from '../step_buffers.ts';
+import { floatsToOverwrite } from '../step_buffers.ts';
 
 export type Operand = Tensor | number;
 
@@ -28,7 +28,7 @@ function broadcastBinary(op: string, aIn: Operand, bIn: Operand,
   const ib = sameShape(b.shape, shape) ? null : broadcastIndex(shape, b.shape);
   const ad = a.data;
   const bd = b.data;
-  const data = floats(n);
+  const data = floatsToOverwrite(n);
   for (let i = 0; i < n; i++) data[i] = f(ad[ia === null ? i : ia[i]], bd[ib === null ? i : ib[i]]);
   return Tensor.fromOp(op, data, shape, [a, b], (out) => {
     const g = out.grad!;
@@ -57,7 +57,7 @@ export function add(a: Operand, b: Operand): Tensor {
 
 /** The residual stream's add: no broadcasting, so plain loops (the gradient passes through unchanged). */
 function addSameShape(a: Tensor, b: Tensor): Tensor {
-  const data = floats(a.size);
+  const data = floatsToOverwrite(a.size);
   for (let i = 0; i < data.length; i++) data[i] = a.data[i] + b.data[i];
   return Tensor.fromOp('add', data, a.shape.slice(), [a, b], (out) => {
     a.addGrad(out.grad!);
@@ -83,7 +83,7 @@ export function div(a: Operand, b: Operand): Tensor {
 /** out = f(x) elementwise; df(x, out) is d out / d x. */
 function unary(op: string, x: Tensor, f: (v: number) => number, df: (v: number, out: number) => number): Tensor {
   const xd = x.data;
-  const data = floats(xd.length);
+  const data = floatsToOverwrite(xd.length);
   for (let i = 0; i < xd.length; i++) data[i] = f(xd[i]);
   return Tensor.fromOp(op, data, x.shape.slice(), [x], (out) => {
     const g = out.grad!;
@@ -134,8 +134,8 @@ export function relu(x: Tensor): Tensor {
 // path of every MLP, so both directions are kernels (engine/cpu/gelu.ts).
 export function gelu(x: Tensor): Tensor {
   const n = x.data.length;
-  const data = floats(n);
-  const tanhU = floats(n);
+  const data = floatsToOverwrite(n);
+  const tanhU = floatsToOverwrite(n);
   getKernels().geluForward(x.data, data, tanhU, n);
   const saved = Tensor.willRecord([x]) ? [saveForBackward(x), saveActivation(tanhU)] : [];
   return Tensor.fromOp('gelu', data, x.shape.slice(), [x], (out) => {

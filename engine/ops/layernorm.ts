@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { shapeStr } from '../shape.ts';
 import { saveFloat32, saveForBackward } from '../precision.ts';
-import { floats } from '../step_buffers.ts';
+import { floats, floatsToOverwrite } from '../step_buffers.ts';
 
 export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | null, eps = 1e-5): Tensor {
   const C = x.shape[x.ndim - 1];
@@ -13,9 +13,9 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor | null, eps = 
   }
   const rows = x.size / C;
   const k = getKernels();
-  const data = floats(x.size);
-  const mean = floats(rows);
-  const rstd = floats(rows);
+  const data = floatsToOverwrite(x.size);
+  const mean = floatsToOverwrite(rows);
+  const rstd = floatsToOverwrite(rows);
   k.layerNormForward(x.data, weight.data, bias?.data ?? null, data, mean, rstd, rows, C, eps);
   const parents = bias === null ? [x, weight] : [x, weight, bias];
   // kept for backward: x (16-bit in a half dtype), mean and rstd (always float32, one per row)

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { broadcastIndex, broadcastShapes, numel, shapeStr } from '../shape.ts';
 import { saveForBackward, storageCopy, toStorage } from '../precision.ts';
-import { floats } from '../step_buffers.ts';
+import { floatsToOverwrite } from '../step_buffers.ts';
 
 /** (..., M, K) @ (..., K, N) -> (..., M, N), batch dims broadcast like NumPy. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -32,7 +32,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // in a 16-bit dtype the inputs and output are rounded to it (engine/precision.ts)
   const ad = storageCopy(a.data);
   const bd = storageCopy(b.data);
-  const data = floats(nBatch * M * N);
+  const data = floatsToOverwrite(nBatch * M * N);
   for (let i = 0; i < nBatch; i++) {
     k.matmul(ad.subarray(ia[i] * M * K, (ia[i] + 1) * M * K), bd.subarray(ib[i] * K * N, (ib[i] + 1) * K * N),
       data.subarray(i * M * N, (i + 1) * M * N), M, N, K);
@@ -78,7 +78,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const k = getKernels();
   const xd = storageCopy(x.data);
   const wd = storageCopy(weight.data);
-  const data = floats(rows * outF);
+  const data = floatsToOverwrite(rows * outF); // the bias in every row, or C = x W^T overwrites it
   if (bias !== null) for (let r = 0; r < rows; r++) data.set(bias.data, r * outF);
   k.matmul(xd, wd, data, rows, outF, inF, { transB: true, accumulate: bias !== null });
   toStorage(data);

@@ -16,7 +16,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { sameShape, shapeStr } from '../shape.ts';
 import { saveActivation, saveForBackward, storageCopy, toStorage } from '../precision.ts';
-import { floats } from '../step_buffers.ts';
+import { floats, floatsToOverwrite } from '../step_buffers.ts';
 
 /** Which rows of a packed batch are the shared prefix and which belong to each sequence. */
 export interface PackedLayout {
@@ -51,7 +51,7 @@ function partsOf(layout: PackedLayout): Part[] {
 /** Rows of `ranges` from x (R, H*D) into (H, T, D): one block of rows per head. */
 function gatherHeads(x: Float32Array, ranges: Array<[number, number]>, T: number, H: number, D: number): Float32Array {
   const C = H * D;
-  const out = floats(H * T * D);
+  const out = floatsToOverwrite(H * T * D);
   let t = 0;
   for (const [start, end] of ranges) {
     for (let r = start; r < end; r++, t++) {
@@ -106,9 +106,9 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
     probOffsets.push(probSize);
     probSize += H * p.Tq * p.Tk;
   }
-  const probs = record ? floats(probSize) : null;
+  const probs = record ? floatsToOverwrite(probSize) : null;
   parts.forEach((p, i) => {
-    const out = floats(H * p.Tq * D);
+    const out = floatsToOverwrite(H * p.Tq * D);
     const pr = probs === null ? null : probs.subarray(probOffsets[i], probOffsets[i] + H * p.Tq * p.Tk);
     kern.attentionForward(gatherHeads(qd, p.queries, p.Tq, H, D), gatherHeads(kd, p.keyRanges, p.Tk, H, D), gatherHeads(vd, p.keyRanges, p.Tk, H, D),
       out, pr, H, p.Tq, p.Tk, D, p.Tk);

@@ -2,7 +2,7 @@
 // Their backward moves the gradient back the same way.
 import { Tensor } from '../tensor.ts';
 import { normAxis, numel, shapeStr, stridesOf } from '../shape.ts';
-import { floats } from '../step_buffers.ts';
+import { floatsToOverwrite } from '../step_buffers.ts';
 
 /** Same values, new shape (one dim may be -1). Shares memory: data is contiguous. */
 export function reshape(x: Tensor, shape: number[]): Tensor {
@@ -49,7 +49,7 @@ function permuteData(src: Float32Array, shape: number[], dims: number[]): Float3
   const inStrides = stridesOf(shape);
   const outShape = dims.map((d) => shape[d]);
   const step = dims.map((d) => inStrides[d]); // input stride for each output axis
-  const out = floats(src.length);
+  const out = floatsToOverwrite(src.length);
   if (nd === 0) {
     out[0] = src[0];
     return out;
@@ -90,7 +90,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   const outShape = xs[0].shape.slice();
   outShape[ax] = total;
   const [outer, , inner] = around(outShape, ax);
-  const data = floats(numel(outShape));
+  const data = floatsToOverwrite(numel(outShape));
   let start = 0;
   for (const x of xs) {
     const chunk = x.shape[ax] * inner;
@@ -125,7 +125,7 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const outShape = x.shape.slice();
   outShape[ax] = end - start;
   const chunk = (end - start) * inner;
-  const data = floats(outer * chunk);
+  const data = floatsToOverwrite(outer * chunk);
   for (let o = 0; o < outer; o++) {
     const from = (o * len + start) * inner;
     data.set(x.data.subarray(from, from + chunk), o * chunk);

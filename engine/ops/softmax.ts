@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { saveActivation } from '../precision.ts';
 import { shapeStr } from '../shape.ts';
-import { floats } from '../step_buffers.ts';
+import { floats, floatsToOverwrite } from '../step_buffers.ts';
 
 function lastAxis(op: string, x: Tensor): [number, number] {
   if (x.ndim === 0) throw new Error(`${op}: needs at least one axis, got a scalar`);
@@ -72,7 +72,7 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[]): Te
   }
   const k = getKernels();
   const record = Tensor.willRecord([logits]);
-  const probs = record ? floats(rows * V) : null; // softmax of each kept row, for the backward pass
+  const probs = record ? floatsToOverwrite(rows * V) : null; // softmax of each kept row (only those are read), for the backward pass
   const [sum, count] = k.crossEntropyForward(logits.data, t, rows, V, probs);
   const loss = count === 0 ? 0 : sum / count;
   const saved = record ? saveActivation(probs!) : null;
