@@ -3,7 +3,7 @@
 // pushes the output's gradient back into theirs; backward() walks a topological order once.
 import { numel, shapeStr, stridesOf } from './shape.ts';
 import * as rng from './random.ts';
-import { floats } from './step_buffers.ts';
+import { floats, floatsToOverwrite } from './step_buffers.ts';
 
 type Nested = number | Nested[];
 
@@ -101,7 +101,8 @@ export class Tensor {
   addGrad(g: Float32Array): void {
     if (!this.requiresGrad) return;
     if (this.grad === null) {
-      this.gradBuffer().set(g);
+      this.grad = this.newGrad(false);
+      this.grad.set(g);
       return;
     }
     const grad = this.grad;
@@ -110,9 +111,17 @@ export class Tensor {
 
   /** The gradient buffer, allocated as zeros if missing, for kernels that accumulate in place. */
   gradBuffer(): Float32Array {
-    // an op's result may take a reused array (engine/step_buffers.ts); a parameter's gradient never does
-    if (this.grad === null) this.grad = this.op === 'leaf' ? new Float32Array(this.size) : floats(this.size);
+    if (this.grad === null) this.grad = this.newGrad(true);
     return this.grad;
+  }
+
+  /**
+   * A gradient array for this tensor: an op's result may take a reused one (engine/step_buffers.ts),
+   * zeroed unless the caller overwrites it whole; a parameter's gradient is always its own.
+   */
+  private newGrad(zeroed: boolean): Float32Array {
+    if (this.op === 'leaf') return new Float32Array(this.size);
+    return zeroed ? floats(this.size) : floatsToOverwrite(this.size);
   }
 
   zeroGrad(): void {

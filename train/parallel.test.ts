@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { DataParallel, dealShards, shardCost } from './parallel.ts';
+import { DataParallel, dealByCost, shardCost } from './parallel.ts';
 import { splitWork, trainStep } from './step.ts';
 import { GradScaler, manualSeed } from '../engine/index.ts';
 import type { Batch } from '../data/batch.ts';
@@ -24,16 +24,16 @@ test('splitWork: shards weighted by their share of counted targets; weights sum 
   assert.equal(splitWork([masked], 2).map((i) => i.weight), [1]);
 });
 
-test('shardCost: the positions up to each row\'s last counted target; dealShards: even loads, every shard once, each list in shard order', () => {
+test('shardCost: the positions up to each row\'s last counted target; dealByCost: even loads, every shard once, each list in shard order', () => {
   // rows of 4 positions: counted up to position 1, none counted, all counted
   const b = { idx: new Int32Array(12), targets: Int32Array.from([5, 6, -1, -1, -1, -1, -1, -1, 1, 2, 3, 4]), B: 3, T: 4 };
   assert.is(shardCost(b), 2 + 0 + 4);
   assert.is(shardCost({ ...b, targets: new Int32Array(12).fill(-1) }), 12, 'nothing counted: every position');
   // round-robin would give thread 0 shards 0 and 2 (cost 18) and thread 1 shards 1 and 3 (cost 6)
-  const shares = dealShards([10, 2, 8, 4], 2);
+  const shares = dealByCost([10, 2, 8, 4], 2);
   assert.equal(shares, [[0, 1], [2, 3]]); // 12 and 12
-  assert.equal(dealShards([3, 3, 3], 1), [[0, 1, 2]]);
-  const many = dealShards([5, 1, 4, 2, 3, 9, 7], 3);
+  assert.equal(dealByCost([3, 3, 3], 1), [[0, 1, 2]]);
+  const many = dealByCost([5, 1, 4, 2, 3, 9, 7], 3);
   assert.equal(many.flat().sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6]);
   for (const list of many) assert.equal(list, [...list].sort((x, y) => x - y));
 });

@@ -45,11 +45,12 @@ export function shardCost(b: Batch): number {
 }
 
 /**
- * Shards to threads, the costliest first, each to the thread with the least work so far: fine-
- * tuning's shards differ by up to ~2x in length, and dealt round-robin, the thread with the longer
- * ones kept the others waiting (~6% of a step). Each thread's list is in shard order.
+ * Work to threads, the costliest first, each piece to the thread with the least work so far: a
+ * step's shards (fine-tuning's differ by up to ~1.4x in length, and dealt round-robin the thread
+ * with the longer ones kept the other waiting) and Muon's Newton-Schulz jobs. Returns each
+ * thread's indices into costs, in increasing order.
  */
-export function dealShards(costs: number[], threads: number): number[][] {
+export function dealByCost(costs: number[], threads: number): number[][] {
   const shares: number[][] = Array.from({ length: threads }, () => []);
   const load = new Array<number>(threads).fill(0);
   const order = costs.map((_, k) => k).sort((a, b) => costs[b] - costs[a] || a - b);
@@ -105,17 +106,16 @@ export class DataParallel implements ShardRunner {
 
   /**
    * Gradients of the weighted shards into the main model's .grad. Shards are dealt so that the
-   * threads' shares cost about the same (dealShards), each one's gradient lands in its own shared
+   * threads' shares cost about the same (dealByCost), each one's gradient lands in its own shared
    * vector, and the vectors are added in shard order, as on one thread: which thread computed a
    * shard changes no bit of the sum.
    */
   async step(items: WorkItem[], lossScale = 1): Promise<ItemsResult> {
     const total = gradSlots(this.model).total;
     while (this.shardGrads.length < items.length) this.shardGrads.push(new Float32Array(new SharedArrayBuffer(total * 4)));
-    const shares = dealShards(items.map((item) => shardCost(item.batch)), this.threads);
-    const dealt = (thread: number) => shares[thread];
+    const shares = dealByCost(items.map((item) => shardCost(item.batch)), this.threads);
     const replies = this.workers.map((w, i) => {
-      const theirs = dealt(i + 1);
+      const theirs = shares[i + 1];
       return new Promise<ShardResult>((resolve, reject) => {
         const onMessage = (m: Partial<ShardResult> & { error?: string }) => {
           w.off('error', onError);
@@ -131,14 +131,14 @@ export class DataParallel implements ShardRunner {
         w.postMessage({ items: theirs.map((k) => items[k]), grads: theirs.map((k) => this.shardGrads[k].buffer), training: this.model.training, lossScale });
       });
     });
-    const mine = dealt(0);
+    const mine = shares[0];
     const here = shardGradients(this.model, mine.map((k) => items[k]), lossScale, mine.map((k) => this.shardGrads[k]));
     // every shard's loss in shard order; threads run at once, so the step's peak of saved activations is the sum of their peaks
     const losses = new Array<number>(items.length);
     let { savedPeak, rows } = here;
     mine.forEach((k, j) => (losses[k] = here.losses[j]));
     (await Promise.all(replies)).forEach((r, i) => {
-      dealt(i + 1).forEach((k, j) => (losses[k] = r.losses[j]));
+      shares[i + 1].forEach((k, j) => (losses[k] = r.losses[j]));
       savedPeak += r.savedPeak;
       rows += r.rows;
     });
@@ -154,14 +154,8 @@ export class DataParallel implements ShardRunner {
    * same numbers, so the weights come out the same, bit for bit, as on one thread.
    */
   readonly orthogonalise = (jobs: NsJob[]): void => {
-    const cost = (j: NsJob) => j.rows * j.cols * Math.min(j.rows, j.cols);
-    const shares: NsJob[][] = Array.from({ length: this.threads }, () => []);
-    const load = new Array<number>(this.threads).fill(0);
-    for (const j of [...jobs].sort((a, b) => cost(b) - cost(a))) {
-      const t = load.indexOf(Math.min(...load));
-      shares[t].push(j);
-      load[t] += cost(j);
-    }
+    const costs = jobs.map((j) => j.rows * j.cols * Math.min(j.rows, j.cols));
+    const shares = dealByCost(costs, this.threads).map((ks) => ks.map((k) => jobs[k]));
     const size = jobs.reduce((n, j) => n + 2 * j.input.length, 0);
     if (this.nsBuffer.length < size) this.nsBuffer = new Float32Array(new SharedArrayBuffer(size * 4));
     let at = 0;

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor.ts';
 import { getKernels } from '../kernels.ts';
 import { saveActivation } from '../precision.ts';
 import { shapeStr } from '../shape.ts';
-import { floats, floatsToOverwrite } from '../step_buffers.ts';
+import { floatsToOverwrite } from '../step_buffers.ts';
 
 function lastAxis(op: string, x: Tensor): [number, number] {
   if (x.ndim === 0) throw new Error(`${op}: needs at least one axis, got a scalar`);
@@ -14,7 +14,7 @@ function lastAxis(op: string, x: Tensor): [number, number] {
 // y = exp(x - max) / sum(exp(x - max)):   dx = y * (dy - sum(dy * y))
 export function softmax(x: Tensor): Tensor {
   const [rows, V] = lastAxis('softmax', x);
-  const data = floats(x.size);
+  const data = floatsToOverwrite(x.size);
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     let max = -Infinity;
@@ -38,7 +38,7 @@ export function softmax(x: Tensor): Tensor {
 // y = x - logsumexp(x):   dx = dy - softmax(x) * sum(dy)
 export function logSoftmax(x: Tensor): Tensor {
   const [rows, V] = lastAxis('logSoftmax', x);
-  const data = floats(x.size);
+  const data = floatsToOverwrite(x.size);
   for (let r = 0; r < rows; r++) {
     const o = r * V;
     let max = -Infinity;
