@@ -68,7 +68,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       '^set the temperature to {t} {a}', '^set the temperature {a} to {t}', '^change the temp to {t} {a}', '^make it {t} {a}',
       '^adjust the temperature to {t} {a}', '^put the temperature at {t} {a}', '^bring the temperature to {t} {a}', '^turn the heat to {t} {a}',
       '^set the climate to {t} {a}', '^heat the car to {t} {a}', '^cool the cabin down to {t} {a}', '{a,} ^set the temperature to {t}',
-      'i want it {t} {a}', '{t} {a} please', 'can you set the temperature to {t} {a}?', 'temperature {t} {a}', "i'd like the temperature at {t} {a}",
+      'i want it {t} {a}', '{t} {a} please', 'temperature {t} {a}', "i'd like the temperature at {t} {a}",
       "it's too cold, ^set it to {t} {a}", "it's too hot, ^set it to {t} {a}", '^warm it up to {t} {a}', '^cool it down to {t} {a}',
       'the temperature {a} should be {t}', '^keep the temperature at {t} {a}', '^change the temperature {a} to {t}', 'set temp {t} {a}',
       'could the temperature {a} be {t}?', '^make the cabin {t} {a}', '^set the thermostat to {t} {a}', '^go to {t} {a}', '{a,} make it {t}',
@@ -92,7 +92,7 @@ export const GRAMMARS: Record<string, Grammar> = {
         '^heat things up {a}', '^bump up the temperature {a}', '^crank up the heat {a}', '^turn the temperature up {a}', '^make it a bit warmer {a}',
         '^increase the heat {a}', '^warm up the cabin {a}', "it's cold {a}", "i'm freezing {a}", "it's chilly {a}", "it's too cold {a}, ^warm it up",
         '{a,} ^make it warmer', 'warmer {a} please', 'more heat {a}', 'temperature up {a}', '^heat up {a}', '^make it hotter {a}', '^up the temperature {a}',
-        "we're cold {a}", 'can you make it warmer {a}?', '^raise the heat {a}', '^turn up the temperature {a}', '^increase the warmth {a}',
+        "we're cold {a}", '^raise the heat {a}', '^turn up the temperature {a}', '^increase the warmth {a}',
         '^set the temperature higher {a}', '^adjust the temperature upward {a}', '^make the temperature higher {a}', '^increase the climate control {a}',
         '^adjust the temperature to be warmer {a}', '^modify the temperature to increase it {a}', '^adjust the temperature to increase {a}',
         'temperature: increase {a}', '^increase the heat setting {a}']
@@ -100,7 +100,7 @@ export const GRAMMARS: Record<string, Grammar> = {
         '^cool things off {a}', '^bring the temperature down {a}', '^turn the temperature down {a}', '^make it a bit cooler {a}', '^reduce the heat {a}',
         '^cool down the cabin {a}', '^make it colder {a}', "it's too hot {a}", "i'm sweating {a}", "it's boiling {a}", "it's too warm {a}, ^cool it down",
         '{a,} ^make it cooler', 'cooler {a} please', 'less heat {a}', 'temperature down {a}', '^chill it {a}', '^reduce the temperature {a}',
-        "we're too hot {a}", 'can you make it cooler {a}?', '^lower the heat {a}', '^turn down the temperature {a}', '^drop the temperature {a}',
+        "we're too hot {a}", '^lower the heat {a}', '^turn down the temperature {a}', '^drop the temperature {a}',
         '^set the temperature lower {a}', '^adjust the temperature downward {a}', '^make the temperature lower {a}', '^decrease the climate control {a}',
         '^adjust the temperature to be cooler {a}', '^modify the temperature to decrease it {a}', '^adjust the temperature to decrease {a}',
         'temperature: decrease {a}', '^decrease the heat setting {a}'],
@@ -117,14 +117,14 @@ export const GRAMMARS: Record<string, Grammar> = {
       ? ['^turn up the fan {a}', '^increase the fan speed {a}', '^speed up the fan {a}', 'more air {a}', '^boost the airflow {a}', '^raise the fan speed {a}',
         '^make the fan faster {a}', '^blow more air {a}', 'fan up {a}', '^crank up the fan {a}', '^increase the airflow {a}', '^turn the fan up {a}',
         '{a,} ^turn up the fan', '^bump up the fan {a}', 'i need more airflow {a}', 'stronger fan {a} please', '^up the fan speed {a}', '^increase the blower {a}',
-        'can you turn the fan up {a}?', '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}',
+        '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}',
         '^set the fan speed higher {a}', '^set the fan to a higher speed {a}', '^adjust the fan speed upward {a}', '^make the fan speed higher {a}',
         'higher fan speed {a}', '^increase the air circulation {a}', '^adjust the airflow to increase {a}', '^adjust the fan speed to increase {a}',
         'fan speed: increase {a}', '^change the fan speed to increase {a}']
       : ['^turn down the fan {a}', '^decrease the fan speed {a}', '^slow down the fan {a}', 'less air {a}', '^reduce the airflow {a}', '^lower the fan speed {a}',
         '^make the fan slower {a}', 'fan down {a}', 'the fan is too strong {a}, ^turn it down', '^quiet the fan {a}', '^turn the fan down {a}',
         '^ease off the fan {a}', '{a,} ^turn down the fan', '^reduce the fan speed {a}', 'weaker fan {a} please', '^lower the blower {a}',
-        'can you turn the fan down {a}?', '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}',
+        '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}',
         '^set the fan speed lower {a}', '^set the fan to a lower speed {a}', '^adjust the fan speed downward {a}', '^make the fan speed lower {a}',
         'lower fan speed {a}', '^decrease the air circulation {a}', '^adjust the airflow to decrease {a}', '^adjust the fan speed to decrease {a}',
         'fan speed: decrease {a}', '^change the fan speed to decrease {a}'],
@@ -299,7 +299,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       return { args, slots };
     },
     templates: (args) => args.track
-      ? ['^play {k} {v}', '^put on {k} {v}', 'i want to hear {k} {v}', '^play the song {k} {v}', '^queue up {k} {v}', 'can you play {k} {v}?', '^start playing {k} {v}',
+      ? ['^play {k} {v}', '^put on {k} {v}', 'i want to hear {k} {v}', '^play the song {k} {v}', '^queue up {k} {v}', '^start playing {k} {v}',
         '{v,} ^play {k}', '^play {k} for me {v}', 'music: {k} {v}', '^play the track {k} {v}', '^play the song titled {k} {v}', '^put on the song {k} {v}',
         '^start the song {k} {v}', "i'd like to listen to {k} {v}"]
       : ['^play some music {v}', '^play music {v}', '^turn on the music {v}', '^put some music on {v}', '^start the music {v}', 'i want some music {v}',

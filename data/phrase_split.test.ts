@@ -62,4 +62,15 @@ test('a held-out template never says a training command, and does say unseen one
   assert.is(unseen.filter((u) => train.has(u)).length, 0);
 });
 
+test('no template is another\'s polite form ("can you X?" beside "^X": the opener says it already)', () => {
+  // A held-out "can you turn the fan down {a}?" said the training text "^turn the fan down {a}"
+  // with the opener "can you ": the unseen val held commands the model was trained on.
+  const rng = makeRng('polite');
+  const templates = new Set(Object.values(GRAMMARS).flatMap((g) => Array.from({ length: 20 }, () => g.templates(g.sample(rng).args)).flat()));
+  for (const t of templates) {
+    const m = /^(?:can|could|would|will) you (.*?)\??$/.exec(t);
+    if (m) assert.not.ok(templates.has(`^${m[1]}`), `"${t}" is "^${m[1]}" with an opener`);
+  }
+});
+
 test.run();

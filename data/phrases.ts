@@ -80,7 +80,7 @@ export const ZONE_NOUNS_SINGULAR = ['seat', 'zone', 'area', 'side', 'section', '
 export const REAR_NAMED = ['rear seats', 'back seats', 'both rear seats', 'rear passengers', 'back row', 'rear left and right seats', 'people in the back',
   'back seats on both sides', 'rear zones', 'both rear sides', 'rear area', 'back passengers', 'entire back row', 'whole back row', 'both sides in the back',
   'seats in the back', 'back passengers on both sides'];
-export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area', 'front passengers',
+export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area',
   'two front seats', 'seats up front'];
 /**
  * The driver said without an article. Never a bare "me": "for me" closes a request politely

@@ -99,4 +99,29 @@ test('sampleZones: no slot left unfilled, and the call zones are the words\' zon
   }
 });
 
+test('sampleZones: list sizes as the real calls have them (one 30%, two 20%, three 28%, four 22%)', () => {
+  const rng = seedrandom('sizes');
+  const counts = [0, 0, 0, 0, 0];
+  const n = 20000;
+  for (let k = 0; k < n; k++) counts[sampleZones(rng).zones.length]++;
+  const want = [0, 30, 20, 28, 22];
+  for (let size = 1; size <= 4; size++) {
+    const share = (100 * counts[size]) / n;
+    assert.ok(Math.abs(share - want[size]) < 1.5, `${size} zones: ${share.toFixed(1)}%, want ${want[size]}%`);
+  }
+});
+
+test('sampleZones: "front passenger" is the one seat: the front row is never "the front passengers"', () => {
+  // Real speakers say "front passenger" for the seat (420 times in the training calls) and almost
+  // never "front passengers" for the row; "the rear left and front passengers" must not mean three seats.
+  const rng = seedrandom('front passenger');
+  let seat = 0;
+  for (let k = 0; k < 20000; k++) {
+    const { phrase } = sampleZones(rng);
+    assert.not.match(phrase, /\bfront passengers\b/, phrase);
+    if (/\bfront passenger\b/.test(phrase)) seat++;
+  }
+  assert.ok(seat > 500, `only ${seat} phrases said "front passenger"`);
+});
+
 test.run();

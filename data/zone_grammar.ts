@@ -192,16 +192,23 @@ function sayList(rng: Rng, items: ZoneDescription[]): string {
     const names = items.map((i) => (i.kind === 'seat' ? say(rng, ZONE_BARE[i.zone]) : say(rng, i.kind === 'row' && i.row === 'rear' ? REAR_BARE : FRONT_BARE)));
     const plural = items.length > 1 || items[0].kind === 'row';
     const lone = items[0].kind === 'seat' ? items[0].zone : null;
-    return withPrep(rng, `${the(rng, joinList(rng, names))} ${zoneNoun(rng, plural, lone)}`);
+    const list = joinList(rng, names);
+    return withPrep(rng, `${the(rng, list)} ${zoneNoun(rng, plural, lone, /\bfront$/.test(list))}`);
   }
   const words = joinList(rng, items.map((i) => nounPhrase(rng, i, false)));
   return places ? withPrep(rng, words) : `for ${words}`;
 }
 
-/** The noun after bare zone names: "areas" after a list, "area" after one zone; never "the driver passenger" or "the passenger passenger". */
-function zoneNoun(rng: Rng, plural: boolean, lone: Zone | null): string {
+/**
+ * The noun after bare zone names: "areas" after a list, "area" after one zone; never "the driver
+ * passenger" or "the passenger passenger". Never "passengers" after a list ending in "front":
+ * real speakers say "front passenger" for the one seat (420 times in the training calls), so
+ * "the rear left and front passengers" would teach a reading they do not mean.
+ */
+function zoneNoun(rng: Rng, plural: boolean, lone: Zone | null, afterFront = false): string {
   const front = lone === 'driver' || lone === 'front-passenger';
-  return say(rng, plural ? ZONE_NOUNS_PLURAL : ZONE_NOUNS_SINGULAR.filter((n) => !front || n !== 'passenger'));
+  if (plural) return say(rng, ZONE_NOUNS_PLURAL.filter((n) => !afterFront || n !== 'passengers'));
+  return say(rng, ZONE_NOUNS_SINGULAR.filter((n) => !front || n !== 'passenger'));
 }
 
 /** A preposition before a place: for, in, on or at; "for" before a person ("for the rear left passenger"). */
@@ -230,13 +237,11 @@ function joinList(rng: Rng, names: string[]): string {
  * the real data: one zone, a pair, three, or all four.
  */
 export function sampleZones(rng: Rng): { zones: Zone[]; phrase: string } {
+  // How many zones, as in the 993 zone lists of the real training calls: one 30%, two 20%,
+  // three 28%, all four 22%. Which ones: any, uniformly; describe() finds the rows among the pairs.
   const r = rng();
-  let zones: Zone[];
-  if (r < 0.2) zones = [...ZONES];
-  else if (r < 0.3) zones = ROWS.rear;
-  else if (r < 0.37) zones = ROWS.front;
-  else if (r < 0.67) zones = [ZONES[Math.floor(rng() * 4)]];
-  else zones = shuffle(rng, [...ZONES]).slice(0, chance(rng, 0.45) ? 2 : 3);
+  const size = r < 0.22 ? 4 : r < 0.52 ? 1 : r < 0.72 ? 2 : 3;
+  const zones = shuffle(rng, [...ZONES]).slice(0, size);
   const d = describe(rng, zones);
   return { zones: zonesOf(d), phrase: sayZones(rng, d) };
 }
