@@ -56,12 +56,18 @@ function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
 }
 
 /** The trainer's step (train/step.ts): forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
-export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32'): Promise<StepRow> {
+/**
+ * `warmup` steps run untimed first. One is enough to start the workers, not to reach the speed of a
+ * long run: V8 optimises each thread's hot functions only after they have run a while, and on a
+ * 2-core AMD EPYC VM the 2-thread fine-tune step took 118 ms timed after 1 warm-up step and 92 ms
+ * after 10 (the trainer's runs average the latter over thousands of steps).
+ */
+export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32', warmup = 1): Promise<StepRow> {
   // the CPU kernels and this storage dtype for the row, as the trainer sets them for a run
-  return withEngine({ kernels: cpuKernels, dtype }, () => stepRow(name, cfg, workers, steps, dtype));
+  return withEngine({ kernels: cpuKernels, dtype }, () => stepRow(name, cfg, workers, steps, dtype, warmup));
 }
 
-async function stepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype): Promise<StepRow> {
+async function stepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype, warmup: number): Promise<StepRow> {
   manualSeed(0);
   const model = new GPT(cfg);
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], cfg.optimizer ?? 'adamw');
@@ -78,10 +84,10 @@ async function stepRow(name: string, cfg: StepModel, workers: number, steps: num
     flops += r.flops;
   };
   try {
-    await step(0); // warm up (JIT, worker start)
+    for (let s = 0; s < warmup; s++) await step(s); // warm up (worker start, JIT)
     [tokens, flops] = [0, 0];
     const t0 = performance.now();
-    for (let s = 1; s <= steps; s++) await step(s);
+    for (let s = warmup; s < warmup + steps; s++) await step(s);
     const seconds = (performance.now() - t0) / 1000;
     // tokens: the batches' B x T (padding included, as the trainer logs them); MFU: the FLOPs of
     // the positions computed (fewer when a fine-tuning batch is packed)
