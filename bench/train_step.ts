@@ -55,12 +55,12 @@ function finetuneBatches(cfg: StepModel): (B: number, seed: number) => Batch {
   return (B, seed) => data.getBatch('train', B, makeRng(`bench/${seed}`));
 }
 
-/** The trainer's step (train/step.ts): forward + backward (loss scaled in float16), unscale, clip, AdamW (or Muon + AdamW). */
 /**
- * `warmup` steps run untimed first. One is enough to start the workers, not to reach the speed of a
- * long run: V8 optimises each thread's hot functions only after they have run a while, and on a
- * 2-core AMD EPYC VM the 2-thread fine-tune step took 118 ms timed after 1 warm-up step and 92 ms
- * after 10 (the trainer's runs average the latter over thousands of steps).
+ * The trainer's step (train/step.ts): forward + backward (loss scaled in float16), unscale, clip,
+ * AdamW (or Muon + AdamW), timed over `steps`. `warmup` steps run untimed first: one is enough to
+ * start the workers, not to reach the speed of a long run. V8 optimises each thread's hot functions
+ * only after they have run a while: on a 2-core AMD EPYC VM the 2-thread fine-tune step took 118 ms
+ * timed after 1 warm-up step and 92 ms after 10, which is what the trainer's thousands of steps see.
  */
 export async function trainStepRow(name: string, cfg: StepModel, workers: number, steps: number, dtype: Dtype = 'float32', warmup = 1): Promise<StepRow> {
   // the CPU kernels and this storage dtype for the row, as the trainer sets them for a run

@@ -57,17 +57,16 @@ test('zone lists: no zone twice, pairs said as one piece among single zones, eve
 test('"for me" is politeness, never a zone: a call names the driver only where the command does', () => {
   // every other way the generator names the driver, typos included ("dirver", "my seaat")
   const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
+  // the words for the whole car with the generator's one typo (addTypo: swap, drop or double a
+  // letter, never the first or the last): "for evey seat in the car for me"
+  const wholeCarTypos = new RegExp(`\\b(${['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap(oneTypo).join('|')})\\b`, 'i');
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request
-  // the words for the whole car, as typed or with the generator's one typo (addTypo: swap, drop or
-  // double a letter, never the first or last): "for evey seat in the car for me"
-  const wholeCar = ['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap((w) => [w, ...oneTypo(w)]);
-  const wholeCarWords = new RegExp(`\\b(${wholeCar.join('|')})`, 'i');
   const forMe = records.filter((r) => /\bfor me\b/.test(userText(r)) && !/\bme(,| and| as well as)|(\band|,|as well as) me\b/.test(userText(r)));
   assert.ok(forMe.length > 50, 'commands that say "for me"');
   for (const r of forMe) {
     const area = parseFunctionCall(r.assistant)!.arguments.area;
-    if (Array.isArray(area) && area.includes('driver')) assert.ok(driverWords.test(userText(r)) || wholeCarWords.test(userText(r)), userText(r));
+    if (Array.isArray(area) && area.includes('driver')) assert.ok(driverWords.test(userText(r)) || wholeCarTypos.test(userText(r)), userText(r));
   }
 });
 
