@@ -58,7 +58,7 @@ test('"for me" is politeness, never a zone: a call names the driver only where t
   // every other way the generator names the driver, typos included ("dirver", "my seaat")
   const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
   // the words for the whole car with the generator's one typo (addTypo: swap, drop or double a
-  // letter, never the first or the last): "for evey seat in the car for me"
+  // letter, never the first): "for evey seat in the car for me"
   const wholeCarTypos = new RegExp(`\\b(${['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap(oneTypo).join('|')})\\b`, 'i');
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request

@@ -45,8 +45,7 @@ test('a held-out template never says a training command, and does say unseen one
   const seen = generateRecords(6000, 'train', { phrases: 'seen', phraseSeed: 7 }).map((r) => userText(r).toLowerCase());
   const unseen = generateRecords(3000, 'val', { phrases: 'unseen', phraseSeed: 7 }).map((r) => userText(r).toLowerCase());
   // templates with no slot say the same words every time: find them in the commands
-  const rng = makeRng('args');
-  const lists = Object.values(GRAMMARS).flatMap((g) => Array.from({ length: 20 }, () => g.templates(g.sample(rng).args)));
+  const lists = sampledTemplates('args');
   const heldOut = [...new Set(withPhraseSplit('unseen', 7, () => lists.flatMap((l) => phrasesFor(l))).filter((t) => !t.includes('{')))];
   // (one inside a seen template is left out: "unlock the doors for me" is also a seen "unlock the
   // doors" with the closer "for me", "lock the car" is inside the seen "lock the car doors")
@@ -65,12 +64,17 @@ test('a held-out template never says a training command, and does say unseen one
 test('no template is another\'s polite form ("can you X?" beside "^X": the opener says it already)', () => {
   // A held-out "can you turn the fan down {a}?" said the training text "^turn the fan down {a}"
   // with the opener "can you ": the unseen val held commands the model was trained on.
-  const rng = makeRng('polite');
-  const templates = new Set(Object.values(GRAMMARS).flatMap((g) => Array.from({ length: 20 }, () => g.templates(g.sample(rng).args)).flat()));
+  const templates = new Set(sampledTemplates('polite').flat());
   for (const t of templates) {
     const m = /^(?:can|could|would|will) you (.*?)\??$/.exec(t);
     if (m) assert.not.ok(templates.has(`^${m[1]}`), `"${t}" is "^${m[1]}" with an opener`);
   }
 });
+
+/** Every grammar's template list for 20 sampled calls (a list depends on the call's values). */
+function sampledTemplates(seed: string): Array<readonly string[]> {
+  const rng = makeRng(seed);
+  return Object.values(GRAMMARS).flatMap((g) => Array.from({ length: 20 }, () => g.templates(g.sample(rng).args)));
+}
 
 test.run();

@@ -233,12 +233,11 @@ function joinList(rng: Rng, names: string[]): string {
 // ------------------------------------------------------------------ sampling
 
 /**
- * A zone list together with the words that name it; the list is in the API's order. Sizes as in
- * the real data: one zone, a pair, three, or all four.
+ * A zone list together with the words that name it; the list is in the API's order. Its size as in
+ * the 993 zone lists of the real training calls (one zone 30%, two 20%, three 28%, all four 22%),
+ * its zones any of that size, uniformly: describe() finds the rows among the pairs.
  */
 export function sampleZones(rng: Rng): { zones: Zone[]; phrase: string } {
-  // How many zones, as in the 993 zone lists of the real training calls: one 30%, two 20%,
-  // three 28%, all four 22%. Which ones: any, uniformly; describe() finds the rows among the pairs.
   const r = rng();
   const size = r < 0.22 ? 4 : r < 0.52 ? 1 : r < 0.72 ? 2 : 3;
   const zones = shuffle(rng, [...ZONES]).slice(0, size);
