@@ -12,6 +12,19 @@ export interface MatmulOptions {
   accumulate?: boolean;
 }
 
+/**
+ * One attention call of a packed batch (engine/ops/packed_attention.ts): the Tq query rows
+ * [queries[0], queries[1]) against Tk keys, the rows of keyRanges in order (the shared prefix,
+ * then the sequence's own rows). Its probabilities (H, Tq, Tk) start at probOffset.
+ */
+export interface AttentionPart {
+  queries: [number, number];
+  keyRanges: Array<[number, number]>;
+  Tq: number;
+  Tk: number;
+  probOffset: number;
+}
+
 export interface Kernels {
   readonly name: string;
 
@@ -32,6 +45,18 @@ export interface Kernels {
    */
   attentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
     dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, Tq: number, Tk: number, D: number): void;
+
+  /**
+   * Optional: attention over a packed batch's rows, q, k, v (R, H*D), every part in one call, adding
+   * into out (R, H*D) and writing each part's probabilities (when given). Where a backend lacks it,
+   * packedAttention gathers each part's heads and calls attentionForward.
+   */
+  packedAttentionForward?(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
+    parts: AttentionPart[], R: number, H: number, D: number): void;
+
+  /** Optional: the gradients of packedAttentionForward, added into dq, dk, dv (R, H*D). */
+  packedAttentionBackward?(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
+    dq: Float32Array, dk: Float32Array, dv: Float32Array, parts: AttentionPart[], R: number, H: number, D: number): void;
 
   /** out = (x - mean) * rstd * weight + bias over rows of C; saves mean and rstd per row. */
   layerNormForward(x: Float32Array, weight: Float32Array, bias: Float32Array | null, out: Float32Array,

@@ -5,6 +5,7 @@
 import type { Kernels } from '../kernels.ts';
 import { matmulSimd } from './matmul_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
+import { packedAttentionForward, packedAttentionBackward, packedAttentionSimdAvailable } from './packed_attention_simd.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
 import { geluForward, geluBackward, layerNormForward, layerNormBackward, sumRows } from './elementwise_simd.ts';
 import { adamwStep } from './adamw.ts';
@@ -15,6 +16,7 @@ export const cpuKernels: Kernels = {
   matmul: matmulSimd,
   attentionForward,
   attentionBackward,
+  ...(packedAttentionSimdAvailable ? { packedAttentionForward, packedAttentionBackward } : {}),
   layerNormForward,
   layerNormBackward,
   crossEntropyForward,

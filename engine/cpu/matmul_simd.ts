@@ -129,7 +129,7 @@ function packTransposedBBody(): number[] {
   return code;
 }
 
-interface SimdModule {
+export interface SimdModule {
   gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number) => void;
   packTransposedB: (src: number, rowBytes: number, nc: number, kc: number, dst: number) => void;
   memory: WebAssembly.Memory;
@@ -160,6 +160,13 @@ const plainSimd = instantiate(false);
 const fmaSimd = instantiate(true);
 const simd = fmaSimd ?? plainSimd;
 
+/** The module matmulSimd runs, or null without SIMD: for kernels that keep their operands in its
+ * memory between products (packed_attention_simd.ts). A matmulSimd call overwrites that memory. */
+export const simdModule: SimdModule | null = simd;
+
+/** Fewer rows than this run matmul.ts: padding them to the 4-row tile would cost more than it saves. */
+export const SIMD_MIN_ROWS = 8;
+
 /** Whether this runtime runs a SIMD kernel (Node 16.4+ does). */
 export const simdAvailable = simd !== null;
 
@@ -167,7 +174,7 @@ export const simdAvailable = simd !== null;
 export const simdKernel: 'wasm-simd-fma' | 'wasm-simd' | 'typescript' = fmaSimd !== null ? 'wasm-simd-fma' : plainSimd !== null ? 'wasm-simd' : 'typescript';
 
 /** Room for `floats` floats from byte 0; growing the memory replaces its buffer, so the view is remade. */
-function reserve(m: SimdModule, floats: number): void {
+export function reserve(m: SimdModule, floats: number): void {
   if (floats * 4 <= m.memory.buffer.byteLength) return;
   m.memory.grow(Math.ceil((floats * 4 - m.memory.buffer.byteLength) / 65536));
   m.heap = new Float32Array(m.memory.buffer);
@@ -184,7 +191,7 @@ export function matmulSimdNoFma(a: Float32Array, b: Float32Array, out: Float32Ar
 }
 
 function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array, out: Float32Array, M: number, N: number, K: number, opts: MatmulOptions): void {
-  if (simd === null || M < 8) {
+  if (simd === null || M < SIMD_MIN_ROWS) {
     matmulPlain(a, b, out, M, N, K, opts);
     return;
   }

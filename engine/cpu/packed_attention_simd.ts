@@ -1,0 +1,233 @@
+// Attention over a packed batch (engine/ops/packed_attention.ts), every part of a layer in one
+// call, in the memory of the SIMD matmul's module (matmul_simd.ts): the maths of attention.ts,
+// with no copies between the products.
+//
+// The op's plain path gathers each part's rows of q, k and v into (H, T, D) blocks, and every one
+// of attention.ts's products copies its operands into the module again and its result out. Here
+// q, k, v (and dout in backward) go into the module once, k and v also transposed, (C, R), and
+// every product reads them in place through gemmBlock's strides. For head h of a part:
+//
+//   S  = Q K^T     A: q's query rows (row stride C)    B: k^T's key columns (row stride R)
+//   O  = P V       A: P (row stride Tk)                 B: v's key rows
+//   dV = P^T dO    A: P read down its columns           B: dout's query rows
+//   dP = dO V^T    A: dout's query rows                 B: v^T's key columns
+//   dQ = dS K      A: dS                                B: k's key rows
+//   dK = dS^T Q    A: dS read down its columns          B: q's query rows
+//
+// A part's keys are two row ranges (the shared prefix, then the sequence's own rows), so each
+// product over keys is cut in two at the prefix: S and dP are two column blocks, dV and dK two
+// row blocks, and O and dQ two calls that add along k. The kernel's accumulators are floats that
+// go through memory between calls as they do between attention.ts's K blocks, and every sum runs
+// over k = 0, 1, 2, ... as there: the same bits as the plain path. A part of fewer than 8 queries
+// (a short shared prefix) takes the plain path itself, since matmul_simd.ts hands products of so
+// few rows to matmul.ts, which adds in doubles; those products use the module's memory, so the
+// operands are copied in again after them.
+import type { AttentionPart } from '../kernels.ts';
+import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
+import type { SimdModule } from './matmul_simd.ts';
+import { attentionForward, attentionBackward } from './attention.ts';
+import { gatherHeads, scatterAddHeads } from '../heads.ts';
+
+/** Whether this runtime has the module (WebAssembly SIMD); without it the op gathers. */
+export const packedAttentionSimdAvailable = simdModule !== null;
+
+const pad = (n: number, to: number) => Math.ceil(n / to) * to;
+
+/** Where everything lives in the module's memory for one call, in floats. */
+interface Layout {
+  q: number; k: number; v: number; dout: number;
+  /** k^T and v^T, (C, Rp): Rp = R + 8, so that a padded column block never reads past a row */
+  kT: number; vT: number; Rp: number;
+  /** one head's probabilities (Tq, Tk), and its dS */
+  p: number; ds: number;
+  /** three scratch outputs of gemmBlock (it adds into them, so each is zeroed first) */
+  c: [number, number, number];
+}
+
+function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number): Layout {
+  const rows = R * C + 4 * C + 8; // a padded tile reads up to 3 rows past the last, 8 floats past a row
+  const Rp = R + 8;
+  const maxTq = pad(Math.max(...parts.map((p) => p.Tq)), 8);
+  const maxTk = pad(Math.max(...parts.map((p) => p.Tk)), 8);
+  const square = (maxTq + 8) * (maxTk + 8);
+  const scratch = Math.max(square, (maxTk + 8) * pad(D, 8));
+  const at = [0];
+  const next = (n: number) => { at[0] += n; return at[0] - n; };
+  const l: Layout = {
+    q: next(rows), k: next(rows), v: next(rows), dout: next(rows), kT: next(C * Rp), vT: next(C * Rp), Rp,
+    p: next(square), ds: next(square), c: [next(scratch), next(scratch), next(scratch)],
+  };
+  reserve(m, at[0]);
+  return l;
+}
+
+/** heap[at + c*Rp + r] = x[r*C + c]: the (R, C) rows as (C, R) columns. */
+function transposeInto(heap: Float32Array, at: number, Rp: number, x: Float32Array, R: number, C: number): void {
+  for (let r = 0; r < R; r++) {
+    const row = r * C;
+    for (let c = 0; c < C; c++) heap[at + c * Rp + r] = x[row + c];
+  }
+}
+
+/** dst[(r0 + i)*C + col + d] += heap[at + i*stride + d] for i < rows, d < D: a block's rows into place. */
+function addRows(heap: Float32Array, at: number, stride: number, dst: Float32Array, r0: number, rows: number, C: number, col: number, D: number): void {
+  for (let i = 0; i < rows; i++) {
+    const s = at + i * stride;
+    const o = (r0 + i) * C + col;
+    for (let d = 0; d < D; d++) dst[o + d] += heap[s + d];
+  }
+}
+
+/** gemmBlock's C += A @ B after zeroing C: mc x nc padded, A and B given by byte address and strides. */
+function product(m: SimdModule, mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number): void {
+  const [mp, np] = [pad(mc, 4), pad(nc, 8)];
+  m.heap.fill(0, c, c + mp * np);
+  m.gemmBlock(mp, np, kc, a * 4, rsA * 4, csA * 4, b * 4, rsB * 4, csB * 4, c * 4);
+}
+
+/** Each key range of a part with its first column in the part's Tk keys. */
+function keyBlocks(part: AttentionPart): Array<{ start: number; n: number; col: number }> {
+  let col = 0;
+  return part.keyRanges.map(([start, end]) => {
+    const block = { start, n: end - start, col };
+    col += end - start;
+    return block;
+  });
+}
+
+export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
+  parts: AttentionPart[], R: number, H: number, D: number): void {
+  const m = simdModule!;
+  const C = H * D;
+  const scale = 1 / Math.sqrt(D);
+  const Dp = pad(D, 8);
+  let l: Layout | null = null; // where the operands are, once they are in the module
+  for (const part of parts) {
+    const { Tq, Tk } = part;
+    const q0 = part.queries[0];
+    if (Tq < SIMD_MIN_ROWS) {
+      const o = new Float32Array(H * Tq * D);
+      const pr = probs === null ? null : probs.subarray(part.probOffset, part.probOffset + H * Tq * Tk);
+      attentionForward(gatherHeads(q, [part.queries], Tq, H, D), gatherHeads(k, part.keyRanges, Tk, H, D), gatherHeads(v, part.keyRanges, Tk, H, D), o, pr, H, Tq, Tk, D, Tk);
+      scatterAddHeads(o, out, [part.queries], Tq, H, D);
+      l = null;
+      continue;
+    }
+    if (l === null) {
+      l = layoutFor(m, parts, R, C, D);
+      m.heap.set(q.subarray(0, R * C), l.q);
+      m.heap.set(v.subarray(0, R * C), l.v);
+      transposeInto(m.heap, l.kT, l.Rp, k, R, C);
+    }
+    const heap = m.heap;
+    const blocks = keyBlocks(part);
+    const p = probs === null ? new Float32Array(Tq * Tk) : null;
+    for (let h = 0; h < H; h++) {
+      const ph = p ?? probs!.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
+      // S = Q K^T, one column block per key range, into c[0] and c[1]
+      blocks.forEach((b, i) => product(m, Tq, b.n, D, l!.q + q0 * C + h * D, C, 1, l!.kT + h * D * l!.Rp + b.start, l!.Rp, 1, l!.c[i]));
+      for (let i = 0; i < Tq; i++) softmaxCausalRow(heap, l.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
+      heap.set(ph, l.p);
+      // O = P V, adding along the keys block by block, into c[2]
+      const o = l.c[2];
+      heap.fill(0, o, o + pad(Tq, 4) * Dp);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (l.p + b.col) * 4, Tk * 4, 4, (l.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
+      addRows(heap, o, Dp, out, q0, Tq, C, h * D, D);
+    }
+  }
+}
+
+/**
+ * Row i of P (Tq, Tk) <- softmax(scale * S) over keys 0..last, 0 beyond, as attention.ts's
+ * softmaxCausalRow computes it; S's row is split over the key blocks' outputs c[0], c[1].
+ */
+function softmaxCausalRow(heap: Float32Array, c: Layout['c'], blocks: ReturnType<typeof keyBlocks>, p: Float32Array, i: number, last: number, Tk: number, scale: number): void {
+  const row = i * Tk;
+  for (let bi = 0; bi < blocks.length; bi++) {
+    const { n, col } = blocks[bi];
+    const s = c[bi] + i * pad(n, 8);
+    for (let j = 0; j < n; j++) p[row + col + j] = heap[s + j];
+  }
+  let max = -Infinity;
+  for (let j = 0; j <= last; j++) if (p[row + j] > max) max = p[row + j];
+  let sum = 0;
+  for (let j = 0; j <= last; j++) {
+    const e = Math.exp((p[row + j] - max) * scale);
+    p[row + j] = e;
+    sum += e;
+  }
+  const inv = 1 / sum;
+  for (let j = 0; j <= last; j++) p[row + j] *= inv;
+  p.fill(0, row + last + 1, row + Tk);
+}
+
+export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
+  dq: Float32Array, dk: Float32Array, dv: Float32Array, parts: AttentionPart[], R: number, H: number, D: number): void {
+  const m = simdModule!;
+  const C = H * D;
+  const scale = 1 / Math.sqrt(D);
+  const Dp = pad(D, 8);
+  let l: Layout | null = null;
+  for (const part of parts) {
+    const { Tq, Tk } = part;
+    const q0 = part.queries[0];
+    const offset = Tk - Tq;
+    if (Tq < SIMD_MIN_ROWS) {
+      const [gq, gk, gv] = [new Float32Array(H * Tq * D), new Float32Array(H * Tk * D), new Float32Array(H * Tk * D)];
+      attentionBackward(gatherHeads(dout, [part.queries], Tq, H, D), gatherHeads(q, [part.queries], Tq, H, D),
+        gatherHeads(k, part.keyRanges, Tk, H, D), gatherHeads(v, part.keyRanges, Tk, H, D),
+        probs.subarray(part.probOffset, part.probOffset + H * Tq * Tk), gq, gk, gv, H, Tq, Tk, D);
+      scatterAddHeads(gq, dq, [part.queries], Tq, H, D);
+      scatterAddHeads(gk, dk, part.keyRanges, Tk, H, D);
+      scatterAddHeads(gv, dv, part.keyRanges, Tk, H, D);
+      l = null;
+      continue;
+    }
+    if (l === null) {
+      l = layoutFor(m, parts, R, C, D);
+      m.heap.set(q.subarray(0, R * C), l.q);
+      m.heap.set(k.subarray(0, R * C), l.k);
+      m.heap.set(dout.subarray(0, R * C), l.dout);
+      transposeInto(m.heap, l.vT, l.Rp, v, R, C);
+    }
+    const heap = m.heap;
+    const blocks = keyBlocks(part);
+    for (let h = 0; h < H; h++) {
+      const ph = probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
+      heap.set(ph, l.p);
+      const dO = l.dout + q0 * C + h * D;
+      // dV = P^T dO, a row block per key range
+      for (const b of blocks) {
+        product(m, b.n, D, Tq, l.p + b.col, 1, Tk, dO, C, 1, l.c[2]);
+        addRows(heap, l.c[2], Dp, dv, b.start, b.n, C, h * D, D);
+      }
+      // dP = dO V^T, a column block per key range, into c[0] and c[1]
+      blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, l!.vT + h * D * l!.Rp + b.start, l!.Rp, 1, l!.c[i]));
+      // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale for j <= i + offset, 0 beyond
+      for (let i = 0; i < Tq; i++) {
+        const row = i * Tk;
+        const ds = l.ds + row;
+        for (let bi = 0; bi < blocks.length; bi++) {
+          const { n, col } = blocks[bi];
+          const s = l.c[bi] + i * pad(n, 8);
+          heap.copyWithin(ds + col, s, s + n);
+        }
+        const last = i + offset;
+        let dot = 0;
+        for (let j = 0; j <= last; j++) dot += ph[row + j] * heap[ds + j];
+        for (let j = 0; j <= last; j++) heap[ds + j] = ph[row + j] * (heap[ds + j] - dot) * scale;
+        heap.fill(0, ds + last + 1, ds + Tk);
+      }
+      // dQ = dS K, adding along the keys block by block
+      const gq = l.c[2];
+      heap.fill(0, gq, gq + pad(Tq, 4) * Dp);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (l.ds + b.col) * 4, Tk * 4, 4, (l.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
+      addRows(heap, gq, Dp, dq, q0, Tq, C, h * D, D);
+      // dK = dS^T Q, a row block per key range
+      for (const b of blocks) {
+        product(m, b.n, D, Tq, l.ds + b.col, 1, Tk, l.q + q0 * C + h * D, C, 1, l.c[2]);
+        addRows(heap, l.c[2], Dp, dk, b.start, b.n, C, h * D, D);
+      }
+    }
+  }
+}
