@@ -58,7 +58,8 @@ export function add(a: Operand, b: Operand): Tensor {
 /** The residual stream's add: no broadcasting, so plain loops (the gradient passes through unchanged). */
 function addSameShape(a: Tensor, b: Tensor): Tensor {
   const data = floatsToOverwrite(a.size);
-  for (let i = 0; i < data.length; i++) data[i] = a.data[i] + b.data[i];
+  const [x, y] = [a.data, b.data]; // locals: V8 reloads a.data from the object on every pass otherwise
+  for (let i = 0; i < data.length; i++) data[i] = x[i] + y[i];
   return Tensor.fromOp('add', data, a.shape.slice(), [a, b], (out) => {
     a.addGrad(out.grad!);
     b.addGrad(out.grad!);
