@@ -7,7 +7,7 @@
 // q, k, v (and dout in backward) go into the module once, k and v also transposed, (C, R), and
 // every product reads them in place through gemmBlock's strides. For head h of a part:
 //
-//   S  = Q K^T     A: q's query rows (row stride C)    B: k^T's key columns (row stride R)
+//   S  = Q K^T     A: q's query rows (row stride C)    B: k^T's key columns (row stride ~R)
 //   O  = P V       A: P (row stride Tk)                 B: v's key rows
 //   dV = P^T dO    A: P read down its columns           B: dout's query rows
 //   dP = dO V^T    A: dout's query rows                 B: v^T's key columns
@@ -51,13 +51,13 @@ function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, 
   const maxTk = pad(Math.max(...parts.map((p) => p.Tk)), 8);
   const square = (maxTq + 8) * (maxTk + 8);
   const scratch = Math.max(square, (maxTk + 8) * pad(D, 8));
-  const at = [0];
-  const next = (n: number) => { at[0] += n; return at[0] - n; };
+  let end = 0;
+  const next = (n: number) => (end += n) - n; // the next n floats' first index
   const l: Layout = {
     q: next(rows), k: next(rows), v: next(rows), dout: next(rows), kT: next(C * Rp), vT: next(C * Rp), Rp,
     p: next(square), ds: next(square), c: [next(scratch), next(scratch), next(scratch)],
   };
-  reserve(m, at[0]);
+  reserve(m, end);
   return l;
 }
 
@@ -119,19 +119,20 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
       m.heap.set(v.subarray(0, R * C), l.v);
       transposeInto(m.heap, l.kT, l.Rp, k, R, C);
     }
+    const L = l; // narrowed, for the closures below
     const heap = m.heap;
     const blocks = keyBlocks(part);
     const p = probs === null ? new Float32Array(Tq * Tk) : null;
     for (let h = 0; h < H; h++) {
       const ph = p ?? probs!.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
       // S = Q K^T, one column block per key range, into c[0] and c[1]
-      blocks.forEach((b, i) => product(m, Tq, b.n, D, l!.q + q0 * C + h * D, C, 1, l!.kT + h * D * l!.Rp + b.start, l!.Rp, 1, l!.c[i]));
-      for (let i = 0; i < Tq; i++) softmaxCausalRow(heap, l.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
-      heap.set(ph, l.p);
+      blocks.forEach((b, i) => product(m, Tq, b.n, D, L.q + q0 * C + h * D, C, 1, L.kT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
+      for (let i = 0; i < Tq; i++) softmaxCausalRow(heap, L.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
+      heap.set(ph, L.p);
       // O = P V, adding along the keys block by block, into c[2]
-      const o = l.c[2];
+      const o = L.c[2];
       heap.fill(0, o, o + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (l.p + b.col) * 4, Tk * 4, 4, (l.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tk * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
       addRows(heap, o, Dp, out, q0, Tq, C, h * D, D);
     }
   }
@@ -190,26 +191,27 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
       m.heap.set(dout.subarray(0, R * C), l.dout);
       transposeInto(m.heap, l.vT, l.Rp, v, R, C);
     }
+    const L = l; // narrowed, for the closures below
     const heap = m.heap;
     const blocks = keyBlocks(part);
     for (let h = 0; h < H; h++) {
       const ph = probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
-      heap.set(ph, l.p);
-      const dO = l.dout + q0 * C + h * D;
+      heap.set(ph, L.p);
+      const dO = L.dout + q0 * C + h * D;
       // dV = P^T dO, a row block per key range
       for (const b of blocks) {
-        product(m, b.n, D, Tq, l.p + b.col, 1, Tk, dO, C, 1, l.c[2]);
-        addRows(heap, l.c[2], Dp, dv, b.start, b.n, C, h * D, D);
+        product(m, b.n, D, Tq, L.p + b.col, 1, Tk, dO, C, 1, L.c[2]);
+        addRows(heap, L.c[2], Dp, dv, b.start, b.n, C, h * D, D);
       }
       // dP = dO V^T, a column block per key range, into c[0] and c[1]
-      blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, l!.vT + h * D * l!.Rp + b.start, l!.Rp, 1, l!.c[i]));
+      blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, L.vT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
       // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale for j <= i + offset, 0 beyond
       for (let i = 0; i < Tq; i++) {
         const row = i * Tk;
-        const ds = l.ds + row;
+        const ds = L.ds + row;
         for (let bi = 0; bi < blocks.length; bi++) {
           const { n, col } = blocks[bi];
-          const s = l.c[bi] + i * pad(n, 8);
+          const s = L.c[bi] + i * pad(n, 8);
           heap.copyWithin(ds + col, s, s + n);
         }
         const last = i + offset;
@@ -219,14 +221,14 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
         heap.fill(0, ds + last + 1, ds + Tk);
       }
       // dQ = dS K, adding along the keys block by block
-      const gq = l.c[2];
+      const gq = L.c[2];
       heap.fill(0, gq, gq + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (l.ds + b.col) * 4, Tk * 4, 4, (l.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tk * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
       addRows(heap, gq, Dp, dq, q0, Tq, C, h * D, D);
       // dK = dS^T Q, a row block per key range
       for (const b of blocks) {
-        product(m, b.n, D, Tq, l.ds + b.col, 1, Tk, l.q + q0 * C + h * D, C, 1, l.c[2]);
-        addRows(heap, l.c[2], Dp, dk, b.start, b.n, C, h * D, D);
+        product(m, b.n, D, Tq, L.ds + b.col, 1, Tk, L.q + q0 * C + h * D, C, 1, L.c[2]);
+        addRows(heap, L.c[2], Dp, dk, b.start, b.n, C, h * D, D);
       }
     }
   }
