@@ -26,7 +26,7 @@ export function attentionForward(q: Float32Array, k: Float32Array, v: Float32Arr
 }
 
 /** p[row..row+Tk) <- softmax(scale * p) over columns 0..last, 0 beyond (numerically stable). */
-function softmaxCausalRow(p: Float32Array, row: number, last: number, Tk: number, scale: number): void {
+export function softmaxCausalRow(p: Float32Array, row: number, last: number, Tk: number, scale: number): void {
   let max = -Infinity;
   for (let j = 0; j <= last; j++) if (p[row + j] > max) max = p[row + j];
   let sum = 0;

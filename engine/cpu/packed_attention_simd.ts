@@ -25,7 +25,7 @@
 import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
-import { attentionForward, attentionBackward } from './attention.ts';
+import { attentionForward, attentionBackward, softmaxCausalRow } from './attention.ts';
 import { gatherHeads, scatterAddHeads } from '../heads.ts';
 
 /** Whether this runtime has the module (WebAssembly SIMD); without it the op gathers. */
@@ -59,6 +59,36 @@ function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, 
   };
   reserve(m, end);
   return l;
+}
+
+/** The operands into the module: some rows as they are, one matrix transposed (k for S, v for dP). */
+function load(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number,
+  rows: Array<['q' | 'k' | 'v' | 'dout', Float32Array]>, [at, x]: ['kT' | 'vT', Float32Array]): Layout {
+  const l = layoutFor(m, parts, R, C, D);
+  for (const [name, rowsOf] of rows) m.heap.set(rowsOf.subarray(0, R * C), l[name]);
+  transposeInto(m.heap, l[at], l.Rp, x, R, C);
+  return l;
+}
+
+/** One part the op's way: its heads gathered, attention.ts, the output scattered back. */
+function plainForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null, part: AttentionPart, H: number, D: number): void {
+  const { Tq, Tk, queries, keyRanges, probOffset } = part;
+  const o = new Float32Array(H * Tq * D);
+  const pr = probs === null ? null : probs.subarray(probOffset, probOffset + H * Tq * Tk);
+  attentionForward(gatherHeads(q, [queries], Tq, H, D), gatherHeads(k, keyRanges, Tk, H, D), gatherHeads(v, keyRanges, Tk, H, D), o, pr, H, Tq, Tk, D, Tk);
+  scatterAddHeads(o, out, [queries], Tq, H, D);
+}
+
+/** Its gradients the op's way. */
+function plainBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
+  dq: Float32Array, dk: Float32Array, dv: Float32Array, part: AttentionPart, H: number, D: number): void {
+  const { Tq, Tk, queries, keyRanges, probOffset } = part;
+  const [gq, gk, gv] = [new Float32Array(H * Tq * D), new Float32Array(H * Tk * D), new Float32Array(H * Tk * D)];
+  attentionBackward(gatherHeads(dout, [queries], Tq, H, D), gatherHeads(q, [queries], Tq, H, D), gatherHeads(k, keyRanges, Tk, H, D),
+    gatherHeads(v, keyRanges, Tk, H, D), probs.subarray(probOffset, probOffset + H * Tq * Tk), gq, gk, gv, H, Tq, Tk, D);
+  scatterAddHeads(gq, dq, [queries], Tq, H, D);
+  scatterAddHeads(gk, dk, keyRanges, Tk, H, D);
+  scatterAddHeads(gv, dv, keyRanges, Tk, H, D);
 }
 
 /** heap[at + c*Rp + r] = x[r*C + c]: the (R, C) rows as (C, R) columns. */
@@ -101,25 +131,16 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
   const C = H * D;
   const scale = 1 / Math.sqrt(D);
   const Dp = pad(D, 8);
-  let l: Layout | null = null; // where the operands are, once they are in the module
+  let l: Layout | null = null; // where the operands are, once they are in the module (again after a plain part)
   for (const part of parts) {
     const { Tq, Tk } = part;
     const q0 = part.queries[0];
     if (Tq < SIMD_MIN_ROWS) {
-      const o = new Float32Array(H * Tq * D);
-      const pr = probs === null ? null : probs.subarray(part.probOffset, part.probOffset + H * Tq * Tk);
-      attentionForward(gatherHeads(q, [part.queries], Tq, H, D), gatherHeads(k, part.keyRanges, Tk, H, D), gatherHeads(v, part.keyRanges, Tk, H, D), o, pr, H, Tq, Tk, D, Tk);
-      scatterAddHeads(o, out, [part.queries], Tq, H, D);
+      plainForward(q, k, v, out, probs, part, H, D);
       l = null;
       continue;
     }
-    if (l === null) {
-      l = layoutFor(m, parts, R, C, D);
-      m.heap.set(q.subarray(0, R * C), l.q);
-      m.heap.set(v.subarray(0, R * C), l.v);
-      transposeInto(m.heap, l.kT, l.Rp, k, R, C);
-    }
-    const L = l; // narrowed, for the closures below
+    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['v', v]], ['kT', k]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
     const p = probs === null ? new Float32Array(Tq * Tk) : null;
@@ -127,7 +148,7 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
       const ph = p ?? probs!.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
       // S = Q K^T, one column block per key range, into c[0] and c[1]
       blocks.forEach((b, i) => product(m, Tq, b.n, D, L.q + q0 * C + h * D, C, 1, L.kT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
-      for (let i = 0; i < Tq; i++) softmaxCausalRow(heap, L.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
+      for (let i = 0; i < Tq; i++) softmaxRow(heap, L.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
       heap.set(ph, L.p);
       // O = P V, adding along the keys block by block, into c[2]
       const o = L.c[2];
@@ -138,28 +159,14 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
   }
 }
 
-/**
- * Row i of P (Tq, Tk) <- softmax(scale * S) over keys 0..last, 0 beyond, as attention.ts's
- * softmaxCausalRow computes it; S's row is split over the key blocks' outputs c[0], c[1].
- */
-function softmaxCausalRow(heap: Float32Array, c: Layout['c'], blocks: ReturnType<typeof keyBlocks>, p: Float32Array, i: number, last: number, Tk: number, scale: number): void {
-  const row = i * Tk;
+/** Row i of P (Tq, Tk) <- softmax(scale * S), causal: S's row gathered from the key blocks' outputs c[0], c[1]. */
+function softmaxRow(heap: Float32Array, c: Layout['c'], blocks: ReturnType<typeof keyBlocks>, p: Float32Array, i: number, last: number, Tk: number, scale: number): void {
   for (let bi = 0; bi < blocks.length; bi++) {
     const { n, col } = blocks[bi];
     const s = c[bi] + i * pad(n, 8);
-    for (let j = 0; j < n; j++) p[row + col + j] = heap[s + j];
+    p.set(heap.subarray(s, s + n), i * Tk + col);
   }
-  let max = -Infinity;
-  for (let j = 0; j <= last; j++) if (p[row + j] > max) max = p[row + j];
-  let sum = 0;
-  for (let j = 0; j <= last; j++) {
-    const e = Math.exp((p[row + j] - max) * scale);
-    p[row + j] = e;
-    sum += e;
-  }
-  const inv = 1 / sum;
-  for (let j = 0; j <= last; j++) p[row + j] *= inv;
-  p.fill(0, row + last + 1, row + Tk);
+  softmaxCausalRow(p, i * Tk, last, Tk, scale);
 }
 
 export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
@@ -174,24 +181,11 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
     const q0 = part.queries[0];
     const offset = Tk - Tq;
     if (Tq < SIMD_MIN_ROWS) {
-      const [gq, gk, gv] = [new Float32Array(H * Tq * D), new Float32Array(H * Tk * D), new Float32Array(H * Tk * D)];
-      attentionBackward(gatherHeads(dout, [part.queries], Tq, H, D), gatherHeads(q, [part.queries], Tq, H, D),
-        gatherHeads(k, part.keyRanges, Tk, H, D), gatherHeads(v, part.keyRanges, Tk, H, D),
-        probs.subarray(part.probOffset, part.probOffset + H * Tq * Tk), gq, gk, gv, H, Tq, Tk, D);
-      scatterAddHeads(gq, dq, [part.queries], Tq, H, D);
-      scatterAddHeads(gk, dk, part.keyRanges, Tk, H, D);
-      scatterAddHeads(gv, dv, part.keyRanges, Tk, H, D);
+      plainBackward(dout, q, k, v, probs, dq, dk, dv, part, H, D);
       l = null;
       continue;
     }
-    if (l === null) {
-      l = layoutFor(m, parts, R, C, D);
-      m.heap.set(q.subarray(0, R * C), l.q);
-      m.heap.set(k.subarray(0, R * C), l.k);
-      m.heap.set(dout.subarray(0, R * C), l.dout);
-      transposeInto(m.heap, l.vT, l.Rp, v, R, C);
-    }
-    const L = l; // narrowed, for the closures below
+    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['k', k], ['dout', dout]], ['vT', v]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
     for (let h = 0; h < H; h++) {
