@@ -26,7 +26,7 @@ import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
 import { attentionForward, attentionBackward, softmaxCausalRow } from './attention.ts';
-import { gatherHeads, scatterAddHeads } from '../heads.ts';
+import { partForward, partBackward } from '../heads.ts';
 
 /** Whether this runtime has the module (WebAssembly SIMD); without it the op gathers. */
 export const packedAttentionSimdAvailable = simdModule !== null;
@@ -68,27 +68,6 @@ function load(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: nu
   for (const [name, rowsOf] of rows) m.heap.set(rowsOf.subarray(0, R * C), l[name]);
   transposeInto(m.heap, l[at], l.Rp, x, R, C);
   return l;
-}
-
-/** One part the op's way: its heads gathered, attention.ts, the output scattered back. */
-function plainForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null, part: AttentionPart, H: number, D: number): void {
-  const { Tq, Tk, queries, keyRanges, probOffset } = part;
-  const o = new Float32Array(H * Tq * D);
-  const pr = probs === null ? null : probs.subarray(probOffset, probOffset + H * Tq * Tk);
-  attentionForward(gatherHeads(q, [queries], Tq, H, D), gatherHeads(k, keyRanges, Tk, H, D), gatherHeads(v, keyRanges, Tk, H, D), o, pr, H, Tq, Tk, D, Tk);
-  scatterAddHeads(o, out, [queries], Tq, H, D);
-}
-
-/** Its gradients the op's way. */
-function plainBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
-  dq: Float32Array, dk: Float32Array, dv: Float32Array, part: AttentionPart, H: number, D: number): void {
-  const { Tq, Tk, queries, keyRanges, probOffset } = part;
-  const [gq, gk, gv] = [new Float32Array(H * Tq * D), new Float32Array(H * Tk * D), new Float32Array(H * Tk * D)];
-  attentionBackward(gatherHeads(dout, [queries], Tq, H, D), gatherHeads(q, [queries], Tq, H, D), gatherHeads(k, keyRanges, Tk, H, D),
-    gatherHeads(v, keyRanges, Tk, H, D), probs.subarray(probOffset, probOffset + H * Tq * Tk), gq, gk, gv, H, Tq, Tk, D);
-  scatterAddHeads(gq, dq, [queries], Tq, H, D);
-  scatterAddHeads(gk, dk, keyRanges, Tk, H, D);
-  scatterAddHeads(gv, dv, keyRanges, Tk, H, D);
 }
 
 /** heap[at + c*Rp + r] = x[r*C + c]: the (R, C) rows as (C, R) columns. */
@@ -136,7 +115,7 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
     const { Tq, Tk } = part;
     const q0 = part.queries[0];
     if (Tq < SIMD_MIN_ROWS) {
-      plainForward(q, k, v, out, probs, part, H, D);
+      partForward(attentionForward, q, k, v, out, probs, part, H, D);
       l = null;
       continue;
     }
@@ -181,7 +160,7 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
     const q0 = part.queries[0];
     const offset = Tk - Tq;
     if (Tq < SIMD_MIN_ROWS) {
-      plainBackward(dout, q, k, v, probs, dq, dk, dv, part, H, D);
+      partBackward(attentionBackward, dout, q, k, v, probs, dq, dk, dv, part, H, D);
       l = null;
       continue;
     }

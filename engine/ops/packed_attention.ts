@@ -20,7 +20,7 @@ import type { AttentionPart } from '../kernels.ts';
 import { sameShape, shapeStr } from '../shape.ts';
 import { saveActivation, saveForBackward, storageCopy, toStorage } from '../precision.ts';
 import { floats, floatsToOverwrite } from '../step_buffers.ts';
-import { gatherHeads, scatterAddHeads } from '../heads.ts';
+import { partForward, partBackward } from '../heads.ts';
 
 /** Which rows of a packed batch are the shared prefix and which belong to each sequence. */
 export interface PackedLayout {
@@ -73,15 +73,7 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
   const lastPart = parts[parts.length - 1];
   const probs = record ? floatsToOverwrite(lastPart.probOffset + H * lastPart.Tq * lastPart.Tk) : null;
   if (kern.packedAttentionForward) kern.packedAttentionForward(qd, kd, vd, data, probs, parts, R, H, D);
-  else {
-    for (const p of parts) {
-      const out = floatsToOverwrite(H * p.Tq * D);
-      const pr = probs === null ? null : probs.subarray(p.probOffset, p.probOffset + H * p.Tq * p.Tk);
-      kern.attentionForward(gatherHeads(qd, [p.queries], p.Tq, H, D), gatherHeads(kd, p.keyRanges, p.Tk, H, D), gatherHeads(vd, p.keyRanges, p.Tk, H, D),
-        out, pr, H, p.Tq, p.Tk, D, p.Tk);
-      scatterAddHeads(out, data, [p.queries], p.Tq, H, D);
-    }
-  }
+  else for (const p of parts) partForward(kern.attentionForward, qd, kd, vd, data, probs, p, H, D);
   toStorage(data);
   const saved = record ? [saveForBackward(q, qd), saveForBackward(k, kd), saveForBackward(v, vd), saveActivation(probs!)] : [];
   return Tensor.fromOp('packedAttention', data, q.shape.slice(), [q, k, v], (out) => {
@@ -89,17 +81,7 @@ export function packedAttention(q: Tensor, k: Tensor, v: Tensor, nHead: number, 
     const dout = toStorage(out.grad!);
     const [dq, dk, dv] = [q, k, v].map((t) => (t.requiresGrad ? t.gradBuffer() : floats(t.size)));
     if (kern.packedAttentionBackward) kern.packedAttentionBackward(dout, qs, ks, vs, ps, dq, dk, dv, parts, R, H, D);
-    else {
-      for (const p of parts) {
-        const [gq, gk, gv] = [floats(H * p.Tq * D), floats(H * p.Tk * D), floats(H * p.Tk * D)];
-        kern.attentionBackward(gatherHeads(dout, [p.queries], p.Tq, H, D), gatherHeads(qs, [p.queries], p.Tq, H, D),
-          gatherHeads(ks, p.keyRanges, p.Tk, H, D), gatherHeads(vs, p.keyRanges, p.Tk, H, D),
-          ps.subarray(p.probOffset, p.probOffset + H * p.Tq * p.Tk), gq, gk, gv, H, p.Tq, p.Tk, D);
-        scatterAddHeads(gq, dq, [p.queries], p.Tq, H, D);
-        scatterAddHeads(gk, dk, p.keyRanges, p.Tk, H, D);
-        scatterAddHeads(gv, dv, p.keyRanges, p.Tk, H, D);
-      }
-    }
+    else for (const p of parts) partBackward(kern.attentionBackward, dout, qs, ks, vs, ps, dq, dk, dv, p, H, D);
     for (const s of saved) s.release();
   });
 }
