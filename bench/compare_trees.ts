@@ -1,11 +1,12 @@
 // Which of two checkouts trains faster? One step of the walkthrough's fine-tuning (the trainer's
 // own trainStep: forward + backward of the 4 shards, clip, Muon + AdamW) on the same generated
-// batches, one thread, measured in turns: A five steps, B five steps, forty times. This VM's
+// batches, one thread (or --workers=N, as the trainer runs them), measured in turns: A five steps, B five steps, forty times. This VM's
 // speed drifts by 15% or more within minutes, so two runs one after the other can disagree by
 // more than a change is worth; turns inside one process see the same drift. Each tree is
 // imported by its own path, so the two engines live side by side.
 //
 //   node --single-threaded-gc --import tsx bench/compare_trees.ts /path/to/checkout-a /path/to/checkout-b   (1 thread)
+//   node --import tsx bench/compare_trees.ts --workers=2 A B   (each tree with its own worker; an idle tree's worker waits, using no CPU)
 import { resolve } from 'node:path';
 import '../scripts/node_flags.ts';
 
@@ -15,7 +16,7 @@ interface Contender {
   ms: number[];
 }
 
-async function contender(root: string): Promise<Contender> {
+async function contender(root: string, workers: number): Promise<Contender> {
   const { GPT } = await import(`${root}/model/gpt.ts`);
   const { manualSeed, GradScaler } = await import(`${root}/engine/index.ts`);
   const { generateRecords } = await import(`${root}/data/generator.ts`);
@@ -24,22 +25,28 @@ async function contender(root: string): Promise<Contender> {
   const { defaultFinetuneConfig: ft } = await import(`${root}/train/stage_config.ts`);
   const { trainFcTokenizer } = await import(`${root}/train/fc_data.ts`);
   const { trainStep } = await import(`${root}/train/step.ts`);
+  const { DataParallel } = await import(`${root}/train/parallel.ts`);
   manualSeed(0);
   const model = new GPT({ vocab_size: ft.vocab_size, block_size: ft.block_size, n_layer: ft.n_layer, n_head: ft.n_head, n_embd: ft.n_embd, dropout: 0, bias: ft.bias });
   const opt = model.configureOptimizers(ft.weight_decay, ft.learning_rate, [ft.beta1, ft.beta2], ft.optimizer);
   const scaler = new GradScaler({ enabled: false });
+  const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
+  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise); // as the trainer does
   const records = generateRecords(2000, 'bench');
   const data = new FcDataset(trainFcTokenizer(records, ft.vocab_size), records, records.slice(0, 10), ft.block_size);
   const batches = Array.from({ length: 20 }, (_, s) => data.getBatch('train', ft.batch_size, makeRng(`bench/${s}`)));
   let i = 0;
-  const step = () => trainStep(model, opt, scaler, [batches[i++ % batches.length]], ft.grad_clip);
+  const step = () => trainStep(model, opt, scaler, [batches[i++ % batches.length]], ft.grad_clip, parallel);
   return { root, step, ms: [] };
 }
 
-const roots = process.argv.slice(2).map((r) => resolve(r));
-if (roots.length < 2) throw new Error('usage: npx tsx bench/compare_trees.ts CHECKOUT_A CHECKOUT_B [...]');
+const args = process.argv.slice(2);
+const workersArg = args.find((a) => a.startsWith('--workers='));
+const workers = workersArg === undefined ? 1 : Number(workersArg.slice('--workers='.length));
+const roots = args.filter((a) => a !== workersArg).map((r) => resolve(r));
+if (roots.length < 2 || !(Number.isInteger(workers) && workers >= 1)) throw new Error('usage: npx tsx bench/compare_trees.ts [--workers=N] CHECKOUT_A CHECKOUT_B [...]');
 const contenders: Contender[] = [];
-for (const root of roots) contenders.push(await contender(root));
+for (const root of roots) contenders.push(await contender(root, workers));
 for (const c of contenders) for (let w = 0; w < 10; w++) await c.step(); // warm up the JIT
 for (let turn = 0; turn < 40; turn++) {
   for (const c of contenders) {
@@ -56,3 +63,4 @@ for (const [n, c] of contenders.entries()) {
   if (n > 0) console.log(`${c.root} / ${contenders[0].root}: median ratio ${r[r.length >> 1].toFixed(3)}, quartiles ${r[r.length >> 2].toFixed(3)}-${r[(3 * r.length) >> 2].toFixed(3)}`);
   console.log(`${c.root}: median ${ms[ms.length >> 1].toFixed(1)} ms/step, quartiles ${ms[ms.length >> 2].toFixed(1)}-${ms[(3 * ms.length) >> 2].toFixed(1)}`);
 }
+process.exit(0); // the workers would keep the process alive
