@@ -3,9 +3,9 @@
 // (matmul.ts, the readable reference); GELU, LayerNorm and the bias gradient likewise run in SIMD
 // (elementwise_simd.ts) with gelu.ts and layernorm.ts as their references.
 import type { Kernels } from '../kernels.ts';
-import { matmulSimd } from './matmul_simd.ts';
+import { matmulSimd, simdAvailable } from './matmul_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
-import { packedAttentionForward, packedAttentionBackward, packedAttentionSimdAvailable } from './packed_attention_simd.ts';
+import { packedAttentionForward, packedAttentionBackward } from './packed_attention_simd.ts';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy.ts';
 import { geluForward, geluBackward, layerNormForward, layerNormBackward, sumRows } from './elementwise_simd.ts';
 import { adamwStep } from './adamw.ts';
@@ -16,7 +16,7 @@ export const cpuKernels: Kernels = {
   matmul: matmulSimd,
   attentionForward,
   attentionBackward,
-  ...(packedAttentionSimdAvailable ? { packedAttentionForward, packedAttentionBackward } : {}),
+  ...(simdAvailable ? { packedAttentionForward, packedAttentionBackward } : {}), // they need the SIMD matmul's module; without it the op gathers
   layerNormForward,
   layerNormBackward,
   crossEntropyForward,

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../index.ts';
-import { getKernels, setKernels } from '../kernels.ts';
 import type { Kernels } from '../kernels.ts';
+import { withEngine } from '../scope.ts';
 import { packedAttention } from '../ops/packed_attention.ts';
 import type { PackedLayout } from '../ops/packed_attention.ts';
 import { Tensor, noGrad } from '../tensor.ts';
@@ -15,18 +15,14 @@ const randomArray = (n: number) => new Float32Array(n).map(() => rng() * 4 - 2);
 const plainKernels: Kernels = { ...cpuKernels, packedAttentionForward: undefined, packedAttentionBackward: undefined };
 
 /** packedAttention's output and gradients with kernel set k, from the same inputs. */
-function run(k: Kernels, x: Float32Array[], dout: Float32Array, H: number, layout: PackedLayout): Float32Array[] {
-  const before = getKernels();
-  setKernels(k);
-  try {
+function run(k: Kernels, x: Float32Array[], dout: Float32Array, H: number, layout: PackedLayout): Promise<Float32Array[]> {
+  return withEngine({ kernels: k, dtype: 'float32' }, () => {
     const rows = layout.prefix + layout.lengths.reduce((a, n) => a + n, 0);
     const [q, kk, v] = x.map((a) => new Tensor(a.slice(), [rows, a.length / rows], true));
     const out = packedAttention(q, kk, v, H, layout);
     out.backward(dout.slice());
     return [out.data, q.grad!, kk.grad!, v.grad!];
-  } finally {
-    setKernels(before);
-  }
+  });
 }
 
 const differing = (a: Float32Array, b: Float32Array) => a.reduce((n, x, i) => n + (Object.is(x, b[i]) ? 0 : 1), 0);
@@ -36,7 +32,7 @@ test('the CPU kernels do packed attention in one call (WebAssembly SIMD)', () =>
   assert.type(cpuKernels.packedAttentionBackward, 'function');
 });
 
-test('packed attention in one call: the same bits as the plain path, output and q, k, v gradients, on random inputs', () => {
+test('packed attention in one call: the same bits as the plain path, output and q, k, v gradients, on random inputs', async () => {
   // prefixes long and short (under 8 rows the plain path runs that part), a short sequence
   // among long ones, no prefix, head widths that are and are not multiples of 8
   const cases: Array<{ H: number; D: number; layout: PackedLayout }> = [
@@ -49,8 +45,8 @@ test('packed attention in one call: the same bits as the plain path, output and 
     const R = layout.prefix + layout.lengths.reduce((a, n) => a + n, 0);
     const x = [randomArray(R * H * D), randomArray(R * H * D), randomArray(R * H * D)];
     const dout = randomArray(R * H * D);
-    const want = run(plainKernels, x, dout, H, layout);
-    const got = run(cpuKernels, x, dout, H, layout);
+    const want = await run(plainKernels, x, dout, H, layout);
+    const got = await run(cpuKernels, x, dout, H, layout);
     ['output', 'dq', 'dk', 'dv'].forEach((name, i) => {
       assert.ok(want[i].some((w) => w !== 0), `${name} is not all zeros`);
       assert.is(differing(got[i], want[i]), 0, `${name}, H=${H} D=${D}, prefix ${layout.prefix}, lengths ${layout.lengths}`);
@@ -58,21 +54,15 @@ test('packed attention in one call: the same bits as the plain path, output and 
   }
 });
 
-test('packed attention in one call without recording (no probabilities kept): the same output', () => {
+test('packed attention in one call without recording (no probabilities kept): the same output', async () => {
   const [H, D] = [4, 24];
   const layout = { prefix: 9, lengths: [33, 20] };
   const R = 62;
   const x = [randomArray(R * H * D), randomArray(R * H * D), randomArray(R * H * D)];
-  const outputs = [plainKernels, cpuKernels].map((k) => {
-    const before = getKernels();
-    setKernels(k);
-    try {
-      return noGrad(() => packedAttention(...(x.map((a) => new Tensor(a, [R, H * D])) as [Tensor, Tensor, Tensor]), H, layout).data);
-    } finally {
-      setKernels(before);
-    }
-  });
-  assert.is(differing(outputs[1], outputs[0]), 0);
+  const output = (k: Kernels) => withEngine({ kernels: k, dtype: 'float32' },
+    () => noGrad(() => packedAttention(...(x.map((a) => new Tensor(a, [R, H * D])) as [Tensor, Tensor, Tensor]), H, layout).data));
+  const [want, got] = [await output(plainKernels), await output(cpuKernels)];
+  assert.is(differing(got, want), 0);
 });
 
 test.run();

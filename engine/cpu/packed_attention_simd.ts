@@ -28,9 +28,6 @@ import type { SimdModule } from './matmul_simd.ts';
 import { attentionForward, attentionBackward, softmaxCausalRow } from './attention.ts';
 import { partForward, partBackward } from '../heads.ts';
 
-/** Whether this runtime has the module (WebAssembly SIMD); without it the op gathers. */
-export const packedAttentionSimdAvailable = simdModule !== null;
-
 const pad = (n: number, to: number) => Math.ceil(n / to) * to;
 
 /** Where everything lives in the module's memory for one call, in floats. */
