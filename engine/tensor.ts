@@ -124,6 +124,12 @@ export class Tensor {
     return zeroed ? floats(this.size) : floatsToOverwrite(this.size);
   }
 
+  /** Accumulate this tensor's gradient into g from now on (g of this.size floats, its contents kept). */
+  useGrad(g: Float32Array): void {
+    if (g.length !== this.size) throw new Error(`useGrad: a gradient of ${g.length} floats for a tensor of ${this.size} (shape [${this.shape.join(', ')}])`);
+    this.grad = g;
+  }
+
   zeroGrad(): void {
     this.grad = null;
   }

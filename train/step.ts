@@ -108,24 +108,20 @@ export interface ShardResult extends ItemsResult {
   losses: number[];
 }
 
-/** Forward + backward of each item on its own; item k's gradients, flat in gradSlots' order, into grads[k]. */
+/**
+ * Forward + backward of each item on its own; item k's gradients, flat in gradSlots' order, into
+ * grads[k]. The parameters' .grad are views of grads[k] while item k runs, so backward accumulates
+ * straight into it: no gradient arrays to allocate, none to copy.
+ */
 export function shardGradients(model: GPT, items: WorkItem[], lossScale: number, grads: Float32Array[]): ShardResult {
   const { slots } = gradSlots(model);
   const losses: number[] = [];
   let [savedPeak, rows] = [0, 0];
   items.forEach((item, k) => {
-    for (const { tensor } of slots) tensor.zeroGrad();
+    gradsInto(slots, grads[k].fill(0));
     // the shard's activations and their gradients come from arrays the previous shard used and
     // go back when it is done (engine/step_buffers.ts); all that leaves is its loss and grads[k]
-    const r = withStepBuffers(() => {
-      const result = forwardBackward(model, item, lossScale);
-      const flat = grads[k];
-      for (const { tensor, offset, size } of slots) {
-        if (tensor.grad === null) flat.fill(0, offset, offset + size);
-        else flat.set(tensor.grad, offset);
-      }
-      return result;
-    });
+    const r = withStepBuffers(() => forwardBackward(model, item, lossScale));
     losses.push(r.loss);
     rows += r.rows;
     savedPeak = Math.max(savedPeak, r.savedPeak);
@@ -133,15 +129,20 @@ export function shardGradients(model: GPT, items: WorkItem[], lossScale: number,
   return { losses, savedPeak, rows, loss: sum(losses) };
 }
 
-/** Every trainable tensor's .grad = the shards' gradients added in shard order: g0 + g1 + g2 + ... */
+/** Every trainable tensor's .grad becomes its slot of the flat vector (which it then adds into). */
+function gradsInto(slots: GradSlot[], flat: Float32Array): void {
+  for (const { tensor, offset, size } of slots) tensor.useGrad(flat.subarray(offset, offset + size));
+}
+
+/**
+ * The shards' gradients added in shard order, g0 + g1 + g2 + ..., into grads[0], whose slots
+ * become the trainable tensors' .grad (so grads[0] must outlive the optimizer's step).
+ */
 export function foldGradients(model: GPT, grads: Float32Array[]): void {
-  for (const { tensor, offset, size } of gradSlots(model).slots) {
-    tensor.zeroGrad();
-    const g = tensor.gradBuffer();
-    g.set(grads[0].subarray(offset, offset + size));
-    // g += grads[k] four floats at a time: one float32 add per element, the bits of a plain loop
-    for (let k = 1; k < grads.length; k++) scaleAdd(1, g, 1, grads[k].subarray(offset, offset + size), g, size);
-  }
+  const g = grads[0];
+  // g += grads[k] four floats at a time: one float32 add per element, the bits of a plain loop
+  for (let k = 1; k < grads.length; k++) scaleAdd(1, g, 1, grads[k], g, g.length);
+  gradsInto(gradSlots(model).slots, g);
 }
 
 /** Left to right, so that every thread count adds the losses in one order. */
