@@ -1,9 +1,10 @@
 // Which of two checkouts trains faster? One step of the walkthrough's fine-tuning (the trainer's
-// own trainStep: forward + backward of the 4 shards, clip, Muon + AdamW) on the same generated
+// own trainStep: forward + backward of the 4 shards, clip, Muon + AdamW) on generated
 // batches, one thread (or --workers=N, as the trainer runs them), measured in turns: A five steps, B five steps, forty times. This VM's
 // speed drifts by 15% or more within minutes, so two runs one after the other can disagree by
 // more than a change is worth; turns inside one process see the same drift. Each tree is
-// imported by its own path, so the two engines live side by side.
+// imported by its own path, so the two engines live side by side. Each tree trains on batches of
+// its own generator, as its walkthrough does.
 //
 //   node --single-threaded-gc --import tsx bench/compare_trees.ts /path/to/checkout-a /path/to/checkout-b   (1 thread)
 //   node --import tsx bench/compare_trees.ts --workers=2 A B   (each tree with its own worker; an idle tree's worker waits, using no CPU)
@@ -22,8 +23,10 @@ async function contender(root: string, workers: number): Promise<Contender> {
   const { generateRecords } = await import(`${root}/data/generator.ts`);
   const { FcDataset } = await import(`${root}/data/dataset.ts`);
   const { makeRng } = await import(`${root}/engine/random.ts`);
-  const { defaultFinetuneConfig: ft } = await import(`${root}/train/stage_config.ts`);
-  const { trainFcTokenizer } = await import(`${root}/train/fc_data.ts`);
+  // trees before the walkthrough's config and data left train/fc_pipeline.ts (7923fd1, where
+  // issue #30 was filed) kept both there
+  const { defaultFinetuneConfig: ft } = await import(`${root}/train/stage_config.ts`).catch(() => import(`${root}/train/fc_pipeline.ts`));
+  const { trainFcTokenizer } = await import(`${root}/train/fc_data.ts`).catch(() => import(`${root}/train/fc_pipeline.ts`));
   const { trainStep } = await import(`${root}/train/step.ts`);
   const { DataParallel } = await import(`${root}/train/parallel.ts`);
   manualSeed(0);
@@ -31,7 +34,13 @@ async function contender(root: string, workers: number): Promise<Contender> {
   const opt = model.configureOptimizers(ft.weight_decay, ft.learning_rate, [ft.beta1, ft.beta2], ft.optimizer);
   const scaler = new GradScaler({ enabled: false });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
-  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise); // as the trainer does
+  if (parallel !== null) {
+    // as the trainer does: the optimizer's updates shared out, or in older trees its Newton-Schulz
+    // (through a method, or before that a field)
+    if (typeof opt.shareUpdates === 'function') opt.shareUpdates(parallel.runUpdates);
+    else if (typeof opt.shareOrthogonalisation === 'function') opt.shareOrthogonalisation(parallel.orthogonalise);
+    else opt.orthogonalise = parallel.orthogonalise;
+  }
   const records = generateRecords(2000, 'bench');
   const data = new FcDataset(trainFcTokenizer(records, ft.vocab_size), records, records.slice(0, 10), ft.block_size);
   const batches = Array.from({ length: 20 }, (_, s) => data.getBatch('train', ft.batch_size, makeRng(`bench/${s}`)));

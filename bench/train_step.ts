@@ -73,7 +73,7 @@ async function stepRow(name: string, cfg: StepModel, workers: number, steps: num
   const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], cfg.optimizer ?? 'adamw');
   const scaler = new GradScaler({ enabled: dtype === 'float16' });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
-  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise); // as the trainer does
+  if (parallel !== null) opt.shareUpdates(parallel.runUpdates); // as the trainer does
   const nextBatch = cfg.finetune ? finetuneBatches(cfg) : (B: number, seed: number) => randomBatch(cfg, B, seed);
   let [savedPeak, tokens, flops] = [0, 0, 0];
   // the trainer's own step (train/step.ts), with its grad_clip of 1

@@ -11,8 +11,7 @@
 // 0.2*sqrt(max(rows, cols)) gives O the RMS of a typical AdamW update (Moonlight, Liu et al. 2025),
 // so the same learning rate and weight decay serve both. Muon is for the blocks' matrices only;
 // embeddings, biases and LayerNorm gains stay with AdamW, as in the original. The optimizer
-// (engine/optim.ts, Optimizer.step) runs a step in three phases: muonMomentum for every matrix,
-// all their Newton-Schulz iterations at once (an Orthogonaliser), then muonApply.
+// (engine/optim.ts, applyUpdate) runs muonMomentum, newtonSchulz and muonApply on each matrix.
 import { getKernels } from './kernels.ts';
 import { scaleAdd } from './cpu/elementwise_simd.ts';
 
@@ -66,24 +65,6 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: F
   }
   return out;
 }
-
-/** One matrix's Newton-Schulz: output <- newtonSchulz(input), both rows x cols. */
-export interface NsJob {
-  input: Float32Array;
-  output: Float32Array;
-  rows: number;
-  cols: number;
-}
-
-/**
- * Runs a step's Newton-Schulz jobs. The optimizer's default runs them one by one on this thread;
- * with worker threads (train/parallel.ts) they are shared out, since the workers would only wait.
- */
-export type Orthogonaliser = (jobs: NsJob[]) => void;
-
-export const orthogonaliseHere: Orthogonaliser = (jobs) => {
-  for (const j of jobs) newtonSchulz(j.input, j.rows, j.cols, j.output);
-};
 
 /** The first half of a step: the momentum buffer takes the gradient, u is the Nesterov look-ahead. */
 export function muonMomentum(grad: Float32Array, buffer: Float32Array, u: Float32Array, momentum: number): void {

@@ -4,11 +4,16 @@
 //   Muon (muon: true):   for weight matrices, momentum orthogonalised by Newton-Schulz (engine/muon.ts)
 // GPT.configureOptimizers puts the blocks' matrices in a Muon group when asked for optimizer=muon;
 // everything else stays with AdamW.
+//
+// A step is a list of updates, one per parameter (ParamUpdate). Each reads and writes only its own
+// parameter's arrays, so they can run in any order, on any thread, with the same bits: the trainer's
+// threads share them out (train/parallel.ts), which is why the optimizer keeps its state in shared
+// memory where the JavaScript has it.
 import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
+import type { AdamWStepParams } from './kernels.ts';
 import { sumSquares } from './cpu/elementwise_simd.ts';
-import { muonMomentum, muonApply, orthogonaliseHere, MUON_MOMENTUM } from './muon.ts';
-import type { NsJob, Orthogonaliser } from './muon.ts';
+import { muonMomentum, muonApply, newtonSchulz, MUON_MOMENTUM } from './muon.ts';
 
 export interface ParamGroup {
   params: Tensor[];
@@ -35,6 +40,51 @@ interface MuonWork {
   o: Float32Array;
 }
 
+/** One parameter's AdamW update: the adamwStep kernel on these arrays. */
+export interface AdamWUpdate {
+  kind: 'adamw';
+  param: Float32Array;
+  grad: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  hp: AdamWStepParams;
+}
+
+/** One matrix's Muon update (engine/muon.ts): momentum into buffer, u orthogonalised into o, the step along o. */
+export interface MuonUpdate {
+  kind: 'muon';
+  param: Float32Array;
+  grad: Float32Array;
+  buffer: Float32Array;
+  u: Float32Array;
+  o: Float32Array;
+  rows: number;
+  cols: number;
+  lr: number;
+  weightDecay: number;
+}
+
+export type ParamUpdate = AdamWUpdate | MuonUpdate;
+
+export function applyUpdate(up: ParamUpdate): void {
+  if (up.kind === 'adamw') return getKernels().adamwStep(up.param, up.grad, up.m, up.v, up.hp);
+  muonMomentum(up.grad, up.buffer, up.u, MUON_MOMENTUM);
+  newtonSchulz(up.u, up.rows, up.cols, up.o);
+  muonApply(up.param, up.o, up);
+}
+
+/** Runs a step's updates. The optimizer's default runs them one by one on this thread. */
+export type UpdateRunner = (updates: ParamUpdate[]) => void;
+
+export const updateHere: UpdateRunner = (updates) => {
+  for (const up of updates) applyUpdate(up);
+};
+
+/** An array of optimizer state: in shared memory where there is some, so that worker threads can update it in place. */
+function stateArray(n: number): Float32Array {
+  return typeof SharedArrayBuffer === 'undefined' ? new Float32Array(n) : new Float32Array(new SharedArrayBuffer(4 * n));
+}
+
 export class Optimizer {
   lr: number;
   beta1: number;
@@ -42,8 +92,8 @@ export class Optimizer {
   eps: number;
   readonly groups: ParamGroup[];
   readonly state = new Map<Tensor, AdamState>();
-  /** who runs the Newton-Schulz iterations of the Muon matrices: this thread, unless shareOrthogonalisation says otherwise */
-  private orthogonalise: Orthogonaliser = orthogonaliseHere;
+  /** who runs a step's updates: this thread, unless shareUpdates says otherwise */
+  private runUpdates: UpdateRunner = updateHere;
   private readonly muonWork = new Map<Tensor, MuonWork>();
 
   constructor(groups: ParamGroup[], opts: AdamWOptions) {
@@ -58,55 +108,60 @@ export class Optimizer {
 
   /**
    * Update every parameter that has a gradient; a parameter without one is left alone, as in PyTorch.
-   * AdamW parameters one by one; Muon matrices in three phases: momentum for each, then all their
-   * Newton-Schulz iterations at once (so they can be shared across threads), then the updates.
+   * AdamW for most, Muon for a Muon group's matrices: one update each, run by `runUpdates`.
    */
   step(): void {
-    const muon: Array<{ p: Tensor; weightDecay: number; job: NsJob }> = [];
+    const updates: ParamUpdate[] = [];
     for (const group of this.groups) {
       for (const p of group.params) {
         if (p.grad === null) continue;
         const s = this.stateOf(p);
         s.step++;
-        if (group.muon) muon.push({ p, weightDecay: group.weightDecay, job: this.muonMomentum(p, s) });
-        else this.adamwUpdate(p, s, group.weightDecay);
+        updates.push(group.muon ? this.muonUpdate(p, s, group.weightDecay) : this.adamwUpdate(p, s, group.weightDecay));
       }
     }
-    if (muon.length === 0) return;
-    this.orthogonalise(muon.map((m) => m.job));
-    for (const { p, weightDecay, job } of muon) muonApply(p.data, job.output, { lr: this.lr, weightDecay, rows: job.rows, cols: job.cols });
+    this.runUpdates(updates);
   }
 
-  /** Run the Muon matrices' Newton-Schulz iterations with `orthogonalise` (e.g. shared by a trainer's threads) instead of on this thread. */
-  shareOrthogonalisation(orthogonalise: Orthogonaliser): void {
-    this.orthogonalise = orthogonalise;
+  /** Run each step's updates with `run` (e.g. shared by a trainer's threads) instead of on this thread. */
+  shareUpdates(run: UpdateRunner): void {
+    this.runUpdates = run;
+  }
+
+  /** A parameter's state, as a checkpoint gives it back (copied into the optimizer's own arrays). */
+  loadState(p: Tensor, m: Float32Array, v: Float32Array, step: number): void {
+    if (m.length !== p.size || v.length !== p.size) throw new Error(`optimizer: moments of ${m.length} and ${v.length} values for a parameter of ${p.size}`);
+    const s = { m: stateArray(p.size), v: stateArray(p.size), step };
+    s.m.set(m);
+    s.v.set(v);
+    this.state.set(p, s);
   }
 
   private stateOf(p: Tensor): AdamState {
     let s = this.state.get(p);
     if (s === undefined) {
-      s = { m: new Float32Array(p.size), v: new Float32Array(p.size), step: 0 };
+      s = { m: stateArray(p.size), v: stateArray(p.size), step: 0 };
       this.state.set(p, s);
     }
     return s;
   }
 
   /** AdamW: m, v <- Adam's moments of the gradient; p <- p - lr * (m_hat / (sqrt(v_hat) + eps) + wd * p). */
-  private adamwUpdate(p: Tensor, s: AdamState, weightDecay: number): void {
-    getKernels().adamwStep(p.data, p.grad!, s.m, s.v, { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay, step: s.step });
+  private adamwUpdate(p: Tensor, s: AdamState, weightDecay: number): AdamWUpdate {
+    const hp = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay, step: s.step };
+    return { kind: 'adamw', param: p.data, grad: p.grad!, m: s.m, v: s.v, hp };
   }
 
-  /** Muon's first phase: momentum in s.m (its v stays 0), the look-ahead u to orthogonalise. */
-  private muonMomentum(p: Tensor, s: AdamState): NsJob {
+  /** Muon: the momentum in s.m (its v stays 0), the look-ahead u and its orthogonalised o in work arrays of the matrix's own. */
+  private muonUpdate(p: Tensor, s: AdamState, weightDecay: number): MuonUpdate {
     const w = this.work(p);
-    muonMomentum(p.grad!, s.m, w.u, MUON_MOMENTUM);
-    return { input: w.u, output: w.o, rows: p.shape[0], cols: p.shape[1] };
+    return { kind: 'muon', param: p.data, grad: p.grad!, buffer: s.m, u: w.u, o: w.o, rows: p.shape[0], cols: p.shape[1], lr: this.lr, weightDecay };
   }
 
   private work(p: Tensor): MuonWork {
     let w = this.muonWork.get(p);
     if (w === undefined) {
-      w = { u: new Float32Array(p.size), o: new Float32Array(p.size) };
+      w = { u: stateArray(p.size), o: stateArray(p.size) };
       this.muonWork.set(p, w);
     }
     return w;

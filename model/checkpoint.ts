@@ -189,6 +189,6 @@ export function loadOptimizerState(dir: string, model: GPT, optimizer: Optimizer
     const v = file.tensors.get(`${name}.exp_avg_sq`);
     if (m === undefined || v === undefined) continue; // never stepped
     if (m.data.length !== t.size || v.data.length !== t.size) throw new Error(`checkpoint: ${path}: moments of '${name}' do not match its shape [${t.shape}]`);
-    optimizer.state.set(t, { m: Float32Array.from(m.data), v: Float32Array.from(v.data), step: steps[name] ?? 0 });
+    optimizer.loadState(t, m.data, v.data, steps[name] ?? 0);
   }
 }

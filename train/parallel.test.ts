@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import seedrandom from 'seedrandom';
-import { DataParallel, dealByCost, shardCost } from './parallel.ts';
+import { DataParallel, dealByCost, shardCost, updateCost } from './parallel.ts';
 import { splitWork, trainStep } from './step.ts';
 import { GradScaler, manualSeed } from '../engine/index.ts';
 import type { Batch } from '../data/batch.ts';
-import { orthogonaliseHere } from '../engine/muon.ts';
-import type { NsJob } from '../engine/muon.ts';
+import { updateHere } from '../engine/optim.ts';
+import type { ParamUpdate } from '../engine/optim.ts';
 import { GPT } from '../model/gpt.ts';
 
 test('splitWork: shards weighted by their share of counted targets; weights sum to 1', () => {
@@ -38,26 +38,46 @@ test('shardCost: the positions up to each row\'s last counted target; dealByCost
   for (const list of many) assert.equal(list, [...list].sort((x, y) => x - y));
 });
 
-test('Muon\'s Newton-Schulz shared with a worker: the same outputs, bit for bit, as on one thread', async () => {
+test('the optimizer\'s updates shared with a worker: every array the same, bit for bit, as on one thread', async () => {
   const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 1, n_head: 2, n_embd: 8, dropout: 0, bias: true });
   const parallel = new DataParallel(model, 2, 1);
   try {
-    const rng = seedrandom('ns-parallel');
-    // a step's shapes: wide, tall and square, big and small, so both threads get some
-    const shapes = [[8, 24], [8, 8], [8, 32], [32, 8], [12, 20], [20, 12], [5, 5]];
-    const jobs = (): NsJob[] => shapes.map(([rows, cols]) => ({
-      input: Float32Array.from({ length: rows * cols }, () => rng() - 0.5), output: new Float32Array(rows * cols), rows, cols,
-    }));
+    const rng = seedrandom('updates-parallel');
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n)).map(() => rng() - 0.5);
+    // Muon on wide, tall and square matrices, big and small, and AdamW on vectors: both threads get some
+    const updates = (): ParamUpdate[] => [
+      ...[[8, 24], [8, 8], [8, 32], [32, 8], [12, 20], [20, 12], [5, 5]].map(([rows, cols]): ParamUpdate => ({
+        kind: 'muon', param: shared(rows * cols), grad: shared(rows * cols), buffer: shared(rows * cols), u: shared(rows * cols), o: shared(rows * cols),
+        rows, cols, lr: 0.01, weightDecay: 0.1,
+      })),
+      ...[40, 7, 300].map((n, i): ParamUpdate => ({
+        kind: 'adamw', param: shared(n), grad: shared(n), m: shared(n), v: shared(n).map(Math.abs), hp: { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, step: i + 1 },
+      })),
+    ];
+    const arrays = (up: ParamUpdate) => (up.kind === 'adamw' ? [up.param, up.m, up.v] : [up.param, up.buffer, up.u, up.o]);
+    const copy = (up: ParamUpdate): ParamUpdate => (up.kind === 'adamw'
+      ? { ...up, param: up.param.slice(), m: up.m.slice(), v: up.v.slice() }
+      : { ...up, param: up.param.slice(), buffer: up.buffer.slice(), u: up.u.slice(), o: up.o.slice() });
     for (let round = 0; round < 2; round++) {
-      const shared = jobs();
-      const alone = shared.map((j) => ({ ...j, input: j.input.slice(), output: new Float32Array(j.output.length) }));
-      parallel.orthogonalise(shared);
-      orthogonaliseHere(alone);
-      shared.forEach((j, i) => {
-        assert.ok(j.output.some((x) => x !== 0), `job ${i} has an output`);
-        assert.equal(Array.from(j.output), Array.from(alone[i].output), `job ${i} (${j.rows}x${j.cols})`);
+      const there = updates();
+      const here = there.map(copy);
+      const before = there.map((up) => up.param.slice());
+      parallel.runUpdates(there);
+      updateHere(here);
+      there.forEach((up, i) => {
+        assert.ok(up.param.some((x, j) => x !== before[i][j]), `update ${i} (${up.kind}) moved its parameter`);
+        arrays(up).forEach((a, k) => assert.equal(Array.from(a), Array.from(arrays(here[i])[k]), `update ${i} (${up.kind}), array ${k}`));
       });
     }
+    // a plain (unshared) array: the step runs on this thread, with the same result
+    const plain = updates().map((up) => ({ ...up, param: up.param.slice() }));
+    const alone = plain.map(copy);
+    parallel.runUpdates(plain);
+    updateHere(alone);
+    plain.forEach((up, i) => assert.equal(Array.from(up.param), Array.from(alone[i].param)));
+    // Newton-Schulz dominates: a 32 x 8 Muon update costs more than AdamW on 256 floats
+    const [muon, adamw] = [updates()[3], updates()[9]];
+    assert.ok(updateCost(muon) > updateCost({ ...adamw, param: new Float32Array(256) }));
   } finally {
     await parallel.close();
   }
@@ -69,7 +89,7 @@ async function lossCurve(threads: number): Promise<{ losses: number[]; weights: 
   const model = new GPT({ block_size: 8, vocab_size: 16, n_layer: 2, n_head: 2, n_embd: 8, dropout: 0, bias: true });
   const opt = model.configureOptimizers(0.1, 3e-3, [0.9, 0.99], 'muon');
   const parallel = threads > 1 ? new DataParallel(model, threads, 5) : null;
-  if (parallel !== null) opt.shareOrthogonalisation(parallel.orthogonalise);
+  if (parallel !== null) opt.shareUpdates(parallel.runUpdates);
   const rng = seedrandom('same-curve');
   const batch = (): Batch => {
     const [B, T] = [7, 8];

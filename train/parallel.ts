@@ -7,9 +7,9 @@
 // shard's gradient into a shared buffer of its own, and the main thread adds them up in shard
 // order: the gradient one thread gets for the same shards, bit for bit.
 //
-// The optimizer's step runs on the main thread, and the workers would wait through it. Muon's
-// Newton-Schulz iterations are most of that step (engine/muon.ts), so they are shared out too
-// (orthogonalise below).
+// The optimizer's step is one update per parameter (engine/optim.ts), each on its own arrays, all
+// of them in shared memory: those updates are shared out too (runUpdates below), since the workers
+// would otherwise wait through Muon's Newton-Schulz iterations, most of the step.
 //
 // The step each thread runs is train/step.ts's shardGradients. Dropout masks differ from a
 // single-thread run (each thread has its own random stream): with dropout above 0 the loss curve
@@ -17,18 +17,11 @@
 import { Worker } from 'node:worker_threads';
 import { getDtype } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
-import { orthogonaliseHere } from '../engine/muon.ts';
-import type { NsJob } from '../engine/muon.ts';
+import { updateHere } from '../engine/optim.ts';
+import type { ParamUpdate } from '../engine/optim.ts';
 import { foldGradients, gradSlots, shardGradients, sum } from './step.ts';
 import type { ItemsResult, ShardResult, ShardRunner, WorkItem } from './step.ts';
 import type { Batch } from '../data/batch.ts';
-
-/** A worker's Newton-Schulz job: its input at `at` in the shared buffer, its output right after it. */
-export interface NsSlot {
-  at: number;
-  rows: number;
-  cols: number;
-}
 
 /**
  * What a shard costs to compute, about: the positions the model runs, each row up to its last
@@ -47,8 +40,8 @@ export function shardCost(b: Batch): number {
 /**
  * Work to threads, the costliest first, each piece to the thread with the least work so far: a
  * step's shards (fine-tuning's differ by up to ~1.4x in length, and dealt round-robin the thread
- * with the longer ones kept the other waiting) and Muon's Newton-Schulz jobs. Returns each
- * thread's indices into costs, in increasing order.
+ * with the longer ones kept the other waiting) and the optimizer's updates. Returns each thread's
+ * indices into costs, in increasing order.
  */
 export function dealByCost(costs: number[], threads: number): number[][] {
   const shares: number[][] = Array.from({ length: threads }, () => []);
@@ -62,14 +55,31 @@ export function dealByCost(costs: number[], threads: number): number[][] {
   return shares.map((ks) => ks.sort((a, b) => a - b));
 }
 
-/** How long the main thread waits for a worker's Newton-Schulz before it gives up. */
-const NS_TIMEOUT_MS = 60_000;
+/**
+ * About what a parameter's update costs, in multiply-adds: Muon's are its Newton-Schulz products
+ * (5 iterations of A = X X^T, A^2 and B X, for m = min(rows, cols)); AdamW's, a few passes over the
+ * parameter, which run at about a twentieth of the products' pace (one AdamW step on 200K floats
+ * takes about as long as 4M multiply-adds in the matmul).
+ */
+export function updateCost(up: ParamUpdate): number {
+  if (up.kind === 'adamw') return 20 * up.param.length;
+  const m = Math.min(up.rows, up.cols);
+  return 5 * (2 * m * m * Math.max(up.rows, up.cols) + m * m * m) + 20 * up.param.length;
+}
+
+/** Can a worker reach every array of this update? (An optimizer keeps its state in shared memory, engine/optim.ts.) */
+function inSharedMemory(up: ParamUpdate): boolean {
+  const arrays = up.kind === 'adamw' ? [up.param, up.grad, up.m, up.v] : [up.param, up.grad, up.buffer, up.u, up.o];
+  return arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
+}
+
+/** How long the main thread waits for a worker's share of the optimizer's step before it gives up. */
+const UPDATE_TIMEOUT_MS = 60_000;
 
 export class DataParallel implements ShardRunner {
   private readonly workers: Worker[] = [];
-  /** Muon's matrices for the workers, and one flag per worker: 0 working, 1 done, 2 failed */
-  private nsBuffer = new Float32Array(new SharedArrayBuffer(0));
-  private readonly nsDone: Int32Array;
+  /** one flag per worker for its share of the optimizer's step: 0 working, 1 done, 2 failed */
+  private readonly updatesDone: Int32Array;
   /** one shared gradient vector per shard of a step (gradSlots' layout), grown as needed */
   private shardGrads: Float32Array[] = [];
   private readonly params: Array<{ name: string; offset: number; size: number }> = [];
@@ -92,7 +102,7 @@ export class DataParallel implements ShardRunner {
       shared.set(t.data, offset);
       t.data = shared.subarray(offset, offset + size);
     }
-    this.nsDone = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, threads - 1)));
+    this.updatesDone = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, threads - 1)));
     for (let rank = 1; rank < threads; rank++) {
       this.workers.push(new Worker(new URL('./worker-entry.mjs', import.meta.url), {
         workerData: { config: model.config, lora: model.lora, params: this.params, paramBuffer, seed: `${seed}/worker/${rank}`, dtype: getDtype(), gpuMode },
@@ -147,37 +157,24 @@ export class DataParallel implements ShardRunner {
   }
 
   /**
-   * Muon's Newton-Schulz jobs of one step, shared between the threads: each job goes to the thread
-   * with the least work so far (a job costs ~ rows * cols * min(rows, cols)). A worker's matrices
-   * travel through a shared buffer, and the main thread blocks (Atomics.wait) until the workers set
-   * their flags, so the optimizer's step stays synchronous. Every thread runs the same kernels on the
-   * same numbers, so the weights come out the same, bit for bit, as on one thread.
+   * The optimizer's updates of one step, shared between the threads: each goes to the thread with
+   * the least work so far (updateCost). Their arrays are in shared memory, so a worker's updates
+   * land in place; the main thread blocks (Atomics.wait) until the workers set their flags, so the
+   * optimizer's step stays synchronous. Each update touches only its own parameter's arrays and every
+   * thread runs the same kernels, so the weights come out the same, bit for bit, as on one thread.
+   * If some array is not shared (a plain Float32Array given to the optimizer), the step runs here.
    */
-  readonly orthogonalise = (jobs: NsJob[]): void => {
-    const costs = jobs.map((j) => j.rows * j.cols * Math.min(j.rows, j.cols));
-    const shares = dealByCost(costs, this.threads).map((ks) => ks.map((k) => jobs[k]));
-    const size = jobs.reduce((n, j) => n + 2 * j.input.length, 0);
-    if (this.nsBuffer.length < size) this.nsBuffer = new Float32Array(new SharedArrayBuffer(size * 4));
-    let at = 0;
-    const slots = this.workers.map((w, k) => {
-      const mine = shares[k + 1].map((j) => {
-        const slot = { at, rows: j.rows, cols: j.cols };
-        this.nsBuffer.set(j.input, at);
-        at += 2 * j.input.length;
-        return slot;
-      });
-      Atomics.store(this.nsDone, k, 0);
-      w.postMessage({ ns: mine, buffer: this.nsBuffer.buffer, done: this.nsDone.buffer, flag: k });
-      return mine;
+  readonly runUpdates = (updates: ParamUpdate[]): void => {
+    if (!updates.every(inSharedMemory)) return updateHere(updates);
+    const shares = dealByCost(updates.map(updateCost), this.threads).map((ks) => ks.map((k) => updates[k]));
+    this.workers.forEach((w, k) => {
+      Atomics.store(this.updatesDone, k, 0);
+      w.postMessage({ updates: shares[k + 1], done: this.updatesDone.buffer, flag: k });
     });
-    orthogonaliseHere(shares[0]);
+    updateHere(shares[0]);
     this.workers.forEach((_, k) => {
-      if (Atomics.wait(this.nsDone, k, 0, NS_TIMEOUT_MS) === 'timed-out') throw new Error(`worker ${k + 1}: no Newton-Schulz result after ${NS_TIMEOUT_MS / 1000} s`);
-      if (Atomics.load(this.nsDone, k) !== 1) throw new Error(`worker ${k + 1}: Newton-Schulz failed (its error is printed above)`);
-      shares[k + 1].forEach((j, i) => {
-        const out = slots[k][i].at + j.input.length;
-        j.output.set(this.nsBuffer.subarray(out, out + j.output.length));
-      });
+      if (Atomics.wait(this.updatesDone, k, 0, UPDATE_TIMEOUT_MS) === 'timed-out') throw new Error(`worker ${k + 1}: its share of the optimizer's step not done after ${UPDATE_TIMEOUT_MS / 1000} s`);
+      if (Atomics.load(this.updatesDone, k) !== 1) throw new Error(`worker ${k + 1}: its share of the optimizer's step failed (its error is printed above)`);
     });
   };
 

@@ -214,7 +214,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
   const parallel = threads > 1 ? new DataParallel(model, threads, cfg.seed, cfg.device === 'gpu' ? cfg.gpu_mode : null) : null;
   if (parallel !== null) {
     log(`data parallel: each batch's ${SHARDS} shards are shared by ${parallel.threads} threads${cfg.workers === 0 ? ` (--workers=0: one per core, ${availableParallelism()} here, at most ${SHARDS})` : cfg.workers > SHARDS ? ` (--workers=${cfg.workers}: a step has ${SHARDS} shards, so no more threads)` : ''}; the same loss curve as on one thread`);
-    opt.shareOrthogonalisation(parallel.orthogonalise); // Muon's Newton-Schulz too, when the run uses it
+    opt.shareUpdates(parallel.runUpdates); // the optimizer's step too: Muon's Newton-Schulz is most of it
   }
   // V8 collects garbage on helper threads of its own; with every core already training, they take
   // turns with the training threads and a step gets ~20% slower (bench/RESULTS.md). npm run

@@ -5,10 +5,10 @@ import { manualSeed, setDtype, setKernels } from '../engine/index.ts';
 import type { GpuMode } from '../engine/gpu/index.ts';
 import type { Dtype } from '../engine/index.ts';
 import { GPT } from '../model/gpt.ts';
-import { newtonSchulz } from '../engine/muon.ts';
+import { updateHere } from '../engine/optim.ts';
+import type { ParamUpdate } from '../engine/optim.ts';
 import { shardGradients } from './step.ts';
 import type { WorkItem } from './step.ts';
-import type { NsSlot } from './parallel.ts';
 import type { LoraConfig } from '../model/lora.ts';
 
 const { config, lora, params, paramBuffer, seed, dtype, gpuMode } = workerData as {
@@ -42,33 +42,28 @@ interface ItemsMessage {
   lossScale: number;
 }
 
-/** Muon's Newton-Schulz for these matrices of the shared buffer; then set our flag and wake the main thread. */
-interface NsMessage {
-  ns: NsSlot[];
-  buffer: SharedArrayBuffer;
+/** A share of the optimizer's step: these updates, on arrays in shared memory; then set our flag and wake the main thread. */
+interface UpdatesMessage {
+  updates: ParamUpdate[];
   done: SharedArrayBuffer;
   flag: number;
 }
 
-function orthogonalise(msg: NsMessage): void {
-  const buf = new Float32Array(msg.buffer);
+function update(msg: UpdatesMessage): void {
   const done = new Int32Array(msg.done);
   let state = 1;
   try {
-    for (const { at, rows, cols } of msg.ns) {
-      const n = rows * cols;
-      newtonSchulz(buf.subarray(at, at + n), rows, cols, buf.subarray(at + n, at + 2 * n));
-    }
+    updateHere(msg.updates);
   } catch (e) {
-    console.error(`worker ${msg.flag + 1}: Newton-Schulz failed: ${(e as Error).stack ?? e}`);
+    console.error(`worker ${msg.flag + 1}: the optimizer's step failed: ${(e as Error).stack ?? e}`);
     state = 2;
   }
   Atomics.store(done, msg.flag, state);
   Atomics.notify(done, msg.flag);
 }
 
-parentPort!.on('message', (msg: ItemsMessage | NsMessage) => {
-  if ('ns' in msg) return orthogonalise(msg);
+parentPort!.on('message', (msg: ItemsMessage | UpdatesMessage) => {
+  if ('updates' in msg) return update(msg);
   try {
     model.training = msg.training;
     const result = shardGradients(model, msg.items, msg.lossScale, msg.grads.map((b) => new Float32Array(b)));
