@@ -12,10 +12,11 @@
 // macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
 // columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
 // A transposed A (the weight gradient X^T @ dY) is stored (K, M): its 4 rows at one k are next to
-// each other, but one k is a whole row of M floats from the next, so each block of it is first
-// copied into a (kc, mc) block, one contiguous piece per k (packTransposedA). A transposed B, whose
-// 8 columns at one k are 8 rows apart, is copied in whole and packed into panels there, by a
-// second function of the module (packTransposedB, what pack.ts's packB does in TypeScript).
+// each other, but one k is a whole row of M floats from the next, so it is copied in whole and each
+// block of it is packed there into a (kc, mc) block, one contiguous piece per k (packTransposedA).
+// A transposed B, whose 8 columns at one k are 8 rows apart, is copied in whole and packed into
+// panels there (packTransposedB, what pack.ts's packB does in TypeScript). Both packs are
+// functions of the module: pure copies, so the same bits, at a fraction of JavaScript's time.
 import type { MatmulOptions } from '../kernels.ts';
 import { buildModule, op, I32, V128 } from './wasm.ts';
 import { matmul as matmulPlain } from './matmul.ts';
@@ -28,7 +29,7 @@ const MC = 96;
 const NC = 512;
 
 // memory layout (bytes): packed B | C, the (M x nc) column block of the output | A (or one packed
-// block of a transposed A) | B. All but the first grow with the operands.
+// block of a transposed A, then the transposed A) | B. All but the first grow with the operands.
 const B_BASE = 0;
 const C_BASE = B_BASE + KC * NC * 4;
 const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
@@ -129,8 +130,37 @@ function packTransposedBBody(): number[] {
   return code;
 }
 
+/**
+ * packTransposedA(src, rowBytes, vectors, kc, dst): a transposed A's block into a (kc, mcPad)
+ * block: for each k < kc, `vectors` groups of four floats from byte src + k*rowBytes (row pc + k
+ * of the stored (K, M) matrix, from column ic) to dst + k*vectors*16. A pure copy. The last group
+ * may read up to 3 floats past the block's mc; they land in padding rows, whose sums are never
+ * copied out.
+ */
+function packTransposedABody(): number[] {
+  const [src, rowBytes, vectors, kc, dst, k, v, ps, pd] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const code: number[] = [];
+  const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
+  emit(op.localGet(dst), op.localSet(pd), op.localGet(kc), op.localSet(k));
+  emit(op.loop()); // k loop
+  emit(op.localGet(src), op.localSet(ps), op.localGet(vectors), op.localSet(v));
+  emit(op.loop()); // the row's vectors, one after the other
+  emit(op.localGet(pd), op.localGet(ps), op.v128Load(0), op.v128Store(0));
+  emit(op.localGet(ps), op.i32Const(16), op.i32Add(), op.localSet(ps));
+  emit(op.localGet(pd), op.i32Const(16), op.i32Add(), op.localSet(pd));
+  emit(op.localGet(v), op.i32Const(1), op.i32Sub(), op.localSet(v));
+  emit(op.i32Const(0), op.localGet(v), op.i32LtU(), op.brIf(0)); // while (0 < v)
+  emit(op.end());
+  emit(op.localGet(src), op.localGet(rowBytes), op.i32Add(), op.localSet(src));
+  emit(op.localGet(k), op.i32Const(1), op.i32Sub(), op.localSet(k));
+  emit(op.i32Const(0), op.localGet(k), op.i32LtU(), op.brIf(0)); // while (0 < k)
+  emit(op.end());
+  return code;
+}
+
 export interface SimdModule {
   gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number) => void;
+  packTransposedA: (src: number, rowBytes: number, vectors: number, kc: number, dst: number) => void;
   packTransposedB: (src: number, rowBytes: number, nc: number, kc: number, dst: number) => void;
   memory: WebAssembly.Memory;
   heap: Float32Array;
@@ -143,12 +173,16 @@ function instantiate(fma: boolean): SimdModule | null {
     const bytes = buildModule([
       { exportName: 'gemmBlock', params, locals: [[6 + MR, I32], [MR * NV + NV + 1, V128]], body: gemmBlockBody(fma) },
       { exportName: 'packTransposedB', params: [I32, I32, I32, I32, I32], locals: [[4, I32]], body: packTransposedBBody() },
+      { exportName: 'packTransposedA', params: [I32, I32, I32, I32, I32], locals: [[4, I32]], body: packTransposedABody() },
     ], PAGES);
     if (!WebAssembly.validate(bytes)) return null;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
     const memory = instance.exports.memory as WebAssembly.Memory;
     const e = instance.exports;
-    return { gemmBlock: e.gemmBlock as SimdModule['gemmBlock'], packTransposedB: e.packTransposedB as SimdModule['packTransposedB'], memory, heap: new Float32Array(memory.buffer) };
+    return {
+      gemmBlock: e.gemmBlock as SimdModule['gemmBlock'], packTransposedA: e.packTransposedA as SimdModule['packTransposedA'],
+      packTransposedB: e.packTransposedB as SimdModule['packTransposedB'], memory, heap: new Float32Array(memory.buffer),
+    };
   } catch {
     return null; // no WebAssembly SIMD here: callers fall back to the plain kernel
   }
@@ -205,16 +239,17 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
   const mPad = Math.ceil(M / MR) * MR;
   const c0 = C_BASE / 4;
   const a0 = c0 + mPad * Math.ceil(Math.min(N, NC) / NR) * NR;
-  // A in place: the padding rows of the last tile read up to 3 rows past it; a transposed A takes
-  // one packed block. The padding columns read up to 7 floats past B. Zeros there, and their sums
-  // are never copied out.
-  const aEnd = transA ? a0 + MC * KC : a0 + M * K;
-  const aSlack = transA ? 0 : (mPad - M) * K;
+  // A in place: the padding rows of the last tile read up to 3 rows past it. A transposed A takes
+  // one packed block, then the stored (K, M) matrix, whose last pack reads up to 3 floats past it.
+  // The padding columns read up to 7 floats past B. Zeros there, and their sums are never copied out.
+  const aT0 = a0 + MC * KC; // the stored transposed A
+  const aEnd = transA ? aT0 + K * M : a0 + M * K;
+  const aSlack = transA ? 4 : (mPad - M) * K;
   const b0 = aEnd + aSlack;
   const bEnd = b0 + K * N;
   reserve(simd, bEnd + NR);
   const heap = simd.heap;
-  if (!transA) heap.set(a.subarray(0, M * K), a0);
+  heap.set(a.subarray(0, M * K), transA ? aT0 : a0);
   heap.fill(0, aEnd, aEnd + aSlack);
   heap.set(b.subarray(0, K * N), b0); // B, or the stored (N, K) of a transposed B, which the module packs
   heap.fill(0, bEnd, bEnd + NR);
@@ -236,7 +271,8 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
         const cBlock = C_BASE + ic * ncPad * 4;
         if (transA) {
-          packTransposedA(heap, a0, a, M, ic, pc, Math.min(MC, M - ic), mcPad, kc);
+          // rows pc.. of the stored A, columns ic..ic+mcPad, into a (kc, mcPad) block at a0
+          simd.packTransposedA((aT0 + pc * M + ic) * 4, M * 4, mcPad / 4, kc, a0 * 4);
           simd.gemmBlock(mcPad, ncPad, kc, a0 * 4, 4, mcPad * 4, bBlock, rsB, csB, cBlock);
         } else {
           const aBlock = (a0 + ic * K + pc) * 4; // byte address of A(ic, pc)
@@ -245,16 +281,6 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
       }
     }
     storeC(heap, c0, out, M, N, jc, nc, ncPad);
-  }
-}
-
-/** heap[at + k*mcPad + i] = A(ic + i, pc + k) for A stored transposed, (K, M): row pc + k of the
- * stored matrix holds the block's mc values at that k side by side, so each k is one copy. Rows
- * mc..mcPad keep whatever they held: they only feed padding sums, which are never copied out. */
-function packTransposedA(heap: Float32Array, at: number, a: Float32Array, M: number, ic: number, pc: number, mc: number, mcPad: number, kc: number): void {
-  for (let k = 0; k < kc; k++) {
-    const row = (pc + k) * M + ic;
-    heap.set(a.subarray(row, row + mc), at + k * mcPad);
   }
 }
 
