@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows, sumSquares } from './elementwise_simd.ts';
+import { elementwiseSimdAvailable, geluForward, geluBackward, layerNormForward, layerNormBackward, scaleAdd, sumRows, sumSquares, swapMiddleAxes } from './elementwise_simd.ts';
 import * as plainGelu from './gelu.ts';
 import * as plainLayerNorm from './layernorm.ts';
 import { crossEntropyForward, crossEntropyForwardPlain, crossEntropyBackward } from './crossentropy.ts';
@@ -18,6 +18,23 @@ function maxError(a: Float32Array, b: Float32Array): number {
 
 test('this runtime runs the SIMD kernels (a broken module would fall back silently)', () => {
   assert.ok(elementwiseSimdAvailable);
+});
+
+test('swapMiddleAxes: (B, T, H, D) -> (B, H, T, D), every value where the index formula puts it; no SIMD copy where D is not a multiple of 4', () => {
+  // sizes of one, odd sizes, the walkthrough's heads (D = 24) and the reference's (D = 32), one past the first page
+  for (const [B, T, H, D] of [[1, 1, 1, 4], [2, 3, 5, 8], [3, 7, 2, 12], [2, 50, 4, 24], [8, 128, 4, 32], [1, 1, 9, 4]]) {
+    const x = randomArray(B * T * H * D);
+    const out = new Float32Array(x.length + 1);
+    out[x.length] = 42;
+    assert.ok(swapMiddleAxes(x, out, B, T, H, D));
+    for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let t = 0; t < T; t++) for (let d = 0; d < D; d++) {
+      const got = out[((b * H + h) * T + t) * D + d];
+      const want = x[((b * T + t) * H + h) * D + d];
+      if (got !== want) assert.unreachable(`[${B}, ${T}, ${H}, ${D}]: out[${b}, ${h}, ${t}, ${d}] = ${got}, want ${want}`);
+    }
+    assert.is(out[x.length], 42, 'nothing written past the end');
+  }
+  assert.not.ok(swapMiddleAxes(randomArray(30), new Float32Array(30), 1, 2, 3, 5));
 });
 
 test('GELU forward and backward in SIMD agree with the TypeScript kernels on random x, any length', () => {

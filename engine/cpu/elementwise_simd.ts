@@ -1,6 +1,7 @@
 // GELU, LayerNorm, the loss's softmax, a gradient's sum over rows (a Linear's bias gradient),
 // alpha x + beta y (Newton-Schulz's, Muon's momentum's and the gradient fold's element-wise steps)
-// and a sum of squares (the gradient clip's norm) in WebAssembly SIMD, four floats at a time. The maths is the plain kernels' (gelu.ts, layernorm.ts, read those
+// a sum of squares (the gradient clip's norm) and attention's swap of a (B, T, H, D) tensor's middle
+// axes in WebAssembly SIMD, four floats at a time. The maths is the plain kernels' (gelu.ts, layernorm.ts, read those
 // first); they stay the readable reference and the fallback where there is no SIMD.
 //
 // Why: a typed-array loop in V8 costs 1.3 ns an element on our 2-core VM even when it only copies,
@@ -182,6 +183,28 @@ function sumSquaresBody(): Code {
     op.localGet(out), op.localGet(acc), op.v128Store(0)];
 }
 
+/**
+ * swapMiddleAxes(src, dst, B, T, H, runBytes): dst (B, H, T, run) = src (B, T, H, run), each run of
+ * floats (a head's D values) copied whole, four at a time. dst is written in order; src is read a
+ * run at a time, H runs apart.
+ */
+function swapMiddleAxesBody(): Code {
+  const [src, dst, B, T, H, runBytes, i, b, h, t, pd, pb, ph, ps, stride] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  return [op.localGet(dst), op.localSet(pd), op.localGet(src), op.localSet(pb),
+    op.localGet(H), op.localGet(runBytes), op.i32Mul(), op.localSet(stride), // from one t to the next in src
+    ...rowLoop(b, B, [op.localGet(pb), op.localSet(ph),
+      ...rowLoop(h, H, [op.localGet(ph), op.localSet(ps),
+        ...rowLoop(t, T, [
+          ...vectorLoop(i, runBytes, [...at(pd, i), ...load(ps, i), op.v128Store(0)]),
+          op.localGet(pd), op.localGet(runBytes), op.i32Add(), op.localSet(pd),
+          op.localGet(ps), op.localGet(stride), op.i32Add(), op.localSet(ps),
+        ]),
+        op.localGet(ph), op.localGet(runBytes), op.i32Add(), op.localSet(ph),
+      ]),
+      op.localGet(pb), op.localGet(T), op.localGet(stride), op.i32Mul(), op.i32Add(), op.localSet(pb),
+    ])];
+}
+
 interface ElementwiseModule {
   geluForward: (x: number, out: number, t: number, n: number) => void;
   geluBackward: (dout: number, x: number, t: number, dx: number, n: number) => void;
@@ -189,6 +212,7 @@ interface ElementwiseModule {
   scaleAdd: (x: number, y: number, out: number, n: number, alpha: number, beta: number) => void;
   softmaxRows: (x: number, rows: number, rowBytes: number, stats: number) => void;
   sumSquares: (x: number, n: number, out: number) => void;
+  swapMiddleAxes: (src: number, dst: number, B: number, T: number, H: number, runBytes: number) => void;
   layerNormForward: (x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, rowBytes: number, invC: number, eps: number) => void;
   layerNormBackward: (dout: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, rowBytes: number, invC: number) => void;
   memory: WebAssembly.Memory;
@@ -204,6 +228,7 @@ function instantiate(): ElementwiseModule | null {
       { exportName: 'softmaxRows', params: [I32, I32, I32, I32], locals: [[4, I32], [2, F32], [5, V128]], body: softmaxRowsBody().flat() },
       { exportName: 'sumSquares', params: [I32, I32, I32], locals: [[1, I32], [1, V128]], body: sumSquaresBody().flat() },
       { exportName: 'scaleAdd', params: [I32, I32, I32, I32, F32, F32], locals: [[1, I32]], body: scaleAddBody().flat() },
+      { exportName: 'swapMiddleAxes', params: [I32, I32, I32, I32, I32, I32], locals: [[9, I32]], body: swapMiddleAxesBody().flat() },
       { exportName: 'layerNormForward', params: [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32], locals: [[5, I32], [2, F32], [4, V128]], body: layerNormForwardBody().flat() },
       { exportName: 'layerNormBackward', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32], locals: [[6, I32], [8, V128]], body: layerNormBackwardBody().flat() },
     ], 1);
@@ -300,6 +325,21 @@ export function scaleAdd(alpha: number, x: Float32Array, beta: number, y: Float3
   put(simd, py, y, n);
   simd.scaleAdd(px, py, px, Math.ceil(n / 4) * 16, alpha, beta);
   take(simd, px, out, n);
+}
+
+/**
+ * out (B, H, T, D) = x (B, T, H, D), the two middle axes swapped (attention's heads taken out of a
+ * (B, T, C) tensor, and put back: the swap is its own inverse). A pure copy, so the same bits as
+ * shape.ts's permute, which runs where this returns false: no SIMD, or D not a multiple of 4.
+ */
+export function swapMiddleAxes(x: Float32Array, out: Float32Array, B: number, T: number, H: number, D: number): boolean {
+  const n = B * T * H * D;
+  if (simd === null || D % 4 !== 0 || n === 0) return false;
+  const [px, po] = regions(simd, n, n);
+  put(simd, px, x, n);
+  simd.swapMiddleAxes(px, po, B, T, H, D * 4);
+  take(simd, po, out, n);
+  return true;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor.ts';
 import { normAxis, numel, shapeStr, stridesOf } from '../shape.ts';
 import { floatsToOverwrite } from '../step_buffers.ts';
+import { swapMiddleAxes } from '../cpu/elementwise_simd.ts';
 
 /** Same values, new shape (one dim may be -1). Shares memory: data is contiguous. */
 export function reshape(x: Tensor, shape: number[]): Tensor {
@@ -43,13 +44,19 @@ export function transpose(x: Tensor, a: number, b: number): Tensor {
   return permute(x, dims);
 }
 
-/** Copy data of `shape` into the axis order `dims`; the innermost loop runs along the output's last axis. */
+/**
+ * Copy data of `shape` into the axis order `dims`; the innermost loop runs along the output's last
+ * axis. Attention's (B, T, H, D) <-> (B, H, T, D), the commonest by far, is a copy of whole rows of
+ * D floats, done in WebAssembly SIMD where there is some (a JavaScript loop copies ~4 GB/s).
+ */
 function permuteData(src: Float32Array, shape: number[], dims: number[]): Float32Array {
   const nd = shape.length;
+  const out = floatsToOverwrite(src.length);
+  const middleSwap = nd === 4 && dims[0] === 0 && dims[1] === 2 && dims[2] === 1 && dims[3] === 3;
+  if (middleSwap && swapMiddleAxes(src, out, shape[0], shape[1], shape[2], shape[3])) return out;
   const inStrides = stridesOf(shape);
   const outShape = dims.map((d) => shape[d]);
   const step = dims.map((d) => inStrides[d]); // input stride for each output axis
-  const out = floatsToOverwrite(src.length);
   if (nd === 0) {
     out[0] = src[0];
     return out;
