@@ -146,7 +146,7 @@ export class Optimizer {
     return s;
   }
 
-  /** AdamW: m, v <- Adam's moments of the gradient; p <- p - lr * (m_hat / (sqrt(v_hat) + eps) + wd * p). */
+  /** The AdamW update of p: m, v <- Adam's moments of the gradient; p <- p - lr * (m_hat / (sqrt(v_hat) + eps) + wd * p). */
   private adamwUpdate(p: Tensor, s: AdamState, weightDecay: number): AdamWUpdate {
     const hp = { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay, step: s.step };
     return { kind: 'adamw', param: p.data, grad: p.grad!, m: s.m, v: s.v, hp };
