@@ -128,9 +128,8 @@ export class Optimizer {
     this.runUpdates = run;
   }
 
-  /** A parameter's state, as a checkpoint gives it back (copied into the optimizer's own arrays). */
+  /** A parameter's state, as a checkpoint gives it back, m and v of p.size values (model/checkpoint.ts checks), copied into the optimizer's own arrays. */
   loadState(p: Tensor, m: Float32Array, v: Float32Array, step: number): void {
-    if (m.length !== p.size || v.length !== p.size) throw new Error(`optimizer: moments of ${m.length} and ${v.length} values for a parameter of ${p.size}`);
     const s = { m: stateArray(p.size), v: stateArray(p.size), step };
     s.m.set(m);
     s.v.set(v);

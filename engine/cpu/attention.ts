@@ -40,6 +40,17 @@ export function softmaxCausalRow(p: Float32Array, row: number, last: number, Tk:
   p.fill(0, row + last + 1, row + Tk);
 }
 
+/**
+ * The softmax's backward for one row: g[gAt..gAt+Tk) holds dP and becomes dS,
+ * dS_j = P_j (dP_j - sum_j P_j dP_j) * scale for j <= last, 0 beyond (where P is 0).
+ */
+export function softmaxBackwardRow(p: Float32Array, pAt: number, g: Float32Array, gAt: number, last: number, Tk: number, scale: number): void {
+  let dot = 0;
+  for (let j = 0; j <= last; j++) dot += p[pAt + j] * g[gAt + j];
+  for (let j = 0; j <= last; j++) g[gAt + j] = p[pAt + j] * (g[gAt + j] - dot) * scale;
+  g.fill(0, gAt + last + 1, gAt + Tk);
+}
+
 export function attentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
   dq: Float32Array, dk: Float32Array, dv: Float32Array, BH: number, Tq: number, Tk: number, D: number): void {
   const scale = 1 / Math.sqrt(D);
@@ -51,15 +62,7 @@ export function attentionBackward(dout: Float32Array, q: Float32Array, k: Float3
     const p = probs.subarray(h * Tq * Tk, (h + 1) * Tq * Tk);
     matmul(p, queries(dout), keys(dv), Tk, D, Tq, { transA: true, accumulate: true }); // dV += P^T dO
     matmul(queries(dout), keys(v), ds, Tq, Tk, D, { transB: true }); // dP = dO V^T (into ds)
-    for (let i = 0; i < Tq; i++) {
-      // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale, for j <= i + offset; P is 0 beyond
-      const row = i * Tk;
-      const last = i + offset;
-      let dot = 0;
-      for (let j = 0; j <= last; j++) dot += p[row + j] * ds[row + j];
-      for (let j = 0; j <= last; j++) ds[row + j] = p[row + j] * (ds[row + j] - dot) * scale;
-      ds.fill(0, row + last + 1, row + Tk);
-    }
+    for (let i = 0; i < Tq; i++) softmaxBackwardRow(p, i * Tk, ds, i * Tk, i + offset, Tk, scale);
     matmul(ds, keys(k), queries(dq), Tq, D, Tk, { accumulate: true }); // dQ += dS K
     matmul(ds, queries(q), keys(dk), Tk, D, Tq, { transA: true, accumulate: true }); // dK += dS^T Q
   }

@@ -25,7 +25,7 @@
 import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
-import { attentionForward, attentionBackward, softmaxCausalRow } from './attention.ts';
+import { attentionForward, attentionBackward, softmaxCausalRow, softmaxBackwardRow } from './attention.ts';
 import { partForward, partBackward } from '../heads.ts';
 
 const pad = (n: number, to: number) => Math.ceil(n / to) * to;
@@ -175,20 +175,15 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
       }
       // dP = dO V^T, a column block per key range, into c[0] and c[1]
       blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, L.vT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
-      // dS_ij = P_ij (dP_ij - sum_j P_ij dP_ij) * scale for j <= i + offset, 0 beyond
+      // dS = the softmax's backward of dP, row by row, dP's row gathered from the key blocks' outputs
       for (let i = 0; i < Tq; i++) {
-        const row = i * Tk;
-        const ds = L.ds + row;
+        const ds = L.ds + i * Tk;
         for (let bi = 0; bi < blocks.length; bi++) {
           const { n, col } = blocks[bi];
           const s = L.c[bi] + i * pad(n, 8);
           heap.copyWithin(ds + col, s, s + n);
         }
-        const last = i + offset;
-        let dot = 0;
-        for (let j = 0; j <= last; j++) dot += ph[row + j] * heap[ds + j];
-        for (let j = 0; j <= last; j++) heap[ds + j] = ph[row + j] * (heap[ds + j] - dot) * scale;
-        heap.fill(0, ds + last + 1, ds + Tk);
+        softmaxBackwardRow(ph, i * Tk, heap, ds, i + offset, Tk, scale);
       }
       // dQ = dS K, adding along the keys block by block
       const gq = L.c[2];
