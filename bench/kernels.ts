@@ -11,6 +11,7 @@ import { crossEntropyForwardPlain } from '../engine/cpu/crossentropy.ts';
 import { sumRowsPlain } from '../engine/cpu/elementwise_simd.ts';
 import { Optimizer, Tensor } from '../engine/index.ts';
 import { makeRng } from '../engine/random.ts';
+import { gramNewtonSchulz, newtonSchulz, orthogonaliseMultiplyAdds } from '../engine/muon.ts';
 import { matmulNaive, attentionForwardNaive } from './naive.ts';
 
 export interface BenchRow {
@@ -142,14 +143,21 @@ export async function memoryBoundRows(quick: boolean): Promise<BenchRow[]> {
   const adam = await median(() => cpuKernels.adamwStep(p, g, m, v, { lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, step: 10 }), quick);
   rows.push({ suite: 'AdamW', name: 'AdamW step', backend: 'cpu', shape: `${P} params`, median_ms: adam, gbps: (7 * P * 4) / adam / 1e6 });
 
-  // Muon on one MLP matrix of the walkthrough's model, as the optimizer steps it (engine/optim.ts):
-  // momentum, then five Newton-Schulz iterations on the 64 x 256 orientation, each X X^T (2*m*m*n
-  // FLOPs), A^2 (2*m^3) and A X (2*m*m*n), then the update; the model has 16 such matrices
-  const [Rm, Cm] = [256, 64];
+  // Muon on one MLP matrix of the walkthrough's model (96 x 384), as the optimizer steps it
+  // (engine/optim.ts): momentum, the orthogonalisation, the update; the model has 16 such matrices,
+  // 12 of them long. The orthogonalisation's two forms alone: Newton-Schulz's 5 iterations (each
+  // X X^T, A^2 and A X) and the Gram form's (engine/muon.ts), each counted by its own multiply-adds
+  const [Rm, Cm] = [384, 96];
   const matrix = new Tensor(random(Rm * Cm), [Rm, Cm], true);
   matrix.grad = random(Rm * Cm);
   const muonOptimizer = new Optimizer([{ params: [matrix], weightDecay: 0.1, muon: true }], { lr: 1e-3 });
   const muon = await median(() => muonOptimizer.step(), quick);
-  rows.push({ suite: 'Muon', name: 'Muon step (5 Newton-Schulz iterations)', backend: 'cpu', shape: `${Rm}x${Cm}`, median_ms: muon, gflops: (5 * (4 * Cm * Cm * Rm + 2 * Cm ** 3)) / muon / 1e6 });
+  rows.push({ suite: 'Muon', name: 'Muon step (momentum, orthogonalise, update)', backend: 'cpu', shape: `${Rm}x${Cm}`, median_ms: muon, gflops: (2 * orthogonaliseMultiplyAdds(Rm, Cm)) / muon / 1e6 });
+  const [u, o] = [random(Rm * Cm), new Float32Array(Rm * Cm)];
+  const plainNs = await median(() => newtonSchulz(u, Rm, Cm, o), quick);
+  const gramNs = await median(() => gramNewtonSchulz(u, Rm, Cm, o), quick);
+  const plainMacs = 10 * Math.max(Rm, Cm) * Math.min(Rm, Cm) ** 2 + 5 * Math.min(Rm, Cm) ** 3;
+  rows.push({ suite: 'Muon', name: 'Newton-Schulz (5 iterations)', backend: 'cpu', shape: `${Rm}x${Cm}`, median_ms: plainNs, gflops: (2 * plainMacs) / plainNs / 1e6 });
+  rows.push({ suite: 'Muon', name: 'Gram Newton-Schulz (the same, on the Gram matrix)', backend: 'cpu', shape: `${Rm}x${Cm}`, median_ms: gramNs, gflops: (2 * orthogonaliseMultiplyAdds(Rm, Cm)) / gramNs / 1e6 });
   return rows;
 }

@@ -13,7 +13,7 @@ import type { Tensor } from './tensor.ts';
 import { getKernels } from './kernels.ts';
 import type { AdamWStepParams } from './kernels.ts';
 import { sumSquares } from './cpu/elementwise_simd.ts';
-import { muonMomentum, muonApply, newtonSchulz, MUON_MOMENTUM } from './muon.ts';
+import { muonMomentum, muonApply, orthogonalise, MUON_MOMENTUM } from './muon.ts';
 
 export interface ParamGroup {
   params: Tensor[];
@@ -69,7 +69,7 @@ export type ParamUpdate = AdamWUpdate | MuonUpdate;
 export function applyUpdate(up: ParamUpdate): void {
   if (up.kind === 'adamw') return getKernels().adamwStep(up.param, up.grad, up.m, up.v, up.hp);
   muonMomentum(up.grad, up.buffer, up.u, MUON_MOMENTUM);
-  newtonSchulz(up.u, up.rows, up.cols, up.o);
+  orthogonalise(up.u, up.rows, up.cols, up.o);
   muonApply(up.param, up.o, up);
 }
 

@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { getDtype } from '../engine/index.ts';
 import type { GPT } from '../model/gpt.ts';
 import { updateHere } from '../engine/optim.ts';
+import { orthogonaliseMultiplyAdds } from '../engine/muon.ts';
 import type { ParamUpdate } from '../engine/optim.ts';
 import { foldGradients, gradSlots, shardGradients, sum } from './step.ts';
 import type { ItemsResult, ShardResult, ShardRunner, WorkItem } from './step.ts';
@@ -57,15 +58,14 @@ export function dealByCost(costs: number[], threads: number): number[][] {
 
 /**
  * About what a parameter's update costs, in the matmul's multiply-adds: Muon's are its
- * Newton-Schulz products (5 iterations of A = X X^T, A^2 and B X, for m = min(rows, cols)) and a
- * few passes over the matrix; AdamW's, a square root and two divisions in doubles per float, about
- * 100 multiply-adds' time each (on this project's VM, AdamW on the 197K floats of wte took 1.04 ms,
- * Newton-Schulz on a 96 x 384 matrix, 40M multiply-adds, 1.97 ms).
+ * orthogonalisation's products (engine/muon.ts) and a few passes over the matrix; AdamW's, a
+ * square root and two divisions in doubles per float, about 100 multiply-adds' time each (on this
+ * project's VM, AdamW on the 197K floats of wte took 1.04 ms, Newton-Schulz on a 96 x 384 matrix,
+ * 40M multiply-adds, 1.97 ms).
  */
 export function updateCost(up: ParamUpdate): number {
   if (up.kind === 'adamw') return 100 * up.param.length;
-  const m = Math.min(up.rows, up.cols);
-  return 5 * (2 * m * m * Math.max(up.rows, up.cols) + m * m * m) + 20 * up.param.length;
+  return orthogonaliseMultiplyAdds(up.rows, up.cols) + 20 * up.param.length;
 }
 
 /** Can a worker reach every array of this update? (An optimizer keeps its state in shared memory, engine/optim.ts.) */
