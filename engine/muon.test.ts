@@ -111,6 +111,7 @@ test('orthogonalise takes the Gram form for a matrix twice as long as wide or mo
   assert.equal(Array.from(orthogonalise(square, 16, 16, new Float32Array(256))), Array.from(newtonSchulz(square, 16, 16, new Float32Array(256))));
   // the walkthrough's 96 x 384 MLP matrix: 40M multiply-adds the plain way, 27M the Gram way
   assert.equal(orthogonaliseMultiplyAdds(96, 384), 4 * 384 * 96 ** 2 + 14 * 96 ** 3);
+  assert.equal(orthogonaliseMultiplyAdds(384, 96), orthogonaliseMultiplyAdds(96, 384));
   assert.ok(orthogonaliseMultiplyAdds(96, 384) < 10 * 384 * 96 ** 2 + 5 * 96 ** 3);
   assert.equal(orthogonaliseMultiplyAdds(96, 96), 15 * 96 ** 3);
 });

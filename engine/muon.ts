@@ -139,10 +139,19 @@ export function orthogonalise(g: Float32Array, rows: number, cols: number, out: 
   return isLong(rows, cols) ? gramNewtonSchulz(g, rows, cols, out) : newtonSchulz(g, rows, cols, out);
 }
 
-/** orthogonalise's matrix products, in multiply-adds, for m = min(rows, cols) and n = max(rows, cols). */
-export function orthogonaliseMultiplyAdds(rows: number, cols: number): number {
+/** The matrix products of a rows x cols matrix's orthogonalisation, in multiply-adds, with m = min(rows, cols) and n = max(rows, cols). */
+export function newtonSchulzMultiplyAdds(rows: number, cols: number): number {
   const [m, n] = [Math.min(rows, cols), Math.max(rows, cols)];
-  return isLong(rows, cols) ? 4 * n * m * m + 14 * m ** 3 : 10 * n * m * m + 5 * m ** 3;
+  return 10 * n * m * m + 5 * m ** 3; // 5 x (X X^T, A^2, B X)
+}
+
+export function gramNewtonSchulzMultiplyAdds(rows: number, cols: number): number {
+  const [m, n] = [Math.min(rows, cols), Math.max(rows, cols)];
+  return 4 * n * m * m + 14 * m ** 3; // two Gram matrices, two products with X, 14 of m x m
+}
+
+export function orthogonaliseMultiplyAdds(rows: number, cols: number): number {
+  return isLong(rows, cols) ? gramNewtonSchulzMultiplyAdds(rows, cols) : newtonSchulzMultiplyAdds(rows, cols);
 }
 
 /** The first half of a step: the momentum buffer takes the gradient, u is the Nesterov look-ahead. */
