@@ -107,4 +107,7 @@ export const defaultFinetuneConfig: FcTrainConfig = {
   warmup_iters: 125, lr_decay_iters: 2500,
   learning_rate: 2e-3, // 3e-3 and 1.5e-3 did no better at 96 wide
   min_lr: 2e-4, workers: 0, optimizer: 'muon',
+  // keep the model the schedule ends with, not the one of lowest val loss: measured on 10 batches,
+  // that loss had kept step 1875's model for the default seed (bench/RESULTS.md, 2026-12-07)
+  always_save_checkpoint: true,
 };
