@@ -90,7 +90,7 @@ export async function runPretrain(config: FcTrainConfig, log: Log): Promise<Trai
 export interface FinetuneResult {
   train: TrainResult;
   report: EvalReport | null;
-  /** the model the report scored (the best checkpoint) and its tokenizer; null with no report */
+  /** the model the report scored (the checkpoint on disk: the best, or the latest with always_save_checkpoint) and its tokenizer; null with no report */
   scored: { model: GPT; tokenizer: Tokenizer } | null;
 }
 
@@ -128,7 +128,7 @@ async function finetuneLocked(cfg: FcTrainConfig, log: Log, pace?: TrainHooks['p
   const info = { ...stageInfo('finetune', data.tokenizer), loop_examples: loopExampleCount(data.train) };
   const result = await train(cfg, ds, { checkpointInfo: info, sample: writeSamples, title: 'fine-tuning', pace, log });
   if (cfg.eval_examples <= 0 || result.interrupted) return { train: result, report: null, scored: null };
-  // score the best checkpoint (the one on disk), as a user of the model would get it
+  // score the checkpoint on disk (the best, or the latest with always_save_checkpoint), as a user of the model would get it
   const best = existsSync(join(cfg.out_dir, 'checkpoint.json')) ? loadTrained(cfg.out_dir).model : result.model;
   const records = data.val.slice(0, cfg.eval_examples);
   const t0 = performance.now();
