@@ -45,6 +45,13 @@ function normalisedInto(g: Float32Array, x: Float32Array): Float32Array {
   return x;
 }
 
+/** A = X X^T for a wide X (rows <= cols), X^T X for a tall one: always the small m x m square (matmul's transposed forms, no copy). */
+function gramInto(x: Float32Array, rows: number, cols: number, a: Float32Array): void {
+  const [k, m] = [getKernels(), Math.min(rows, cols)];
+  if (rows > cols) k.matmul(x, x, a, m, m, rows, { transA: true });
+  else k.matmul(x, x, a, m, m, cols, { transB: true });
+}
+
 /**
  * An approximate orthogonalisation of g (rows x cols, row-major) into out: the matrix with g's
  * singular vectors and singular values near 1. Scaled to norm 1, then iterated
@@ -60,8 +67,7 @@ export function newtonSchulz(g: Float32Array, rows: number, cols: number, out: F
   const aa = scratch('aa', m * m);
   const bx = scratch('bx', rows * cols);
   for (let it = 0; it < steps; it++) {
-    if (tall) k.matmul(x, x, a, m, m, rows, { transA: true }); // A = X^T X
-    else k.matmul(x, x, a, m, m, cols, { transB: true }); // A = X X^T
+    gramInto(x, rows, cols, a); // A = X X^T (X^T X when tall)
     k.matmul(a, a, aa, m, m, m); // A^2
     scaleAdd(NS_B, a, NS_C, aa, a, a.length); // bA + cA^2
     if (tall) k.matmul(x, a, bx, rows, cols, m); // X (bA + cA^2)
@@ -97,16 +103,15 @@ export function gramNewtonSchulz(g: Float32Array, rows: number, cols: number, ou
   let spare = scratch('gx2', rows * cols);
   const [a, aa, p, pa] = ['ga', 'gaa', 'gp', 'gpa'].map((name) => scratch(name, m * m));
   let [q, q2] = [scratch('gq', m * m), scratch('gq2', m * m)];
-  // A = X X^T (X^T X when tall); into = Q X (X Q when tall)
-  const gram = (): void => (tall ? k.matmul(x, x, a, m, m, rows, { transA: true }) : k.matmul(x, x, a, m, m, cols, { transB: true }));
+  // into = Q X (X Q when tall)
   const applyQ = (into: Float32Array): void => (tall ? k.matmul(x, q, into, rows, cols, m) : k.matmul(q, x, into, rows, cols, m));
-  gram();
+  gramInto(x, rows, cols, a);
   let qIsIdentity = true;
   for (let it = 0; it < steps; it++) {
     if (it === restartAt && !qIsIdentity) {
       applyQ(spare); // X_it = Q X: start again from it
       [x, spare] = [spare, x];
-      gram();
+      gramInto(x, rows, cols, a);
       qIsIdentity = true;
     }
     k.matmul(a, a, aa, m, m, m); // A^2
