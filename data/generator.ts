@@ -14,6 +14,7 @@ import { pick, chance, randInt, OPENERS, CLOSERS, HEDGES, ASIDES } from './phras
 import type { Rng } from './phrases.ts';
 import { GRAMMARS } from './command_grammars.ts';
 import { say, withPhraseSplit, NO_UNSEEN_PHRASE } from './phrase_split.ts';
+import { maybeNoise } from './noise.ts';
 import type { PhraseSplit } from './phrase_split.ts';
 import type { Args, Slots } from './command_grammars.ts';
 import { makeRng } from '../engine/random.ts';
@@ -83,6 +84,13 @@ function addTypo(rng: Rng, text: string, kept: Set<string>): string {
   return words.join(' ');
 }
 
+/** The free-text values of a call (a string with no enum: a destination, a track): copied word for word from the command. */
+function copiedValues(call: FunctionCall): string[] {
+  const spec = FUNCTION_BY_NAME.get(call.name.replace(INCOMPLETE_PREFIX, ''))!;
+  return spec.params.filter((p) => p.type === 'string' && p.enum === undefined)
+    .map((p) => call.arguments[p.name]).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
 /** The canonical argument order: the schema's order. */
 function ordered(name: string, args: Args): Args {
   const spec = FUNCTION_BY_NAME.get(name)!;
@@ -112,6 +120,8 @@ export interface GeneratorOptions {
    */
   phrases?: PhraseSplit;
   phraseSeed?: number | string;
+  /** share of commands given one word of noise (data/noise.ts): for training only; default 0 */
+  noiseRate?: number;
 }
 
 /** How often each function is asked for: the climate controls most, like the original data. */
@@ -162,20 +172,22 @@ function drawExample(rng: Rng, opts: GeneratorOptions): GeneratedExample {
     for (const p of spec.params) if (p.required) partial[p.name] = '';
     return { user: realise(rng, say(rng, g.incomplete(args)), slots), call: { name: INCOMPLETE_PREFIX + name, arguments: ordered(name, partial) } };
   }
-  // free-text values (a string with no enum: a destination, a track) are copied word for word
-  const copied = spec.params.filter((p) => p.type === 'string' && p.enum === undefined)
-    .map((p) => args[p.name]).filter((v): v is string => typeof v === 'string');
+  const copied = copiedValues({ name, arguments: args });
   return { user: realise(rng, say(rng, g.templates(args)), slots, copied), call: { name, arguments: ordered(name, args) } };
 }
 
 /** n examples as records of the original format, from a seed. Every call is checked against the schema. */
 export function generateRecords(n: number, seed: number | string, opts: GeneratorOptions = {}): FcRecord[] {
   if (!((opts.copyBoost ?? 1) >= 0)) throw new Error(`generator: copyBoost must be a number >= 0, got ${opts.copyBoost}`);
+  if (!((opts.noiseRate ?? 0) >= 0 && (opts.noiseRate ?? 0) <= 1)) throw new Error(`generator: noiseRate must be in [0, 1], got ${opts.noiseRate}`);
   return withPhraseSplit(opts.phrases ?? 'all', opts.phraseSeed ?? '', () => {
     const rng = makeRng(`generator/${seed}`);
+    // noise draws from a stream of its own, so the commands drawn are the same with or without it
+    const noiseRng = makeRng(`noise/${seed}`);
     const out: FcRecord[] = [];
     for (let i = 0; i < n; i++) {
       const ex = generateExample(rng, opts);
+      ex.user = maybeNoise(noiseRng, opts.noiseRate ?? 0, ex.user, copiedValues(ex.call));
       const problems = validateCall(ex.call);
       if (problems.length > 0) throw new Error(`generator: produced an invalid call ${JSON.stringify(ex.call)}: ${problems.join('; ')}`);
       out.push(makeRecord(ex.user, ex.call));

@@ -12,7 +12,7 @@ const model = join(dir, 'model');
 
 test.before(async () => {
   const log = () => {};
-  prepareData({ data_dir: join(dir, 'data'), num_train: 300, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 0, seed: 4 }, log);
+  prepareData({ data_dir: join(dir, 'data'), num_train: 300, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 0, noise_rate: 0, seed: 4 }, log);
   await runFinetune({
     ...defaultFinetuneConfig, init_from: 'scratch', fc_data_dir: join(dir, 'data'), out_dir: model, block_size: 128,
     n_layer: 1, n_head: 2, n_embd: 16, max_iters: 2, eval_interval: 2, eval_iters: 1, batch_size: 4, sample_interval: 0, eval_examples: 0,

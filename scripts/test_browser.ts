@@ -53,7 +53,7 @@ try {
   // a tiny checkpoint, a fifth of its examples in the loop format, so the page shows thought and answer too
   const t0 = performance.now();
   const log = () => {};
-  prepareData({ data_dir: join(dir, 'data'), num_train: 300, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 0.2, seed: 4 }, log);
+  prepareData({ data_dir: join(dir, 'data'), num_train: 300, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 0.2, noise_rate: 0, seed: 4 }, log);
   await runFinetune({
     ...defaultFinetuneConfig, init_from: 'scratch', fc_data_dir: join(dir, 'data'), out_dir: model, block_size: 192,
     n_layer: 1, n_head: 2, n_embd: 32, max_iters: 20, eval_interval: 20, eval_iters: 1, batch_size: 8, sample_interval: 0, eval_examples: 0, workers: 1,

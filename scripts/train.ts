@@ -111,7 +111,10 @@ Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fi
   by word out of the command, and a small model needs many examples to learn to copy.
   A share of the phrasings (templates, openers, ways to name a seat or a level) is held out of
   training: the "unseen phrasings" set is said only in them. Real drivers use words the
-  generator never wrote, and that set measures how the model does on language it was never shown.`);
+  generator never wrote, and that set measures how the model does on language it was never shown.
+  For the same reason a fifth of the training commands carry one word of noise: an invented word,
+  a filler ("just", "kind of"), or a small word left out, so the model learns to read past words
+  it does not know. Validation commands are left as the templates say them.`);
   const prepared = prepareData(prepareCfg, console.log);
   console.log('\nthree examples:');
   for (const r of prepared.train.slice(0, 3)) console.log(`  user:      ${userText(r)}\n  assistant: ${r.assistant.split('\n')[1]}`);

@@ -62,7 +62,7 @@ test('think: the answer starts with <thought>, its confidence counts only the ca
 test('a scripted chat session against a small trained fixture runs without error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chat-'));
   const log = () => {};
-  prepareData({ data_dir: join(dir, 'data'), num_train: 400, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 1, seed: 3 }, log);
+  prepareData({ data_dir: join(dir, 'data'), num_train: 400, num_val: 20, num_unseen: 0, vocab_size: 320, tokenizer_pattern: 'digits', incomplete_rate: 0.05, copy_boost: 1, agent_fraction: 1, noise_rate: 0, seed: 3 }, log);
   await runFinetune({
     ...defaultFinetuneConfig, init_from: 'scratch', fc_data_dir: join(dir, 'data'), out_dir: join(dir, 'model'), block_size: 192,
     n_layer: 1, n_head: 2, n_embd: 32, max_iters: 4, eval_interval: 4, eval_iters: 1, batch_size: 4, sample_interval: 0, eval_examples: 0,

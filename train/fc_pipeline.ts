@@ -47,6 +47,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
   writeFileSync(trainPath, JSON.stringify(trainRecords, null, 1));
   writeFileSync(valPath, JSON.stringify(valRecords, null, 1));
   const files = [trainPath, valPath];
+  if (cfg.noise_rate > 0) log(`${(100 * cfg.noise_rate).toFixed(0)}% of the training commands carry one word of noise (an invented word, a filler, a small word left out); val none`);
   log(`generated ${trainRecords.length} training and ${valRecords.length} validation examples in ${((performance.now() - t0) / 1000).toFixed(1)}s -> ${trainPath}, ${valPath}`);
   if (cfg.num_unseen > 0) {
     // a directory of its own, so that training never reads it and `npm run eval -- --fc_data_dir=` can

@@ -5,7 +5,7 @@ import { generateAgentRecords } from '../data/agent.ts';
 import type { FcRecord } from '../data/format.ts';
 import type { PrepareConfig } from './stage_config.ts';
 
-export type SplitSettings = Pick<PrepareConfig, 'num_train' | 'num_val' | 'num_unseen' | 'incomplete_rate' | 'copy_boost' | 'agent_fraction' | 'seed'>;
+export type SplitSettings = Pick<PrepareConfig, 'num_train' | 'num_val' | 'num_unseen' | 'incomplete_rate' | 'copy_boost' | 'agent_fraction' | 'noise_rate' | 'seed'>;
 
 export function generateSplits(cfg: SplitSettings): { train: FcRecord[]; val: FcRecord[]; unseen: FcRecord[] } {
   // with an unseen-phrasing set, train and val say only the phrases not held out (data/phrase_split.ts)
@@ -15,7 +15,8 @@ export function generateSplits(cfg: SplitSettings): { train: FcRecord[]; val: Fc
   const split = (n: number, name: string) => {
     const nAgent = name === 'train' ? Math.round(n * cfg.agent_fraction) : 0;
     const copyBoost = name === 'train' ? cfg.copy_boost : 1;
-    const opts = { incompleteRate: cfg.incomplete_rate, copyBoost, phrases, phraseSeed: cfg.seed } as const;
+    const noiseRate = name === 'train' ? cfg.noise_rate : 0; // val measures commands as the templates say them
+    const opts = { incompleteRate: cfg.incomplete_rate, copyBoost, noiseRate, phrases, phraseSeed: cfg.seed } as const;
     return [...generateRecords(n - nAgent, `${cfg.seed}/${name}`, opts), ...generateAgentRecords(nAgent, `${cfg.seed}/${name}`, undefined, opts)];
   };
   const train = split(cfg.num_train, 'train');

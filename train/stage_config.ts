@@ -25,6 +25,8 @@ export interface PrepareConfig {
   copy_boost: number;
   /** share of training examples in the Thought -> Act -> Observe format (data/agent.ts), for npm run chat */
   agent_fraction: number;
+  /** share of training commands given one word of noise: an unknown word, a filler, a small word left out (data/noise.ts) */
+  noise_rate: number;
   seed: number;
 }
 
@@ -38,6 +40,7 @@ export const defaultPrepareConfig: PrepareConfig = {
   incomplete_rate: 0.06,
   copy_boost: 4, // navigation and music 4x as often in training: 90.0% vs 88.4% exact
   agent_fraction: 0.1, // a tenth of training in the loop's format: npm run chat thinks, acts, reads the car and answers
+  noise_rate: 0.2, // unseen phrasings +19 and +10 of 500 on two seeds (bench/RESULTS.md, 2026-12-07)
   seed: 1337,
 };
 
@@ -46,7 +49,7 @@ export function validatePrepareConfig(c: PrepareConfig): void {
   const check = new ConfigCheck(c as unknown as Record<string, unknown>, 'prepare');
   if (c.data_dir === '') throw new Error('prepare: --data_dir must not be empty');
   check.int('num_train').int('num_val').int('num_unseen', 0).int('vocab_size', 256 + SPECIAL_TOKENS.length).oneOf('tokenizer_pattern', TOKENIZER_PATTERNS);
-  check.range('incomplete_rate', 0, 1).range('agent_fraction', 0, 1).above('copy_boost', 0);
+  check.range('incomplete_rate', 0, 1).range('agent_fraction', 0, 1).range('noise_rate', 0, 1).above('copy_boost', 0);
   if (!Number.isSafeInteger(c.seed)) throw new Error(`prepare: --seed must be an integer, got ${c.seed}`);
 }
 

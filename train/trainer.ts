@@ -305,7 +305,7 @@ async function trainLocked(cfg: TrainConfig, data: BatchSource, hooks: TrainHook
         // a run that ends without having saved (no eval beat its first) still leaves its model
         const lastChance = saved === null && iter >= cfg.max_iters;
         if ((better || cfg.always_save_checkpoint || lastChance) && (iter > startIter || cfg.always_save_checkpoint)) {
-          const why = better ? 'best val loss so far' : lastChance ? 'the end of a run that saved nothing before' : `always_save_checkpoint: the latest model, although the best val loss is ${bestValLoss.toFixed(4)}`;
+          const why = better ? 'best val loss so far' : lastChance ? 'the end of a run that saved nothing before' : `the latest model, as always_save_checkpoint asks (the lowest val loss so far: ${bestValLoss.toFixed(4)})`;
           save(iter, why, l.val);
         } else if (!better) log(`val loss ${l.val.toFixed(4)} is not below the best ${bestValLoss.toFixed(4)}: the checkpoint in ${cfg.out_dir} stays`);
       }
