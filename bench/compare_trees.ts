@@ -4,10 +4,13 @@
 // speed drifts by 15% or more within minutes, so two runs one after the other can disagree by
 // more than a change is worth; turns inside one process see the same drift. Each tree is
 // imported by its own path, so the two engines live side by side. Each tree trains on batches of
-// its own generator, as its walkthrough does.
+// its own generator, as its walkthrough does. --step=lm (or ref) times the bench's language-model
+// step instead: the walkthrough's model (or the reference model) with AdamW on full batches of
+// arbitrary tokens, bench/train_step.ts's "lm" (or "reference") row, which #30 compares with PyTorch.
 //
 //   node --single-threaded-gc --import tsx bench/compare_trees.ts /path/to/checkout-a /path/to/checkout-b   (1 thread)
 //   node --import tsx bench/compare_trees.ts --workers=2 A B   (each tree with its own worker; an idle tree's worker waits, using no CPU)
+//   node --single-threaded-gc --import tsx bench/compare_trees.ts --step=lm A B
 import { resolve } from 'node:path';
 import '../scripts/node_flags.ts';
 
@@ -17,7 +20,11 @@ interface Contender {
   ms: number[];
 }
 
-async function contender(root: string, workers: number): Promise<Contender> {
+type StepKind = 'finetune' | 'lm' | 'ref';
+const STEP_KINDS: StepKind[] = ['finetune', 'lm', 'ref'];
+
+async function contender(root: string, workers: number, kind: StepKind): Promise<Contender> {
+  if (kind !== 'finetune') return lmContender(root, workers, kind);
   const { GPT } = await import(`${root}/model/gpt.ts`);
   const { manualSeed, GradScaler } = await import(`${root}/engine/index.ts`);
   const { generateRecords } = await import(`${root}/data/generator.ts`);
@@ -49,13 +56,42 @@ async function contender(root: string, workers: number): Promise<Contender> {
   return { root, step, ms: [] };
 }
 
+/** The bench's language-model step of one tree: its model config, AdamW, full batches of arbitrary tokens (as bench/train_step.ts's randomBatch). */
+async function lmContender(root: string, workers: number, kind: StepKind): Promise<Contender> {
+  const { GPT } = await import(`${root}/model/gpt.ts`);
+  const { manualSeed, GradScaler } = await import(`${root}/engine/index.ts`);
+  const { trainStep } = await import(`${root}/train/step.ts`);
+  const { DataParallel } = await import(`${root}/train/parallel.ts`);
+  const { REFERENCE, WALKTHROUGH } = await import(`${root}/bench/train_step.ts`);
+  const cfg = kind === 'lm' ? WALKTHROUGH : REFERENCE;
+  manualSeed(0);
+  const model = new GPT(cfg);
+  const opt = model.configureOptimizers(0.1, 1e-3, [0.9, 0.99], 'adamw');
+  const scaler = new GradScaler({ enabled: false });
+  const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
+  if (parallel !== null) opt.shareUpdates(parallel.runUpdates);
+  const [B, T] = [cfg.batch, cfg.block_size];
+  const batch = (seed: number) => ({
+    idx: Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size),
+    targets: Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size),
+    B, T,
+  });
+  let i = 0;
+  const step = () => trainStep(model, opt, scaler, [batch(i++ % 20)], 1, parallel);
+  return { root, step, ms: [] };
+}
+
 const args = process.argv.slice(2);
 const workersArg = args.find((a) => a.startsWith('--workers='));
+const stepArg = args.find((a) => a.startsWith('--step='));
 const workers = workersArg === undefined ? 1 : Number(workersArg.slice('--workers='.length));
-const roots = args.filter((a) => a !== workersArg).map((r) => resolve(r));
-if (roots.length < 2 || !(Number.isInteger(workers) && workers >= 1)) throw new Error('usage: npx tsx bench/compare_trees.ts [--workers=N] CHECKOUT_A CHECKOUT_B [...]');
+const kind = (stepArg === undefined ? 'finetune' : stepArg.slice('--step='.length)) as StepKind;
+const roots = args.filter((a) => a !== workersArg && a !== stepArg).map((r) => resolve(r));
+if (roots.length < 2 || !(Number.isInteger(workers) && workers >= 1) || !STEP_KINDS.includes(kind)) {
+  throw new Error(`usage: npx tsx bench/compare_trees.ts [--workers=N] [--step=${STEP_KINDS.join('|')}] CHECKOUT_A CHECKOUT_B [...]`);
+}
 const contenders: Contender[] = [];
-for (const root of roots) contenders.push(await contender(root, workers));
+for (const root of roots) contenders.push(await contender(root, workers, kind));
 for (const c of contenders) for (let w = 0; w < 10; w++) await c.step(); // warm up the JIT
 for (let turn = 0; turn < 40; turn++) {
   for (const c of contenders) {
