@@ -112,6 +112,8 @@ Six stages: ${pretrainCfg.max_iters} pretraining and ${finetuneCfg.max_iters} fi
   A share of the phrasings (templates, openers, ways to name a seat or a level) is held out of
   training: the "unseen phrasings" set is said only in them. Real drivers use words the
   generator never wrote, and that set measures how the model does on language it was never shown.
+  The plainest words of each list ("driver's seat", "seat") and the API's own names ("rear-left")
+  are never held out: real commands say them all the time.
   For the same reason a fifth of the training commands carry one word of noise: an invented word,
   a filler ("just", "kind of"), or a small word left out, so the model learns to read past words
   it does not know. Validation commands are left as the templates say them.`);

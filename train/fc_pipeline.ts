@@ -55,7 +55,7 @@ export function prepareData(cfg: PrepareConfig, log: Log): Prepared {
     mkdirSync(join(cfg.data_dir, 'unseen'), { recursive: true });
     writeFileSync(unseenPath, JSON.stringify(unseenRecords, null, 1));
     files.push(unseenPath);
-    log(`held out ${(100 * HELD_OUT_SHARE).toFixed(0)}% of the phrasings (templates, openers, zone, seat and level words, place and song words) from training; ${unseenRecords.length} commands said only in them -> ${unseenPath}`);
+    log(`held out ${(100 * HELD_OUT_SHARE).toFixed(0)}% of the phrasings (templates, openers, zone, seat and level words, place and song words; never a list's first two nor the API's own names) from training; ${unseenRecords.length} commands said only in them -> ${unseenPath}`);
   }
   const t1 = performance.now();
   const tokenizer = trainFcTokenizer(trainRecords, cfg.vocab_size, cfg.tokenizer_pattern);
