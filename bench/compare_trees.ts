@@ -13,6 +13,7 @@
 //   node --single-threaded-gc --import tsx bench/compare_trees.ts --step=lm A B
 import { resolve } from 'node:path';
 import '../scripts/node_flags.ts';
+import { randomBatch } from './train_step.ts';
 
 interface Contender {
   root: string;
@@ -56,7 +57,10 @@ async function contender(root: string, workers: number, kind: StepKind): Promise
   return { root, step, ms: [] };
 }
 
-/** The bench's language-model step of one tree: its model config, AdamW, full batches of arbitrary tokens (as bench/train_step.ts's randomBatch). */
+/**
+ * The bench's language-model step of one tree: its model config, AdamW, full batches of arbitrary
+ * tokens. The batches are this checkout's randomBatch: plain arrays, the same for every tree.
+ */
 async function lmContender(root: string, workers: number, kind: StepKind): Promise<Contender> {
   const { GPT } = await import(`${root}/model/gpt.ts`);
   const { manualSeed, GradScaler } = await import(`${root}/engine/index.ts`);
@@ -70,14 +74,8 @@ async function lmContender(root: string, workers: number, kind: StepKind): Promi
   const scaler = new GradScaler({ enabled: false });
   const parallel = workers > 1 ? new DataParallel(model, workers, 0) : null;
   if (parallel !== null) opt.shareUpdates(parallel.runUpdates);
-  const [B, T] = [cfg.batch, cfg.block_size];
-  const batch = (seed: number) => ({
-    idx: Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size),
-    targets: Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size),
-    B, T,
-  });
   let i = 0;
-  const step = () => trainStep(model, opt, scaler, [batch(i++ % 20)], 1, parallel);
+  const step = () => trainStep(model, opt, scaler, [randomBatch(cfg, cfg.batch, i++ % 20)], 1, parallel);
   return { root, step, ms: [] };
 }
 

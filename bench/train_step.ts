@@ -40,7 +40,8 @@ export const WALKTHROUGH: StepModel = {
 };
 export const WALKTHROUGH_FINETUNE: StepModel = { ...WALKTHROUGH, finetune: true, optimizer: ft.optimizer };
 
-function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
+/** B rows of arbitrary tokens, every position a target: the LM step's batch (bench/compare_trees.ts times it too). */
+export function randomBatch(cfg: StepModel, B: number, seed: number): Batch {
   const T = cfg.block_size;
   const idx = Int32Array.from({ length: B * T }, (_, i) => (i * 7919 + seed * 104729) % cfg.vocab_size);
   const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 6151 + seed) % cfg.vocab_size);

@@ -60,6 +60,6 @@ export function addNoise(rng: Rng, text: string, copied: string[], kinds: readon
 }
 
 /** With probability `rate`, addNoise; else the text as it is. */
-export function maybeNoise(rng: Rng, rate: number, text: string, copied: string[], kinds: readonly NoiseKind[] = NOISE_KINDS): string {
-  return rate > 0 && chance(rng, rate) ? addNoise(rng, text, copied, kinds) : text;
+export function maybeNoise(rng: Rng, rate: number, text: string, copied: string[]): string {
+  return rate > 0 && chance(rng, rate) ? addNoise(rng, text, copied) : text;
 }
