@@ -5,9 +5,11 @@
 // Backward (dO given):
 //   dV = P^T dO,   dP = dO V^T,   dS = P * (dP - rowsum(P * dP)) / sqrt(D),   dQ = dS K,   dK = dS^T Q
 //
-// The four products per head go through the blocked SIMD matmul; only the softmax and its
-// backward are loops here. Masked scores are never used (their probabilities are exactly 0).
+// The four products per head go through the blocked SIMD matmul; the softmax and its backward are
+// the loops here, which run in SIMD where there is SIMD (attention_softmax_simd.ts, the same maths
+// for a head's rows at once). Masked scores are never used (their probabilities are exactly 0).
 import { matmulSimd as matmul } from './matmul_simd.ts';
+import { causalSoftmaxRows, causalSoftmaxBackwardRows } from './attention_softmax_simd.ts';
 
 export function attentionForward(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array | null,
   BH: number, Tq: number, Tk: number, D: number, kvStride: number): void {
@@ -20,7 +22,7 @@ export function attentionForward(q: Float32Array, k: Float32Array, v: Float32Arr
     const vh = v.subarray(h * kvStride * D, (h * kvStride + Tk) * D);
     const p = probs === null ? scratch! : probs.subarray(h * Tq * Tk, (h + 1) * Tq * Tk);
     matmul(qh, kh, p, Tq, Tk, D, { transB: true }); // S = Q K^T
-    for (let i = 0; i < Tq; i++) softmaxCausalRow(p, i * Tk, i + offset, Tk, scale);
+    if (!causalSoftmaxRows(p, Tq, Tk, offset + 1, scale)) for (let i = 0; i < Tq; i++) softmaxCausalRow(p, i * Tk, i + offset, Tk, scale);
     matmul(p, vh, out.subarray(h * Tq * D, (h + 1) * Tq * D), Tq, D, Tk); // O = P V
   }
 }
@@ -62,7 +64,7 @@ export function attentionBackward(dout: Float32Array, q: Float32Array, k: Float3
     const p = probs.subarray(h * Tq * Tk, (h + 1) * Tq * Tk);
     matmul(p, queries(dout), keys(dv), Tk, D, Tq, { transA: true, accumulate: true }); // dV += P^T dO
     matmul(queries(dout), keys(v), ds, Tq, Tk, D, { transB: true }); // dP = dO V^T (into ds)
-    for (let i = 0; i < Tq; i++) softmaxBackwardRow(p, i * Tk, ds, i * Tk, i + offset, Tk, scale);
+    if (!causalSoftmaxBackwardRows(p, ds, Tq, Tk, offset + 1, scale)) for (let i = 0; i < Tq; i++) softmaxBackwardRow(p, i * Tk, ds, i * Tk, i + offset, Tk, scale);
     matmul(ds, keys(k), queries(dq), Tq, D, Tk, { accumulate: true }); // dQ += dS K
     matmul(ds, queries(q), keys(dk), Tk, D, Tq, { transA: true, accumulate: true }); // dK += dS^T Q
   }

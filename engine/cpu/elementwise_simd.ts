@@ -22,31 +22,34 @@ import { layerNormForward as layerNormForwardPlain, layerNormBackward as layerNo
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_K = 0.044715;
 
-type Code = number[][];
+export type Code = number[][];
 
 /** `loop { body; i += 16; } while (i < end)` over a row of vectors; i and end are i32 locals (bytes). */
-function vectorLoop(i: number, end: number, body: Code): Code {
+export function vectorLoop(i: number, end: number, body: Code): Code {
   return [op.i32Const(0), op.localSet(i), op.loop(), ...body,
     op.localGet(i), op.i32Const(16), op.i32Add(), op.localSet(i),
     op.localGet(i), op.localGet(end), op.i32LtU(), op.brIf(0), op.end()];
 }
 
 /** `loop { body; r -= 1; } while (0 < r)`: once per row. */
-function rowLoop(r: number, rows: number, body: Code): Code {
+export function rowLoop(r: number, rows: number, body: Code): Code {
   return [op.localGet(rows), op.localSet(r), op.loop(), ...body,
     op.localGet(r), op.i32Const(1), op.i32Sub(), op.localSet(r),
     op.i32Const(0), op.localGet(r), op.i32LtU(), op.brIf(0), op.end()];
 }
 
 /** v128 at byte (base + i) */
-const load = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add(), op.v128Load(0)];
+export const load = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add(), op.v128Load(0)];
 /** push the address (base + i) for a store that follows its value */
-const at = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add()];
+export const at = (base: number, i: number): Code => [op.localGet(base), op.localGet(i), op.i32Add()];
 /** the sum of a vector's four lanes, (l0 + l1) + (l2 + l3), as an f32 */
-const laneSum = (v: number): Code => [op.localGet(v), op.f32x4ExtractLane(0), op.localGet(v), op.f32x4ExtractLane(1), op.f32Add(),
+export const laneSum = (v: number): Code => [op.localGet(v), op.f32x4ExtractLane(0), op.localGet(v), op.f32x4ExtractLane(1), op.f32Add(),
   op.localGet(v), op.f32x4ExtractLane(2), op.localGet(v), op.f32x4ExtractLane(3), op.f32Add(), op.f32Add()];
-const zero = (v: number): Code => [op.f32x4Const(0), op.localSet(v)];
-const addInto = (acc: number, value: Code): Code => [op.localGet(acc), ...value, op.f32x4Add(), op.localSet(acc)];
+/** the largest of a vector's four lanes, as an f32 */
+export const laneMax = (v: number): Code => [op.localGet(v), op.f32x4ExtractLane(0), op.localGet(v), op.f32x4ExtractLane(1), op.f32Max(),
+  op.localGet(v), op.f32x4ExtractLane(2), op.localGet(v), op.f32x4ExtractLane(3), op.f32Max(), op.f32Max()];
+export const zero = (v: number): Code => [op.f32x4Const(0), op.localSet(v)];
+export const addInto = (acc: number, value: Code): Code => [op.localGet(acc), ...value, op.f32x4Add(), op.localSet(acc)];
 
 /** geluForward(x, out, t, n): for each vector of x, t = tanh(u) and out = 0.5 x (1 + t); n in bytes. */
 function geluForwardBody(): Code {
@@ -157,12 +160,10 @@ function softmaxRowsBody(): Code {
   const [x, rows, rowBytes, stats, r, i, px, ps] = [0, 1, 2, 3, 4, 5, 6, 7]; // i32
   const [m, s] = [8, 9]; // f32
   const [acc, mv, v, n, e] = [10, 11, 12, 13, 14]; // v128
-  const laneMax: Code = [op.localGet(acc), op.f32x4ExtractLane(0), op.localGet(acc), op.f32x4ExtractLane(1), op.f32Max(),
-    op.localGet(acc), op.f32x4ExtractLane(2), op.localGet(acc), op.f32x4ExtractLane(3), op.f32Max(), op.f32Max()];
   return [op.localGet(x), op.localSet(px), op.localGet(stats), op.localSet(ps), ...rowLoop(r, rows, [
     op.f32x4Const(-Infinity), op.localSet(acc),
     ...vectorLoop(i, rowBytes, [op.localGet(acc), ...load(px, i), op.f32x4Max(), op.localSet(acc)]),
-    ...laneMax, op.localTee(m), op.f32x4Splat(), op.localSet(mv),
+    ...laneMax(acc), op.localTee(m), op.f32x4Splat(), op.localSet(mv),
     // exps in place, and their sum
     ...zero(acc),
     ...vectorLoop(i, rowBytes, [...load(px, i), op.localGet(mv), op.f32x4Sub(), op.localSet(v), ...expInstructions(v, n, e),

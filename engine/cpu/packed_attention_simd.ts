@@ -25,7 +25,8 @@
 import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
-import { attentionForward, attentionBackward, softmaxCausalRow, softmaxBackwardRow } from './attention.ts';
+import { attentionForward, attentionBackward } from './attention.ts';
+import { causalSoftmaxInModule, causalSoftmaxBackwardInModule, rowsIn, rowsOut } from './attention_softmax_simd.ts';
 import { partForward, partBackward } from '../heads.ts';
 
 const pad = (n: number, to: number) => Math.ceil(n / to) * to;
@@ -35,7 +36,7 @@ interface Layout {
   q: number; k: number; v: number; dout: number;
   /** k^T and v^T, (C, Rp): Rp = R + 8, so that a padded column block never reads past a row */
   kT: number; vT: number; Rp: number;
-  /** one head's probabilities (Tq, Tk), and its dS */
+  /** one head's probabilities (Tq, Tk), and its dS, rows pad(Tk, 4) floats apart (attention_softmax_simd.ts) */
   p: number; ds: number;
   /** three scratch outputs of gemmBlock (it adds into them, so each is zeroed first) */
   c: [number, number, number];
@@ -119,30 +120,32 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
     const L = (l ??= load(m, parts, R, C, D, [['q', q], ['v', v]], ['kT', k]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
-    const p = probs === null ? new Float32Array(Tq * Tk) : null;
+    const Tkp = pad(Tk, 4);
     for (let h = 0; h < H; h++) {
-      const ph = p ?? probs!.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
       // S = Q K^T, one column block per key range, into c[0] and c[1]
       blocks.forEach((b, i) => product(m, Tq, b.n, D, L.q + q0 * C + h * D, C, 1, L.kT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
-      for (let i = 0; i < Tq; i++) softmaxRow(heap, L.c, blocks, ph, i, i + Tk - Tq, Tk, scale);
-      heap.set(ph, L.p);
+      // P = softmax(scale * S), causal, in place at p; kept for backward when probs is given
+      gatherRows(heap, L.c, blocks, L.p, Tq, Tkp);
+      causalSoftmaxInModule(L.p, Tq, Tkp, Tk - Tq + 1, scale);
+      if (probs !== null) rowsOut(heap, L.p, probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk), Tq, Tk, Tkp);
       // O = P V, adding along the keys block by block, into c[2]
       const o = L.c[2];
       heap.fill(0, o, o + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tk * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tkp * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
       addRows(heap, o, Dp, out, q0, Tq, C, h * D, D);
     }
   }
 }
 
-/** Row i of P (Tq, Tk) <- softmax(scale * S), causal: S's row gathered from the key blocks' outputs c[0], c[1]. */
-function softmaxRow(heap: Float32Array, c: Layout['c'], blocks: ReturnType<typeof keyBlocks>, p: Float32Array, i: number, last: number, Tk: number, scale: number): void {
-  for (let bi = 0; bi < blocks.length; bi++) {
-    const { n, col } = blocks[bi];
-    const s = c[bi] + i * pad(n, 8);
-    p.set(heap.subarray(s, s + n), i * Tk + col);
+/** The Tq rows of S (or dP) from the key blocks' outputs c[0], c[1] side by side at `at`, `stride` floats apart. */
+function gatherRows(heap: Float32Array, c: Layout['c'], blocks: ReturnType<typeof keyBlocks>, at: number, Tq: number, stride: number): void {
+  for (let i = 0; i < Tq; i++) {
+    for (let bi = 0; bi < blocks.length; bi++) {
+      const { n, col } = blocks[bi];
+      const s = c[bi] + i * pad(n, 8);
+      heap.copyWithin(at + i * stride + col, s, s + n);
+    }
   }
-  softmaxCausalRow(p, i * Tk, last, Tk, scale);
 }
 
 export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array,
@@ -164,35 +167,28 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
     const L = (l ??= load(m, parts, R, C, D, [['q', q], ['k', k], ['dout', dout]], ['vT', v]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
+    const Tkp = pad(Tk, 4);
     for (let h = 0; h < H; h++) {
-      const ph = probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk);
-      heap.set(ph, L.p);
+      rowsIn(heap, L.p, probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk), Tq, Tk, Tkp);
       const dO = L.dout + q0 * C + h * D;
       // dV = P^T dO, a row block per key range
       for (const b of blocks) {
-        product(m, b.n, D, Tq, L.p + b.col, 1, Tk, dO, C, 1, L.c[2]);
+        product(m, b.n, D, Tq, L.p + b.col, 1, Tkp, dO, C, 1, L.c[2]);
         addRows(heap, L.c[2], Dp, dv, b.start, b.n, C, h * D, D);
       }
       // dP = dO V^T, a column block per key range, into c[0] and c[1]
       blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, L.vT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
-      // dS = the softmax's backward of dP, row by row, dP's row gathered from the key blocks' outputs
-      for (let i = 0; i < Tq; i++) {
-        const ds = L.ds + i * Tk;
-        for (let bi = 0; bi < blocks.length; bi++) {
-          const { n, col } = blocks[bi];
-          const s = L.c[bi] + i * pad(n, 8);
-          heap.copyWithin(ds + col, s, s + n);
-        }
-        softmaxBackwardRow(ph, i * Tk, heap, ds, i + offset, Tk, scale);
-      }
+      // dS = the softmax's backward of dP, in place at ds
+      gatherRows(heap, L.c, blocks, L.ds, Tq, Tkp);
+      causalSoftmaxBackwardInModule(L.p, L.ds, Tq, Tkp, offset + 1, scale);
       // dQ = dS K, adding along the keys block by block
       const gq = L.c[2];
       heap.fill(0, gq, gq + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tk * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
+      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tkp * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
       addRows(heap, gq, Dp, dq, q0, Tq, C, h * D, D);
       // dK = dS^T Q, a row block per key range
       for (const b of blocks) {
-        product(m, b.n, D, Tq, L.ds + b.col, 1, Tk, L.q + q0 * C + h * D, C, 1, L.c[2]);
+        product(m, b.n, D, Tq, L.ds + b.col, 1, Tkp, L.q + q0 * C + h * D, C, 1, L.c[2]);
         addRows(heap, L.c[2], Dp, dk, b.start, b.n, C, h * D, D);
       }
     }

@@ -46,8 +46,12 @@ export const op = {
   i32ShrU: () => [0x76],
   i32And: () => [0x71],
   i32LtU: () => [0x49],
+  i32GeU: () => [0x4f],
   /** a loop whose label, when branched to, jumps back to its start */
   loop: () => [0x03, 0x40],
+  /** a block whose label, when branched to, jumps past its end */
+  block: () => [0x02, 0x40],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
   end: () => [0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   /** memarg = alignment (log2) and a constant byte offset added to the address */
@@ -64,6 +68,14 @@ export const op = {
   /** four copies of one float (v128.const with its 16 bytes, little-endian) */
   f32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Float32Array([v, v, v, v]).buffer)],
   i32x4Const: (v: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Int32Array([v, v, v, v]).buffer)],
+  /** four ints, one per lane */
+  i32x4Lanes: (l0: number, l1: number, l2: number, l3: number) => [SIMD, ...uleb(0x0c), ...new Uint8Array(new Int32Array([l0, l1, l2, l3]).buffer)],
+  /** four copies of an i32 from the stack */
+  i32x4Splat: () => [SIMD, ...uleb(0x11)],
+  /** lane by lane a < b (signed): all ones where true, else zeros */
+  i32x4LtS: () => [SIMD, ...uleb(0x39)],
+  /** bitselect(a, b, mask): a's bits where mask has ones, b's elsewhere */
+  v128Bitselect: () => [SIMD, ...uleb(0x52)],
   f32x4Splat: () => [SIMD, ...uleb(0x13)],
   /** load one float and copy it into all four lanes */
   v128Load32Splat: (offset: number) => [SIMD, ...uleb(0x09), 2, ...uleb(offset)],
@@ -107,11 +119,16 @@ export interface WasmFunction {
   body: number[];
 }
 
-/** A module with one memory (exported as "memory") and the given functions (no results). */
-export function buildModule(fns: WasmFunction[], memoryPages: number): Uint8Array<ArrayBuffer> {
+/**
+ * A module with one memory (exported as "memory") and the given functions (no results). With
+ * importMemory the memory is not its own but imported as env.memory (at least memoryPages), so
+ * that its functions can work on another module's data in place.
+ */
+export function buildModule(fns: WasmFunction[], memoryPages: number, importMemory = false): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(fns.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])));
+  const imports = importMemory ? section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(memoryPages)]])) : [];
   const funcs = section(3, vec(fns.map((_, i) => uleb(i))));
-  const memory = section(5, vec([[0x00, ...uleb(memoryPages)]]));
+  const memory = importMemory ? [] : section(5, vec([[0x00, ...uleb(memoryPages)]]));
   const exports = section(7, vec([
     ...fns.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]),
     [...name('memory'), 0x02, 0],
@@ -120,5 +137,5 @@ export function buildModule(fns: WasmFunction[], memoryPages: number): Uint8Arra
     const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end()];
     return [...uleb(body.length), ...body];
   })));
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...memory, ...exports, ...code]);
 }
