@@ -57,10 +57,10 @@ function causalSoftmaxBody(): Code {
   return [op.localGet(p), op.localSet(px), op.localGet(n0), op.localSet(n), op.localGet(scale), op.f32x4Splat(), op.localSet(sc),
     ...rowLoop(r, rows, [
       ...rowStart(n, nEnd, nv),
-      // the max over the row's n scores
+      // the max over the row's n scores (pmax, x86's maxps: a NaN is passed over here, as the loop does, and makes the sum NaN below)
       op.f32x4Const(-Infinity), op.localSet(acc),
       ...maskedLoop(i, nEnd, idx, [op.localGet(acc), ...load(px, i), op.f32x4Const(-Infinity), ...beforeN(idx, nv), op.v128Bitselect(),
-        op.f32x4Max(), op.localSet(acc)]),
+        op.f32x4Pmax(), op.localSet(acc)]),
       ...laneMax(acc), op.localTee(m), op.f32x4Splat(), op.localSet(mv),
       // e = exp((S - max) * scale) in place (0 past n), and its sum
       ...zero(acc),

@@ -161,8 +161,9 @@ function softmaxRowsBody(): Code {
   const [m, s] = [8, 9]; // f32
   const [acc, mv, v, n, e] = [10, 11, 12, 13, 14]; // v128
   return [op.localGet(x), op.localSet(px), op.localGet(stats), op.localSet(ps), ...rowLoop(r, rows, [
+    // the row's max (pmax, x86's maxps: a NaN is passed over here, and makes the sum NaN below)
     op.f32x4Const(-Infinity), op.localSet(acc),
-    ...vectorLoop(i, rowBytes, [op.localGet(acc), ...load(px, i), op.f32x4Max(), op.localSet(acc)]),
+    ...vectorLoop(i, rowBytes, [op.localGet(acc), ...load(px, i), op.f32x4Pmax(), op.localSet(acc)]),
     ...laneMax(acc), op.localTee(m), op.f32x4Splat(), op.localSet(mv),
     // exps in place, and their sum
     ...zero(acc),

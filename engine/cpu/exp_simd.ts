@@ -8,7 +8,10 @@
 //
 // n*ln2 is subtracted in two parts (ln2 = LN2_HI + LN2_LO, LN2_HI with few mantissa bits, so n*LN2_HI
 // is exact in float32): r keeps its low bits. x is clamped to [-87.3, 88.3] first, where 2^n stays a
-// normal float: exp of anything below is 1e-38 instead of 0, which no sum here can tell apart.
+// normal float: exp of anything below is 1e-38 instead of 0, which no sum here can tell apart. The
+// clamp uses pmax and pmin (x86's maxps and minps): WebAssembly's max and min must also order NaN
+// and -0, which costs V8 about seven instructions each, and a clamp to two constants needs neither
+// (NaN stays NaN either way). That alone made the loss's softmax ~1.4x faster.
 import { buildModule, op, I32, V128 } from './wasm.ts';
 
 const LOG2E = 1.4426950408889634;
@@ -23,7 +26,7 @@ const TAYLOR = [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]; // highest power 
 export function expInstructions(x: number, n: number, p: number): number[][] {
   const code: number[][] = [];
   // x = clamp(x, -87.3, 88.3)
-  code.push(op.localGet(x), op.f32x4Const(-87.3), op.f32x4Max(), op.f32x4Const(88.3), op.f32x4Min(), op.localSet(x));
+  code.push(op.localGet(x), op.f32x4Const(-87.3), op.f32x4Pmax(), op.f32x4Const(88.3), op.f32x4Pmin(), op.localSet(x));
   // n = nearest(x * log2e); r = x - n*LN2_HI - n*LN2_LO (kept in x)
   code.push(op.localGet(x), op.f32x4Const(LOG2E), op.f32x4Mul(), op.f32x4Nearest(), op.localSet(n));
   code.push(op.localGet(x), op.localGet(n), op.f32x4Const(LN2_HI), op.f32x4Mul(), op.f32x4Sub());

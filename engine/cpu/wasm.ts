@@ -89,6 +89,10 @@ export const op = {
   f32x4RelaxedMadd: () => [SIMD, ...uleb(0x105)],
   f32x4Min: () => [SIMD, ...uleb(0xe8)],
   f32x4Max: () => [SIMD, ...uleb(0xe9)],
+  /** pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a, lane by lane: x86's minps and maxps.
+   * The same as min and max but for NaN and the sign of 0, where V8 spends ~7 instructions for each min or max */
+  f32x4Pmin: () => [SIMD, ...uleb(0xea)],
+  f32x4Pmax: () => [SIMD, ...uleb(0xeb)],
   /** round each lane to the nearest integer, ties to even (still a float) */
   f32x4Nearest: () => [SIMD, ...uleb(0x6a)],
   /** float lanes to int32 lanes, saturating */
