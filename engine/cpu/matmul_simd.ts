@@ -262,14 +262,21 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
     loadC(heap, c0, out, opts.accumulate ?? false, M, mPad, N, jc, nc, ncPad);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      // B (K, N) row-major is read in place, a row of N apart per k; B^T is packed into 8-column
-      // panels, 8 floats apart per k and kc*8 per panel
+      // B's block packed into 8-column panels, 8 floats apart per k and kc*8 per panel, is read by
+      // the kernel in order. B^T (N, K) is always packed (packTransposedB). B (K, N) row-major can be
+      // read in place, a row of N apart per k, but rows 2 KiB apart (N = 512) share cache sets and ran
+      // 20-50% slower, so it is packed too (each panel kc rows of 8 floats, packTransposedA's copy)
+      // where three or more row blocks read it; for fewer (attention's 128-row heads) packing cost more.
+      const packB = transB || M > 2 * MC;
       if (transB) {
         const full = Math.floor(nc / NR);
         if (full * NR < nc) heap.fill(0, B_BASE / 4 + full * kc * NR, B_BASE / 4 + (full + 1) * kc * NR); // the last panel's missing columns
         simd.packTransposedB((b0 + jc * K + pc) * 4, K * 4, nc, kc, B_BASE);
+      } else if (packB) {
+        // a last panel of fewer than 8 columns reads on into the next row (or B's zeroed slack): padding columns
+        for (let p = 0; p < ncPad / NR; p++) simd.packTransposedA((b0 + pc * N + jc + p * NR) * 4, N * 4, NV, kc, B_BASE + p * kc * NR * 4);
       }
-      const [bBlock, rsB, csB] = transB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
+      const [bBlock, rsB, csB] = packB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
       for (let ic = 0; ic < M; ic += MC) {
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
         const cBlock = C_BASE + ic * ncPad * 4;
