@@ -5,7 +5,9 @@
 // The op's plain path gathers each part's rows of q, k and v into (H, T, D) blocks, and every one
 // of attention.ts's products copies its operands into the module again and its result out. Here
 // q, k, v (and dout in backward) go into the module once, k and v also transposed, (C, R), and
-// every product reads them in place through gemmBlock's strides. For head h of a part:
+// every product reads them in place through gemmBlock's strides. What the call adds into (out; dq,
+// dk, dv) goes in once too, each head's block of rows is added there in SIMD (addRows), and it comes
+// back out at the end. For head h of a part:
 //
 //   S  = Q K^T     A: q's query rows (row stride C)    B: k^T's key columns (row stride ~R)
 //   O  = P V       A: P (row stride Tk)                 B: v's key rows
@@ -25,6 +27,8 @@
 import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
+import { buildModule, op, I32 } from './wasm.ts';
+import { vectorLoop, rowLoop, load as loadVector, at as address } from './elementwise_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
 import { causalSoftmaxInModule, causalSoftmaxBackwardInModule, rowsIn, rowsOut } from './attention_softmax_simd.ts';
 import { partForward, partBackward } from '../heads.ts';
@@ -40,6 +44,8 @@ interface Layout {
   p: number; ds: number;
   /** three scratch outputs of gemmBlock (it adds into them, so each is zeroed first) */
   c: [number, number, number];
+  /** what the call adds into, (R, C) each: out; or dq, dk, dv. Kept here between parts, copied out at the end */
+  sums: [number, number, number];
 }
 
 function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number): Layout {
@@ -54,18 +60,25 @@ function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, 
   const l: Layout = {
     q: next(rows), k: next(rows), v: next(rows), dout: next(rows), kT: next(C * Rp), vT: next(C * Rp), Rp,
     p: next(square), ds: next(square), c: [next(scratch), next(scratch), next(scratch)],
+    sums: [next(pad(R * C, 4)), next(pad(R * C, 4)), next(pad(R * C, 4))],
   };
   reserve(m, end);
   return l;
 }
 
-/** The operands into the module: some rows as they are, one matrix transposed (k for S, v for dP). */
+/** The operands into the module: some rows as they are, one matrix transposed (k for S, v for dP), and what the call adds into. */
 function load(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number,
-  rows: Array<['q' | 'k' | 'v' | 'dout', Float32Array]>, [at, x]: ['kT' | 'vT', Float32Array]): Layout {
+  rows: Array<['q' | 'k' | 'v' | 'dout', Float32Array]>, [at, x]: ['kT' | 'vT', Float32Array], sums: Float32Array[]): Layout {
   const l = layoutFor(m, parts, R, C, D);
   for (const [name, rowsOf] of rows) m.heap.set(rowsOf.subarray(0, R * C), l[name]);
   transposeInto(m.heap, l[at], l.Rp, x, R, C);
+  sums.forEach((s, i) => m.heap.set(s.subarray(0, R * C), l.sums[i]));
   return l;
+}
+
+/** The sums back out of the module (at the end, and before a plain part, whose products overwrite its memory). */
+function unload(m: SimdModule, l: Layout, R: number, C: number, sums: Float32Array[]): void {
+  sums.forEach((s, i) => s.set(m.heap.subarray(l.sums[i], l.sums[i] + R * C)));
 }
 
 /** heap[at + c*Rp + r] = x[r*C + c]: the (R, C) rows as (C, R) columns. */
@@ -76,12 +89,46 @@ function transposeInto(heap: Float32Array, at: number, Rp: number, x: Float32Arr
   }
 }
 
-/** dst[(r0 + i)*C + col + d] += heap[at + i*stride + d] for i < rows, d < D: a block's rows into place. */
-function addRows(heap: Float32Array, at: number, stride: number, dst: Float32Array, r0: number, rows: number, C: number, col: number, D: number): void {
+/**
+ * addRows(dst, dstRowBytes, src, srcRowBytes, rows, rowBytes): each of `rows` rows of rowBytes (a
+ * multiple of 16) at src added into the row at dst, four floats at a time; rows >= 1.
+ */
+function addRowsBody(): number[][] {
+  const [dst, dstRowBytes, src, srcRowBytes, rows, rowBytes, r, i] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return rowLoop(r, rows, [
+    ...vectorLoop(i, rowBytes, [...address(dst, i), ...loadVector(dst, i), ...loadVector(src, i), op.f32x4Add(), op.v128Store(0)]),
+    op.localGet(dst), op.localGet(dstRowBytes), op.i32Add(), op.localSet(dst),
+    op.localGet(src), op.localGet(srcRowBytes), op.i32Add(), op.localSet(src),
+  ]);
+}
+
+type AddRows = (dst: number, dstRowBytes: number, src: number, srcRowBytes: number, rows: number, rowBytes: number) => void;
+
+/** addRows as a module on the matmul module's memory (it imports it), or null without SIMD. */
+function instantiateAddRows(m: SimdModule | null): AddRows | null {
+  if (m === null) return null;
+  try {
+    const bytes = buildModule([{ exportName: 'addRows', params: new Array(6).fill(I32), locals: [[2, I32]], body: addRowsBody().flat() }], 1, true);
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: m.memory } }).exports.addRows as AddRows;
+  } catch {
+    return null;
+  }
+}
+
+const addRowsSimd = instantiateAddRows(simdModule);
+
+/**
+ * heap[dst + i*C + d] += heap[at + i*stride + d] for i < rows, d < D: a block's rows added into one of
+ * the sums, in SIMD where D is a multiple of 4. A float32 add either way: the same bits.
+ */
+function addRows(m: SimdModule, at: number, stride: number, dst: number, rows: number, C: number, D: number): void {
+  if (rows === 0) return;
+  if (addRowsSimd !== null && D % 4 === 0) return addRowsSimd(dst * 4, C * 4, at * 4, stride * 4, rows, D * 4);
+  const heap = m.heap;
   for (let i = 0; i < rows; i++) {
     const s = at + i * stride;
-    const o = (r0 + i) * C + col;
-    for (let d = 0; d < D; d++) dst[o + d] += heap[s + d];
+    const o = dst + i * C;
+    for (let d = 0; d < D; d++) heap[o + d] += heap[s + d];
   }
 }
 
@@ -113,11 +160,12 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
     const { Tq, Tk } = part;
     const q0 = part.queries[0];
     if (Tq < SIMD_MIN_ROWS) {
+      if (l !== null) unload(m, l, R, C, [out]);
       partForward(attentionForward, q, k, v, out, probs, part, H, D);
       l = null;
       continue;
     }
-    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['v', v]], ['kT', k]));
+    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['v', v]], ['kT', k], [out]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
     const Tkp = pad(Tk, 4);
@@ -132,9 +180,10 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
       const o = L.c[2];
       heap.fill(0, o, o + pad(Tq, 4) * Dp);
       for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tkp * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
-      addRows(heap, o, Dp, out, q0, Tq, C, h * D, D);
+      addRows(m, o, Dp, L.sums[0] + q0 * C + h * D, Tq, C, D);
     }
   }
+  if (l !== null) unload(m, l, R, C, [out]);
 }
 
 /** The Tq rows of S (or dP) from the key blocks' outputs c[0], c[1] side by side at `at`, `stride` floats apart. */
@@ -160,11 +209,12 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
     const q0 = part.queries[0];
     const offset = Tk - Tq;
     if (Tq < SIMD_MIN_ROWS) {
+      if (l !== null) unload(m, l, R, C, [dq, dk, dv]);
       partBackward(attentionBackward, dout, q, k, v, probs, dq, dk, dv, part, H, D);
       l = null;
       continue;
     }
-    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['k', k], ['dout', dout]], ['vT', v]));
+    const L = (l ??= load(m, parts, R, C, D, [['q', q], ['k', k], ['dout', dout]], ['vT', v], [dq, dk, dv]));
     const heap = m.heap;
     const blocks = keyBlocks(part);
     const Tkp = pad(Tk, 4);
@@ -174,7 +224,7 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
       // dV = P^T dO, a row block per key range
       for (const b of blocks) {
         product(m, b.n, D, Tq, L.p + b.col, 1, Tkp, dO, C, 1, L.c[2]);
-        addRows(heap, L.c[2], Dp, dv, b.start, b.n, C, h * D, D);
+        addRows(m, L.c[2], Dp, L.sums[2] + b.start * C + h * D, b.n, C, D);
       }
       // dP = dO V^T, a column block per key range, into c[0] and c[1]
       blocks.forEach((b, i) => product(m, Tq, b.n, D, dO, C, 1, L.vT + h * D * L.Rp + b.start, L.Rp, 1, L.c[i]));
@@ -185,12 +235,13 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
       const gq = L.c[2];
       heap.fill(0, gq, gq + pad(Tq, 4) * Dp);
       for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tkp * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
-      addRows(heap, gq, Dp, dq, q0, Tq, C, h * D, D);
+      addRows(m, gq, Dp, L.sums[0] + q0 * C + h * D, Tq, C, D);
       // dK = dS^T Q, a row block per key range
       for (const b of blocks) {
         product(m, b.n, D, Tq, L.ds + b.col, 1, Tkp, L.q + q0 * C + h * D, C, 1, L.c[2]);
-        addRows(heap, L.c[2], Dp, dk, b.start, b.n, C, h * D, D);
+        addRows(m, L.c[2], Dp, L.sums[1] + b.start * C + h * D, b.n, C, D);
       }
     }
   }
+  if (l !== null) unload(m, l, R, C, [dq, dk, dv]);
 }
