@@ -10,7 +10,7 @@
 // back out at the end. For head h of a part:
 //
 //   S  = Q K^T     A: q's query rows (row stride C)    B: k^T's key columns (row stride ~R)
-//   O  = P V       A: P (row stride Tk)                 B: v's key rows
+//   O  = P V       A: P (row stride Tk, padded to 4)    B: v's key rows
 //   dV = P^T dO    A: P read down its columns           B: dout's query rows
 //   dP = dO V^T    A: dout's query rows                 B: v^T's key columns
 //   dQ = dS K      A: dS                                B: k's key rows
