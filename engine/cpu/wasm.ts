@@ -87,10 +87,9 @@ export const op = {
   f32x4ExtractLane: (lane: number) => [SIMD, ...uleb(0x1f), lane],
   /** relaxed SIMD: a * b + c in one instruction (an FMA where the CPU has one; rounded once or twice) */
   f32x4RelaxedMadd: () => [SIMD, ...uleb(0x105)],
-  f32x4Min: () => [SIMD, ...uleb(0xe8)],
-  f32x4Max: () => [SIMD, ...uleb(0xe9)],
   /** pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a, lane by lane: x86's minps and maxps.
-   * The same as min and max but for NaN and the sign of 0, where V8 spends ~7 instructions for each min or max */
+   * Used instead of f32x4.min and max (0xe8, 0xe9), which must also order NaN and the sign of 0: V8
+   * spends ~7 instructions on each of those */
   f32x4Pmin: () => [SIMD, ...uleb(0xea)],
   f32x4Pmax: () => [SIMD, ...uleb(0xeb)],
   /** round each lane to the nearest integer, ties to even (still a float) */
