@@ -18,7 +18,7 @@
 // Rounding: float32 throughout, each sum in four lanes added at the end, where the loops compute
 // in float64 and round on store; e^x is exp_simd.ts's. The probabilities agree with the loops to a
 // few parts in 10^7 (the tests say how closely), not bit for bit.
-import { buildModule, op, I32, F32, V128 } from './wasm.ts';
+import { instantiateOnMemory, op, I32, F32, V128 } from './wasm.ts';
 import { expInstructions } from './exp_simd.ts';
 import { vectorLoop, rowLoop, load, at, laneSum, laneMax, zero, addInto } from './elementwise_simd.ts';
 import type { Code } from './elementwise_simd.ts';
@@ -105,18 +105,13 @@ interface SoftmaxFunctions {
   causalSoftmaxBackward: (p: number, g: number, rows: number, rowBytes: number, n0: number, scale: number) => void;
 }
 
+/** The two functions on the matmul module's memory, or null without SIMD (then attention.ts's loops run). */
 function instantiate(m: SimdModule | null): SoftmaxFunctions | null {
   if (m === null) return null;
-  try {
-    const bytes = buildModule([
-      { exportName: 'causalSoftmax', params: [I32, I32, I32, I32, F32], locals: [[5, I32], [2, F32], [8, V128]], body: causalSoftmaxBody().flat() },
-      { exportName: 'causalSoftmaxBackward', params: [I32, I32, I32, I32, I32, F32], locals: [[6, I32], [5, V128]], body: causalSoftmaxBackwardBody().flat() },
-    ], 1, true);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: m.memory } });
-    return instance.exports as unknown as SoftmaxFunctions;
-  } catch {
-    return null; // no WebAssembly SIMD here: attention.ts's loops run
-  }
+  return instantiateOnMemory([
+    { exportName: 'causalSoftmax', params: [I32, I32, I32, I32, F32], locals: [[5, I32], [2, F32], [8, V128]], body: causalSoftmaxBody().flat() },
+    { exportName: 'causalSoftmaxBackward', params: [I32, I32, I32, I32, I32, F32], locals: [[6, I32], [5, V128]], body: causalSoftmaxBackwardBody().flat() },
+  ], m.memory) as SoftmaxFunctions | null;
 }
 
 const fns = instantiate(simdModule);

@@ -27,7 +27,7 @@
 import type { AttentionPart } from '../kernels.ts';
 import { simdModule, reserve, SIMD_MIN_ROWS } from './matmul_simd.ts';
 import type { SimdModule } from './matmul_simd.ts';
-import { buildModule, op, I32 } from './wasm.ts';
+import { instantiateOnMemory, op, I32 } from './wasm.ts';
 import { vectorLoop, rowLoop, load as loadVector, at as address } from './elementwise_simd.ts';
 import { attentionForward, attentionBackward } from './attention.ts';
 import { causalSoftmaxInModule, causalSoftmaxBackwardInModule, rowsIn, rowsOut } from './attention_softmax_simd.ts';
@@ -107,12 +107,8 @@ type AddRows = (dst: number, dstRowBytes: number, src: number, srcRowBytes: numb
 /** addRows as a module on the matmul module's memory (it imports it), or null without SIMD. */
 function instantiateAddRows(m: SimdModule | null): AddRows | null {
   if (m === null) return null;
-  try {
-    const bytes = buildModule([{ exportName: 'addRows', params: new Array(6).fill(I32), locals: [[2, I32]], body: addRowsBody().flat() }], 1, true);
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: m.memory } }).exports.addRows as AddRows;
-  } catch {
-    return null;
-  }
+  const exports = instantiateOnMemory([{ exportName: 'addRows', params: new Array(6).fill(I32), locals: [[2, I32]], body: addRowsBody().flat() }], m.memory);
+  return exports === null ? null : (exports.addRows as AddRows);
 }
 
 const addRowsSimd = instantiateAddRows(simdModule);

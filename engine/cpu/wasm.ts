@@ -142,3 +142,15 @@ export function buildModule(fns: WasmFunction[], memoryPages: number, importMemo
   })));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...memory, ...exports, ...code]);
 }
+
+/**
+ * The functions as a module that works on `memory`, another module's (imported, see buildModule), so
+ * they reach that module's data in place; null where this runtime cannot compile them (no SIMD).
+ */
+export function instantiateOnMemory(fns: WasmFunction[], memory: WebAssembly.Memory): WebAssembly.Exports | null {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(buildModule(fns, 1, true)), { env: { memory } }).exports;
+  } catch {
+    return null;
+  }
+}
