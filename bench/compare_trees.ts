@@ -1,6 +1,7 @@
 // Which of two checkouts trains faster? One step of the walkthrough's fine-tuning (the trainer's
 // own trainStep: forward + backward of the 4 shards, clip, Muon + AdamW) on generated
-// batches, one thread (or --workers=N, as the trainer runs them), measured in turns: A five steps, B five steps, forty times. This VM's
+// batches, one thread (or --workers=N, as the trainer runs them), measured in turns: A five steps, B five steps, forty times
+// (--turns=N for another count). This VM's
 // speed drifts by 15% or more within minutes, so two runs one after the other can disagree by
 // more than a change is worth; turns inside one process see the same drift. Each tree is
 // imported by its own path, so the two engines live side by side. Each tree trains on batches of
@@ -82,16 +83,18 @@ async function lmContender(root: string, workers: number, kind: StepKind): Promi
 const args = process.argv.slice(2);
 const workersArg = args.find((a) => a.startsWith('--workers='));
 const stepArg = args.find((a) => a.startsWith('--step='));
+const turnsArg = args.find((a) => a.startsWith('--turns='));
 const workers = workersArg === undefined ? 1 : Number(workersArg.slice('--workers='.length));
 const kind = (stepArg === undefined ? 'finetune' : stepArg.slice('--step='.length)) as StepKind;
-const roots = args.filter((a) => a !== workersArg && a !== stepArg).map((r) => resolve(r));
-if (roots.length < 2 || !(Number.isInteger(workers) && workers >= 1) || !STEP_KINDS.includes(kind)) {
-  throw new Error(`usage: npx tsx bench/compare_trees.ts [--workers=N] [--step=${STEP_KINDS.join('|')}] CHECKOUT_A CHECKOUT_B [...]`);
+const turns = turnsArg === undefined ? 40 : Number(turnsArg.slice('--turns='.length));
+const roots = args.filter((a) => a !== workersArg && a !== stepArg && a !== turnsArg).map((r) => resolve(r));
+if (roots.length < 2 || !(Number.isInteger(workers) && workers >= 1) || !STEP_KINDS.includes(kind) || !(Number.isInteger(turns) && turns >= 1)) {
+  throw new Error(`usage: npx tsx bench/compare_trees.ts [--workers=N] [--step=${STEP_KINDS.join('|')}] [--turns=40] CHECKOUT_A CHECKOUT_B [...]`);
 }
 const contenders: Contender[] = [];
 for (const root of roots) contenders.push(await contender(root, workers, kind));
 for (const c of contenders) for (let w = 0; w < 10; w++) await c.step(); // warm up the JIT
-for (let turn = 0; turn < 40; turn++) {
+for (let turn = 0; turn < turns; turn++) {
   for (const c of contenders) {
     const t0 = performance.now();
     for (let k = 0; k < 5; k++) await c.step();
