@@ -70,14 +70,17 @@ export interface Kernels {
    * With probs (rows x V), also writes softmax(logits) of the kept rows there, for the backward. */
   crossEntropyForward(logits: Float32Array, targets: Int32Array, rows: number, V: number, probs?: Float32Array | null): [number, number];
 
-  /** dlogits += scale * (probs - onehot(target)) for rows whose target is not -1 (probs from the forward). */
-  crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void;
+  /**
+   * dlogits += scale * (probs - onehot(target)) for rows whose target is not -1 (probs from the forward).
+   * accumulate false: dlogits holds no gradient yet (not even zeros) and is written whole, 0 in ignored rows.
+   */
+  crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number, accumulate?: boolean): void;
 
   /** GELU of n values (GPT-2's tanh approximation): out = 0.5 x (1 + tanh u); tanhU receives tanh(u), which backward reads. */
   geluForward(x: Float32Array, out: Float32Array, tanhU: Float32Array, n: number): void;
 
-  /** dx += dout * GELU'(x), from x and the forward's tanh(u). */
-  geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void;
+  /** dx += dout * GELU'(x), from x and the forward's tanh(u); accumulate false: dx = that, dx's old contents never read. */
+  geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number, accumulate?: boolean): void;
 
   /** out[j] += the sum over rows of g[r * cols + j], rows added in order (a Linear's bias gradient). */
   sumRows(g: Float32Array, rows: number, cols: number, out: Float32Array): void;

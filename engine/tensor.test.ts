@@ -71,4 +71,15 @@ test('a deep chain does not overflow the stack', () => {
   assert.equal(Array.from(x.grad!), [1]);
 });
 
+test('gradTarget: a tensor with no gradient gets an array to write whole (accumulate false), then adds into it', () => {
+  const x = ops.mul(tensor([1, 2, 3], undefined, { requiresGrad: true }), 2); // an op's result: its gradient may be a reused array
+  const first = x.gradTarget();
+  assert.is(first.accumulate, false);
+  assert.is(first.grad.length, 3);
+  assert.is(x.grad, first.grad);
+  const second = x.gradTarget();
+  assert.is(second.accumulate, true);
+  assert.is(second.grad, first.grad);
+});
+
 test.run();

@@ -58,14 +58,20 @@ export function crossEntropyForwardPlain(logits: Float32Array, targets: Int32Arr
   return [sum, count];
 }
 
-/** dlogits += scale * (probs - onehot(t)) for the kept rows, probs from crossEntropyForward. */
-export function crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number): void {
+/**
+ * dlogits += scale * (probs - onehot(t)) for the kept rows, probs from crossEntropyForward. With
+ * accumulate false dlogits is a new gradient, written whole (ignored rows 0) without reading it.
+ */
+export function crossEntropyBackward(probs: Float32Array, targets: Int32Array, dlogits: Float32Array, rows: number, V: number, scale: number, accumulate = true): void {
   if (!targets.subarray(0, rows).includes(-1)) {
-    // every row counts (the model computes logits only where the loss counts): one SIMD pass
-    scaleAdd(1, dlogits, scale, probs, dlogits, rows * V);
+    // every row counts (the model computes logits only where the loss counts): one pass, in SIMD
+    // when adding; a new gradient is float32(scale) * probs, the same bits as adding that to zeros
+    if (accumulate) scaleAdd(1, dlogits, scale, probs, dlogits, rows * V);
+    else scaleInto(dlogits, scale, probs, rows * V);
     for (let r = 0; r < rows; r++) dlogits[r * V + targets[r]] -= scale;
     return;
   }
+  if (!accumulate) dlogits.fill(0, 0, rows * V);
   for (let r = 0; r < rows; r++) {
     const t = targets[r];
     if (t === -1) continue;
@@ -73,4 +79,14 @@ export function crossEntropyBackward(probs: Float32Array, targets: Int32Array, d
     for (let j = 0; j < V; j++) dlogits[o + j] += scale * probs[o + j];
     dlogits[o + t] -= scale;
   }
+}
+
+/**
+ * out[i] = float32(s) * x[i]. A JavaScript loop: it reads x once and writes out once, where the
+ * SIMD kernels would first copy both into their memory; a product of two float32s rounded once
+ * to float32 (the typed array's store) is the same number in any language.
+ */
+function scaleInto(out: Float32Array, s: number, x: Float32Array, n: number): void {
+  const s32 = Math.fround(s);
+  for (let i = 0; i < n; i++) out[i] = s32 * x[i];
 }

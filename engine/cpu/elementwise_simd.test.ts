@@ -60,6 +60,21 @@ test('GELU forward and backward in SIMD agree with the TypeScript kernels on ran
   }
 });
 
+test('GELU backward into a new gradient (accumulate false) writes every element, never reads one: the bits of adding into zeros, in SIMD and TypeScript', () => {
+  for (const n of [1, 7, 50_001]) {
+    const [x, dout] = [randomArray(n, 6), randomArray(n)];
+    const t = new Float32Array(n);
+    plainGelu.geluForward(x, new Float32Array(n), t, n);
+    for (const kernel of [geluBackward, plainGelu.geluBackward]) {
+      const want = new Float32Array(n); // zeros, added into
+      kernel(dout, x, t, want, n);
+      const got = new Float32Array(n).fill(NaN); // a reused array's old numbers: never read
+      kernel(dout, x, t, got, n, false);
+      assert.equal([...got], [...want], `${kernel === geluBackward ? 'SIMD' : 'TypeScript'} n=${n}`);
+    }
+  }
+});
+
 test('LayerNorm forward and backward in SIMD agree with the TypeScript kernels, with and without bias', () => {
   for (const [rows, C] of [[1, 4], [3, 12], [37, 96], [129, 388]]) {
     for (const withBias of [true, false]) {
@@ -151,6 +166,15 @@ test('the loss\'s softmax in SIMD agrees with the TypeScript one: loss, count an
       want[r * V + all[r]] -= 0.25;
     }
     assert.ok(maxError(d, want) < 1e-6, `${rows}x${V}: backward ${maxError(d, want)}`);
+    // into a new gradient (accumulate false): every element written, none read (NaN stays out), the
+    // bits of adding into zeros; with -1 rows (the row-by-row path) those rows are 0
+    for (const ts of [all, targets]) {
+      const zerosAdded = new Float32Array(rows * V);
+      crossEntropyBackward(wantProbs, ts, zerosAdded, rows, V, 0.25);
+      const written = new Float32Array(rows * V).fill(NaN);
+      crossEntropyBackward(wantProbs, ts, written, rows, V, 0.25, false);
+      assert.equal([...written], [...zerosAdded], `${rows}x${V}${ts === targets ? ', -1 rows' : ''}: a new gradient`);
+    }
   }
   assert.throws(() => crossEntropyForward(new Float32Array(8), Int32Array.of(9, 0), 2, 4), /target 9 at row 0/);
 });

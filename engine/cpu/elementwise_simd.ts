@@ -285,13 +285,13 @@ export function geluForward(x: Float32Array, out: Float32Array, tanhU: Float32Ar
   take(simd, pt, tanhU, n);
 }
 
-export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void {
-  if (simd === null || n === 0) return geluBackwardPlain(dout, x, tanhU, dx, n);
+export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number, accumulate = true): void {
+  if (simd === null || n === 0) return geluBackwardPlain(dout, x, tanhU, dx, n, accumulate);
   const [pd, px, pt, pdx] = regions(simd, n, n, n, n);
   put(simd, pd, dout, n);
   put(simd, px, x, n);
   put(simd, pt, tanhU, n);
-  put(simd, pdx, dx, n);
+  putOrZeros(simd, pdx, accumulate ? dx : null, n); // a new gradient: the kernel adds into zeros, dx's contents unread
   simd.geluBackward(pd, px, pt, pdx, Math.ceil(n / 4) * 16);
   take(simd, pdx, dx, n);
 }
@@ -375,7 +375,7 @@ export function sumSquares(x: Float32Array, n: number = x.length): number {
   return h[po / 4] + h[po / 4 + 1] + h[po / 4 + 2] + h[po / 4 + 3];
 }
 
-/** Copy a bias (or its gradient) in, or zeros where a LayerNorm has none. */
+/** Copy a bias (or a gradient) in, or zeros where a LayerNorm has none (or a gradient is new). */
 function putOrZeros(m: ElementwiseModule, at: number, a: Float32Array | null, n: number): void {
   if (a === null) m.heap.fill(0, at / 4, at / 4 + n);
   else put(m, at, a, n);

@@ -15,10 +15,11 @@ export function geluForward(x: Float32Array, out: Float32Array, tanhU: Float32Ar
   }
 }
 
-export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number): void {
+export function geluBackward(dout: Float32Array, x: Float32Array, tanhU: Float32Array, dx: Float32Array, n: number, accumulate = true): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     const t = tanhU[i];
-    dx[i] += dout[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v));
+    const d = dout[i] * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v));
+    dx[i] = accumulate ? dx[i] + d : d;
   }
 }

@@ -141,9 +141,9 @@ export function gelu(x: Tensor): Tensor {
   const saved = Tensor.willRecord([x]) ? [saveForBackward(x), saveActivation(tanhU)] : [];
   return Tensor.fromOp('gelu', data, x.shape.slice(), [x], (out) => {
     const g = out.grad!;
-    const gx = x.gradBuffer();
+    const { grad: gx, accumulate } = x.gradTarget();
     const [xs, ts] = saved.map((s) => s.get());
-    getKernels().geluBackward(g, xs, ts, gx, xs.length);
+    getKernels().geluBackward(g, xs, ts, gx, xs.length, accumulate);
     for (const s of saved) s.release();
   });
 }

@@ -88,8 +88,14 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const savedW = record && x.requiresGrad ? saveForBackward(weight, wd) : null;
   return Tensor.fromOp('linear', data, [...x.shape.slice(0, -1), outF], parents, (out) => {
     const g = toStorage(out.grad!);
-    if (x.requiresGrad) k.matmul(g, savedW!.get(), x.gradBuffer(), rows, inF, outF, { accumulate: true });
-    if (weight.requiresGrad) k.matmul(g, savedX!.get(), weight.gradBuffer(), outF, inF, rows, { transA: true, accumulate: true });
+    if (x.requiresGrad) {
+      const { grad, accumulate } = x.gradTarget();
+      k.matmul(g, savedW!.get(), grad, rows, inF, outF, { accumulate });
+    }
+    if (weight.requiresGrad) {
+      const { grad, accumulate } = weight.gradTarget();
+      k.matmul(g, savedX!.get(), grad, outF, inF, rows, { transA: true, accumulate });
+    }
     if (bias !== null && bias.requiresGrad) k.sumRows(g, rows, outF, bias.gradBuffer());
     savedX?.release();
     savedW?.release();

@@ -77,7 +77,10 @@ export function crossEntropy(logits: Tensor, targets: Int32Array | number[]): Te
   const loss = count === 0 ? 0 : sum / count;
   const saved = record ? saveActivation(probs!) : null;
   return Tensor.fromOp('crossEntropy', new Float32Array([loss]), [], [logits], (out) => {
-    if (count > 0) k.crossEntropyBackward(saved!.get(), t, logits.gradBuffer(), rows, V, out.grad![0] / count);
+    if (count > 0) {
+      const { grad, accumulate } = logits.gradTarget();
+      k.crossEntropyBackward(saved!.get(), t, grad, rows, V, out.grad![0] / count, accumulate);
+    }
     saved!.release();
   });
 }
