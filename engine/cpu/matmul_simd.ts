@@ -8,9 +8,9 @@
 // changes the speed and not one bit of the result.
 //
 // Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too, and the
-// output's column block (or zeroes it); one call per block runs the
-// macro-kernel, which adds into the copy of the output, and JavaScript copies the finished
-// columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
+// output's column block when the product adds into it; one call per block runs the macro-kernel,
+// which adds into the copy of the output (or, for the first block of k of a product that does not
+// add, writes it), and JavaScript copies the finished columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
 // A transposed A (the weight gradient X^T @ dY) is stored (K, M): its 4 rows at one k are next to
 // each other, but one k is a whole row of M floats from the next, so it is copied in whole and each
 // block of it is packed there into a (kc, mc) block, one contiguous piece per k (packTransposedA).
@@ -38,28 +38,33 @@ const C_BASE = B_BASE + KC * NC * 4;
 const PAGES = Math.ceil((C_BASE + MC * NC * 4) / 65536);
 
 /**
- * gemmBlock(mc, nc, kc, a, rsA, csA, b, rsB, csB, c): C[mc x nc] += A[mc x kc] @ B[kc x nc], with mc
- * a multiple of 4 and nc of 8; element (i, k) of A is at byte a + i*rsA + k*csA, element (k, j)
- * of B at b + k*rsB + j*csB for the first column of each group of 8 (the next 7 follow it);
- * C is row-major with row stride nc.
+ * gemmBlock(mc, nc, kc, a, rsA, csA, b, rsB, csB, c, fresh): C[mc x nc] += A[mc x kc] @ B[kc x nc],
+ * with mc a multiple of 4 and nc of 8; element (i, k) of A is at byte a + i*rsA + k*csA, element
+ * (k, j) of B at b + k*rsB + j*csB for the first column of each group of 8 (the next 7 follow it);
+ * C is row-major with row stride nc. fresh = 1: C = A @ B, the sums start at 0 and C is never read.
  *
  *   for jr in 0..nc step 8:  for ir in 0..mc step 4:
- *     acc[r][v] = C[ir+r, jr+4v..]           r = 0..3 rows, v = 0..1 vectors of 4 columns
+ *     acc[r][v] = fresh ? 0 : C[ir+r, jr+4v..]      r = 0..3 rows, v = 0..1 vectors of 4 columns
  *     for k in 0..kc:  b[v] = B[k, jr+4v..]; for r: acc[r][v] += splat(A[ir+r, k]) * b[v]
  *     C[ir+r, jr+4v..] = acc[r][v]
  *
  * fma: the update is one f32x4.relaxed_madd (relaxed SIMD: a fused multiply-add on CPUs that have
  * one) instead of an f32x4.mul and an f32x4.add: half the instructions in the innermost loop.
+ *
+ * Why fresh: a tile's first multiply-add waits for its sums, and loading them from a C that is not in
+ * the cache (the lm_head's 96 x 2048 block, rows 8 KiB apart, which no prefetcher follows) stalled every
+ * tile. Zeros in registers instead: the lm_head's forward 17 -> 11.5 ms on an Intel Xeon, the same bits
+ * (0 + a*b is a*b, as it was when C held zeros).
  */
 function gemmBlockBody(fma: boolean): number[] {
-  // params 0..9: mc nc kc a rsA csA b rsB csB c; i32 locals 10..15: jr ir k pa pb pc, then one per
-  // row of A, its offset r*rsA (pa walks A's MR rows along k, pb B's NR columns, pc is the tile's C
-  // address); v128 locals after them: the MR x NV accumulators, NV vectors of B, one splat of A
-  const [mc, nc, kc, a, rsA, csA, b, rsB, csB, c, jr, ir, k, pa, pb, pc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-  const rowOffset = (r: number) => 16 + r;
-  const acc = (r: number, v: number) => 16 + MR + r * NV + v;
-  const bv = (v: number) => 16 + MR + MR * NV + v;
-  const splat = 16 + MR + MR * NV + NV;
+  // params 0..10: mc nc kc a rsA csA b rsB csB c fresh; i32 locals 11..16: jr ir k pa pb pc, then one
+  // per row of A, its offset r*rsA (pa walks A's MR rows along k, pb B's NR columns, pc is the tile's
+  // C address); v128 locals after them: the MR x NV accumulators, NV vectors of B, one splat of A
+  const [mc, nc, kc, a, rsA, csA, b, rsB, csB, c, fresh, jr, ir, k, pa, pb, pc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const rowOffset = (r: number) => 17 + r;
+  const acc = (r: number, v: number) => 17 + MR + r * NV + v;
+  const bv = (v: number) => 17 + MR + MR * NV + v;
+  const splat = 17 + MR + MR * NV + NV;
   const code: number[] = [];
   const emit = (...ins: number[][]) => ins.forEach((i) => code.push(...i));
 
@@ -71,7 +76,12 @@ function gemmBlockBody(fma: boolean): number[] {
   // pc = c + (ir*nc + jr)*4 bytes; row r of the tile starts at pc + r*nc*4
   emit(op.localGet(c), op.localGet(ir), op.localGet(nc), op.i32Mul(), op.localGet(jr), op.i32Add(), op.i32Const(2), op.i32Shl(), op.i32Add(), op.localSet(pc));
   const rowOfC = (r: number) => [op.localGet(pc), op.localGet(nc), op.i32Const(4 * r), op.i32Mul(), op.i32Add()];
+  // the sums start as C's tile, or (fresh) as zeros: block { block { br_if fresh; load; br 1 } zeros }
+  emit(op.block(), op.block(), op.localGet(fresh), op.brIf(0));
   for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) emit(...rowOfC(r), op.v128Load(16 * v), op.localSet(acc(r, v)));
+  emit(op.br(1), op.end());
+  for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) emit(op.f32x4Const(0), op.localSet(acc(r, v)));
+  emit(op.end());
   // pa = a + ir*rsA (A's rows ir..ir+MR-1 at k = 0); pb = b + jr*csB (B's columns jr..jr+NR-1 at k = 0)
   emit(op.localGet(a), op.localGet(ir), op.localGet(rsA), op.i32Mul(), op.i32Add(), op.localSet(pa));
   emit(op.localGet(b), op.localGet(jr), op.localGet(csB), op.i32Mul(), op.i32Add(), op.localSet(pb));
@@ -162,7 +172,7 @@ function packTransposedABody(): number[] {
 }
 
 export interface SimdModule {
-  gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number) => void;
+  gemmBlock: (mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, fresh: 0 | 1) => void;
   packTransposedA: (src: number, rowBytes: number, vectors: number, kc: number, dst: number) => void;
   packTransposedB: (src: number, rowBytes: number, nc: number, kc: number, dst: number) => void;
   memory: WebAssembly.Memory;
@@ -172,7 +182,7 @@ export interface SimdModule {
 /** The kernel as a module, or null where this runtime cannot run it (no SIMD, or no relaxed SIMD for fma). */
 function instantiate(fma: boolean): SimdModule | null {
   try {
-    const params = new Array(10).fill(I32);
+    const params = new Array(11).fill(I32);
     const bytes = buildModule([
       { exportName: 'gemmBlock', params, locals: [[6 + MR, I32], [MR * NV + NV + 1, V128]], body: gemmBlockBody(fma) },
       { exportName: 'packTransposedB', params: [I32, I32, I32, I32, I32], locals: [[4, I32]], body: packTransposedBBody() },
@@ -259,7 +269,9 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const ncPad = Math.ceil(nc / NR) * NR;
-    loadC(heap, c0, out, opts.accumulate ?? false, M, mPad, N, jc, nc, ncPad);
+    // adding into out: C starts as its copy; else the first block of k writes C (fresh) and the rest add
+    const accumulate = opts.accumulate ?? false;
+    if (accumulate) loadC(heap, c0, out, M, N, jc, nc, ncPad);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
       // B's block packed into 8-column panels, 8 floats apart per k and kc*8 per panel, is read by
@@ -277,16 +289,17 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
         for (let p = 0; p < ncPad / NR; p++) simd.packTransposedA((b0 + pc * N + jc + p * NR) * 4, N * 4, NV, kc, B_BASE + p * kc * NR * 4);
       }
       const [bBlock, rsB, csB] = packB ? [B_BASE, NR * 4, kc * 4] : [(b0 + pc * N + jc) * 4, N * 4, 4];
+      const fresh = !accumulate && pc === 0 ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mcPad = Math.ceil(Math.min(MC, M - ic) / MR) * MR;
         const cBlock = C_BASE + ic * ncPad * 4;
         if (transA) {
           // rows pc.. of the stored A, columns ic..ic+mcPad, into a (kc, mcPad) block at a0
           simd.packTransposedA((aT0 + pc * M + ic) * 4, M * 4, mcPad / 4, kc, a0 * 4);
-          simd.gemmBlock(mcPad, ncPad, kc, a0 * 4, 4, mcPad * 4, bBlock, rsB, csB, cBlock);
+          simd.gemmBlock(mcPad, ncPad, kc, a0 * 4, 4, mcPad * 4, bBlock, rsB, csB, cBlock, fresh);
         } else {
           const aBlock = (a0 + ic * K + pc) * 4; // byte address of A(ic, pc)
-          simd.gemmBlock(mcPad, ncPad, kc, aBlock, K * 4, 4, bBlock, rsB, csB, cBlock);
+          simd.gemmBlock(mcPad, ncPad, kc, aBlock, K * 4, 4, bBlock, rsB, csB, cBlock, fresh);
         }
       }
     }
@@ -294,13 +307,9 @@ function blockedMatmul(simd: SimdModule | null, a: Float32Array, b: Float32Array
   }
 }
 
-/** C (mPad x ncPad, at c0) = out[:, jc..jc+nc] when accumulating, else zeros. Padding rows and
- * columns keep whatever they held: every output is its own sum, and those are never copied out. */
-function loadC(heap: Float32Array, c0: number, out: Float32Array, accumulate: boolean, M: number, mPad: number, N: number, jc: number, nc: number, ncPad: number): void {
-  if (!accumulate) {
-    heap.fill(0, c0, c0 + mPad * ncPad);
-    return;
-  }
+/** C (M x ncPad, at c0) = out[:, jc..jc+nc], to add into. Padding rows and columns keep whatever they
+ * held: every output is its own sum, and those are never copied out. */
+function loadC(heap: Float32Array, c0: number, out: Float32Array, M: number, N: number, jc: number, nc: number, ncPad: number): void {
   if (nc === N && ncPad === N) {
     heap.set(out.subarray(0, M * N), c0); // the whole output, already in C's layout
     return;

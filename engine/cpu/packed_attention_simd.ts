@@ -128,11 +128,9 @@ function addRows(m: SimdModule, at: number, stride: number, dst: number, rows: n
   }
 }
 
-/** gemmBlock's C += A @ B after zeroing C: mc x nc padded, A and B given by byte address and strides. */
+/** gemmBlock's C = A @ B (fresh: C is written, never read): mc x nc padded, A and B given by byte address and strides. */
 function product(m: SimdModule, mc: number, nc: number, kc: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number): void {
-  const [mp, np] = [pad(mc, 4), pad(nc, 8)];
-  m.heap.fill(0, c, c + mp * np);
-  m.gemmBlock(mp, np, kc, a * 4, rsA * 4, csA * 4, b * 4, rsB * 4, csB * 4, c * 4);
+  m.gemmBlock(pad(mc, 4), pad(nc, 8), kc, a * 4, rsA * 4, csA * 4, b * 4, rsB * 4, csB * 4, c * 4, 1);
 }
 
 /** Each key range of a part with its first column in the part's Tk keys. */
@@ -172,10 +170,9 @@ export function packedAttentionForward(q: Float32Array, k: Float32Array, v: Floa
       gatherRows(heap, L.c, blocks, L.p, Tq, Tkp);
       causalSoftmaxInModule(L.p, Tq, Tkp, Tk - Tq + 1, scale);
       if (probs !== null) rowsOut(heap, L.p, probs.subarray(part.probOffset + h * Tq * Tk, part.probOffset + (h + 1) * Tq * Tk), Tq, Tk, Tkp);
-      // O = P V, adding along the keys block by block, into c[2]
+      // O = P V, block by block along the keys into c[2]: the first writes it (fresh), the rest add
       const o = L.c[2];
-      heap.fill(0, o, o + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tkp * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4);
+      blocks.forEach((b, i) => m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.p + b.col) * 4, Tkp * 4, 4, (L.v + b.start * C + h * D) * 4, C * 4, 4, o * 4, i === 0 ? 1 : 0));
       addRows(m, o, Dp, L.sums[0] + q0 * C + h * D, Tq, C, D);
     }
   }
@@ -227,10 +224,9 @@ export function packedAttentionBackward(dout: Float32Array, q: Float32Array, k: 
       // dS = the softmax's backward of dP, in place at ds
       gatherRows(heap, L.c, blocks, L.ds, Tq, Tkp);
       causalSoftmaxBackwardInModule(L.p, L.ds, Tq, Tkp, offset + 1, scale);
-      // dQ = dS K, adding along the keys block by block
+      // dQ = dS K, block by block along the keys: the first writes it (fresh), the rest add
       const gq = L.c[2];
-      heap.fill(0, gq, gq + pad(Tq, 4) * Dp);
-      for (const b of blocks) m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tkp * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4);
+      blocks.forEach((b, i) => m.gemmBlock(pad(Tq, 4), Dp, b.n, (L.ds + b.col) * 4, Tkp * 4, 4, (L.k + b.start * C + h * D) * 4, C * 4, 4, gq * 4, i === 0 ? 1 : 0));
       addRows(m, gq, Dp, L.sums[0] + q0 * C + h * D, Tq, C, D);
       // dK = dS^T Q, a row block per key range
       for (const b of blocks) {
