@@ -2,10 +2,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import '../index.ts';
 import { reshape, permute, transpose, concat, slice, split } from './shape.ts';
-import { mul } from './elementwise.ts';
+import { add, mul } from './elementwise.ts';
+import { sum } from './reduce.ts';
 import { gradCheck } from '../gradcheck.ts';
+import { withStepBuffers, fillPooled } from '../step_buffers.ts';
 import { param } from './testing.ts';
-import { tensor, arange } from '../tensor.ts';
+import { tensor, arange, Tensor } from '../tensor.ts';
 
 const TOL = 1e-3;
 
@@ -54,6 +56,40 @@ test('slice and split: values, gradient check, errors', () => {
   assert.ok(gradCheck(() => concat(split(x, [3, 4], 1).reverse(), 1), [x]).maxRelError < TOL);
   assert.throws(() => slice(x, 1, 5, 9), /slice: range \[5, 9\) is outside axis 1 of \[3,7,2\]/);
   assert.throws(() => split(x, [3, 3], 1), /split: sizes \[3,3\] do not add up to 7/);
+});
+
+test('split\'s backward, one pass over the pieces: a piece left unused adds nothing, a gradient x already has is added to, the same as slices', () => {
+  const x = param([3, 7, 2]);
+  const [w1, w3] = [param([3, 2, 2]), param([3, 1, 2])];
+  // pieces 1 and 3 used, piece 2 not; x also used directly, before or after the split in the graph
+  const viaSplit = () => {
+    const [a, , c] = split(x, [2, 4, 1], 1);
+    return add(add(sum(mul(a, w1)), sum(mul(c, w3))), sum(mul(x, x)));
+  };
+  const viaSlices = () => add(add(sum(mul(slice(x, 1, 0, 2), w1)), sum(mul(slice(x, 1, 6, 7), w3))), sum(mul(x, x)));
+  assert.ok(gradCheck(viaSplit, [x, w1, w3]).maxRelError < TOL);
+  const grads = (f: () => Tensor) => {
+    for (const t of [x, w1, w3]) t.zeroGrad();
+    f().backward();
+    return [x, w1, w3].map((t) => [...t.grad!]);
+  };
+  assert.equal(grads(viaSplit), grads(viaSlices));
+  // x used only through the split: its gradient is written whole, 0 where no piece reached, even in
+  // a reused array that held other numbers (NaN here: engine/step_buffers.ts)
+  const y = param([3, 7, 4]);
+  const wy = param([3, 2, 4]);
+  const gradOfY = () => withStepBuffers(() => {
+    y.zeroGrad();
+    const h = mul(y, 1); // not a parameter: its gradient comes from the pool, and passes to y's
+    sum(mul(split(h, [2, 4, 1], 1)[0], wy)).backward();
+    return [...y.grad!];
+  });
+  gradOfY(); // fills the pool
+  fillPooled(NaN);
+  const g = gradOfY();
+  for (let b = 0; b < 3; b++) for (let i = 0; i < 7; i++) for (let d = 0; d < 4; d++) {
+    assert.is(g[(b * 7 + i) * 4 + d], i < 2 ? wy.data[(b * 2 + i) * 4 + d] : 0);
+  }
 });
 
 test.run();

@@ -147,7 +147,14 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   });
 }
 
-/** Split along an axis into pieces of the given sizes (or equal pieces of one size). */
+/**
+ * Split along an axis into pieces of the given sizes (or equal pieces of one size). Each piece is a
+ * copy, as slice makes it. The backward is one pass instead of one per piece: each piece hands its
+ * gradient over as it is (no copy) to a node that stands for the whole split, an empty tensor with x
+ * as parent. That node runs after every piece (they are all its children) and builds x's gradient
+ * from the pieces side by side: copied into a new gradient (nothing zeroed first), or added where x
+ * has one already. As slices, attention's q, k, v each zeroed or added into all of x's gradient.
+ */
 export function split(x: Tensor, sizes: number | number[], axis: number): Tensor[] {
   const ax = normAxis('split', axis, x.ndim);
   const len = x.shape[ax];
@@ -155,11 +162,37 @@ export function split(x: Tensor, sizes: number | number[], axis: number): Tensor
   if (parts.reduce((a, b) => a + b, 0) !== len || parts.some((p) => p <= 0)) {
     throw new Error(`split: sizes [${parts.join(',')}] do not add up to ${len} along axis ${axis} of ${shapeStr(x.shape)}`);
   }
-  const out: Tensor[] = [];
-  let start = 0;
-  for (const p of parts) {
-    out.push(slice(x, ax, start, start + p));
-    start += p;
-  }
-  return out;
+  const [outer, , inner] = around(x.shape, ax);
+  const starts = parts.map((_, i) => parts.slice(0, i).reduce((a, b) => a + b, 0));
+  const pieceGrads: Array<Float32Array | null> = parts.map(() => null);
+  const whole = Tensor.fromOp('split', new Float32Array(0), [0], [x], () => {
+    const { grad, accumulate } = x.gradTarget();
+    parts.forEach((p, i) => {
+      const [g, chunk] = [pieceGrads[i], p * inner];
+      for (let o = 0; o < outer; o++) {
+        const to = (o * len + starts[i]) * inner;
+        if (g === null) { // a piece that got no gradient adds nothing
+          if (!accumulate) grad.fill(0, to, to + chunk);
+        } else if (accumulate) {
+          for (let j = 0; j < chunk; j++) grad[to + j] += g[o * chunk + j];
+        } else {
+          grad.set(g.subarray(o * chunk, (o + 1) * chunk), to);
+        }
+      }
+    });
+  });
+  return parts.map((p, i) => {
+    const chunk = p * inner;
+    const data = floatsToOverwrite(outer * chunk);
+    for (let o = 0; o < outer; o++) {
+      const from = (o * len + starts[i]) * inner;
+      data.set(x.data.subarray(from, from + chunk), o * chunk);
+    }
+    const shape = x.shape.slice();
+    shape[ax] = p;
+    return Tensor.fromOp('slice', data, shape, [whole], (out) => {
+      pieceGrads[i] = out.grad!;
+      whole.addGrad(whole.data); // an empty gradient: it only tells the backward pass to run whole's
+    });
+  });
 }
