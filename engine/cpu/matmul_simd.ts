@@ -10,7 +10,8 @@
 // Data flow: JavaScript copies A whole into the module's memory (one memcpy), B too, and the
 // output's column block when the product adds into it; one call per block runs the macro-kernel,
 // which adds into the copy of the output (or, for the first block of k of a product that does not
-// add, writes it), and JavaScript copies the finished columns back into `out`. The kernel reads A and B through strides, so it can read A in place.
+// add, writes it), and JavaScript copies the finished columns back into `out`. The kernel reads A
+// and B through strides, so it can read A in place.
 // A transposed A (the weight gradient X^T @ dY) is stored (K, M): its 4 rows at one k are next to
 // each other, but one k is a whole row of M floats from the next, so it is copied in whole and each
 // block of it is packed there into a (kc, mc) block, one contiguous piece per k (packTransposedA).
@@ -27,7 +28,7 @@ const NR = 4 * NV; // its columns
 const KC = 256;
 const MC = 96;
 // NC: the widest column block. 2048 holds the walkthrough's whole vocabulary, so its lm_head's
-// (B*T, 2048) output is one block, zeroed and copied out whole: 512 cut it in four blocks copied out
+// (B*T, 2048) output is one block, copied out whole: 512 cut it in four blocks copied out
 // row by row, 20% slower for the same bits; shapes up to 1024 wide ran the same either way
 const NC = 2048;
 

@@ -42,13 +42,13 @@ interface Layout {
   kT: number; vT: number; Rp: number;
   /** one head's probabilities (Tq, Tk), and its dS, rows pad(Tk, 4) floats apart (attention_softmax_simd.ts) */
   p: number; ds: number;
-  /** three scratch outputs of gemmBlock (it adds into them, so each is zeroed first) */
+  /** three scratch outputs of gemmBlock (the first product into one writes it, fresh; later ones add) */
   c: [number, number, number];
   /** what the call adds into, (R, C) each: out; or dq, dk, dv. Kept here between parts, copied out at the end */
-  sums: [number, number, number];
+  sums: number[];
 }
 
-function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number): Layout {
+function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number, sumCount: number): Layout {
   const rows = R * C + 4 * C + 8; // a padded tile reads up to 3 rows past the last, 8 floats past a row
   const Rp = R + 8;
   const maxTq = pad(Math.max(...parts.map((p) => p.Tq)), 8);
@@ -60,7 +60,7 @@ function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, 
   const l: Layout = {
     q: next(rows), k: next(rows), v: next(rows), dout: next(rows), kT: next(C * Rp), vT: next(C * Rp), Rp,
     p: next(square), ds: next(square), c: [next(scratch), next(scratch), next(scratch)],
-    sums: [next(pad(R * C, 4)), next(pad(R * C, 4)), next(pad(R * C, 4))],
+    sums: Array.from({ length: sumCount }, () => next(pad(R * C, 4))),
   };
   reserve(m, end);
   return l;
@@ -69,7 +69,7 @@ function layoutFor(m: SimdModule, parts: AttentionPart[], R: number, C: number, 
 /** The operands into the module: some rows as they are, one matrix transposed (k for S, v for dP), and what the call adds into. */
 function load(m: SimdModule, parts: AttentionPart[], R: number, C: number, D: number,
   rows: Array<['q' | 'k' | 'v' | 'dout', Float32Array]>, [at, x]: ['kT' | 'vT', Float32Array], sums: Float32Array[]): Layout {
-  const l = layoutFor(m, parts, R, C, D);
+  const l = layoutFor(m, parts, R, C, D, sums.length);
   for (const [name, rowsOf] of rows) m.heap.set(rowsOf.subarray(0, R * C), l[name]);
   transposeInto(m.heap, l[at], l.Rp, x, R, C);
   sums.forEach((s, i) => m.heap.set(s.subarray(0, R * C), l.sums[i]));
