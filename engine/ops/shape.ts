@@ -121,6 +121,25 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   });
 }
 
+// In (outer, len, inner) terms a slice [start, end) of the axis is `outer` chunks of (end - start) * inner
+// floats, one every len * inner floats of x, the first at start * inner: slice and split copy them out
+// and add their gradients back the same way.
+
+/** The chunks of a slice, side by side in a new array. */
+function gatherChunks(src: Float32Array, outer: number, stride: number, offset: number, chunk: number): Float32Array {
+  const out = floatsToOverwrite(outer * chunk);
+  for (let o = 0; o < outer; o++) out.set(src.subarray(o * stride + offset, o * stride + offset + chunk), o * chunk);
+  return out;
+}
+
+/** The slice's gradient g (its chunks side by side) added into x's gradient dst, each chunk where it came from. */
+function addChunks(dst: Float32Array, g: Float32Array, outer: number, stride: number, offset: number, chunk: number): void {
+  for (let o = 0; o < outer; o++) {
+    const to = o * stride + offset;
+    for (let i = 0; i < chunk; i++) dst[to + i] += g[o * chunk + i];
+  }
+}
+
 /** x[..., start:end, ...] along one axis. */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const ax = normAxis('slice', axis, x.ndim);
@@ -132,19 +151,8 @@ export function slice(x: Tensor, axis: number, start: number, end: number): Tens
   const outShape = x.shape.slice();
   outShape[ax] = end - start;
   const chunk = (end - start) * inner;
-  const data = floatsToOverwrite(outer * chunk);
-  for (let o = 0; o < outer; o++) {
-    const from = (o * len + start) * inner;
-    data.set(x.data.subarray(from, from + chunk), o * chunk);
-  }
-  return Tensor.fromOp('slice', data, outShape, [x], (out) => {
-    const g = out.grad!;
-    const gx = x.gradBuffer();
-    for (let o = 0; o < outer; o++) {
-      const to = (o * len + start) * inner;
-      for (let i = 0; i < chunk; i++) gx[to + i] += g[o * chunk + i];
-    }
-  });
+  const data = gatherChunks(x.data, outer, len * inner, start * inner, chunk);
+  return Tensor.fromOp('slice', data, outShape, [x], (out) => addChunks(x.gradBuffer(), out.grad!, outer, len * inner, start * inner, chunk));
 }
 
 /**
@@ -169,25 +177,17 @@ export function split(x: Tensor, sizes: number | number[], axis: number): Tensor
     const { grad, accumulate } = x.gradTarget();
     parts.forEach((p, i) => {
       const [g, chunk] = [pieceGrads[i], p * inner];
-      for (let o = 0; o < outer; o++) {
+      if (g !== null && accumulate) return addChunks(grad, g, outer, len * inner, starts[i] * inner, chunk);
+      if (g === null && accumulate) return; // a piece that got no gradient adds nothing
+      for (let o = 0; o < outer; o++) { // a new gradient: each chunk written, zeros for a piece without one
         const to = (o * len + starts[i]) * inner;
-        if (g === null) { // a piece that got no gradient adds nothing
-          if (!accumulate) grad.fill(0, to, to + chunk);
-        } else if (accumulate) {
-          for (let j = 0; j < chunk; j++) grad[to + j] += g[o * chunk + j];
-        } else {
-          grad.set(g.subarray(o * chunk, (o + 1) * chunk), to);
-        }
+        if (g === null) grad.fill(0, to, to + chunk);
+        else grad.set(g.subarray(o * chunk, (o + 1) * chunk), to);
       }
     });
   });
   return parts.map((p, i) => {
-    const chunk = p * inner;
-    const data = floatsToOverwrite(outer * chunk);
-    for (let o = 0; o < outer; o++) {
-      const from = (o * len + starts[i]) * inner;
-      data.set(x.data.subarray(from, from + chunk), o * chunk);
-    }
+    const data = gatherChunks(x.data, outer, len * inner, starts[i] * inner, p * inner);
     const shape = x.shape.slice();
     shape[ax] = p;
     return Tensor.fromOp('slice', data, shape, [whole], (out) => {
