@@ -294,7 +294,8 @@ export const GRAMMARS: Record<string, Grammar> = {
       }
       if (chance(rng, 0.5)) {
         args.volume = randInt(rng, 1, 10);
-        slots.v = `${say(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level', 'with the volume at', 'at a volume of', 'with volume set to'])} ${sayNumber(rng, args.volume as number)}`;
+        slots.v = `${say(rng, ['at volume', 'with volume', 'at volume level', 'volume', 'at level', 'with the volume at', 'at a volume of', 'with volume set to', 'and set the volume to',
+          'and turn the volume to', 'with the sound at', 'volume at'])} ${sayNumber(rng, args.volume as number)}`;
       }
       return { args, slots };
     },

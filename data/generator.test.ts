@@ -58,8 +58,8 @@ test('"for me" is politeness, never a zone: a call names the driver only where t
   // every other way the generator names the driver, typos included ("dirver", "my seaat")
   const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
   // the words for the whole car with the generator's one typo (addTypo: swap, drop or double a
-  // letter, never the first): "for evey seat in the car for me"
-  const wholeCarTypos = new RegExp(`\\b(${['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap(oneTypo).join('|')})\\b`, 'i');
+  // letter, never the first): "for evey seat in the car for me", "for evreyone" (a word's start)
+  const wholeCarTypos = new RegExp(`\\b(${['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap(oneTypo).join('|')})`, 'i');
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request
   const forMe = records.filter((r) => /\bfor me\b/.test(userText(r)) && !/\bme(,| and| as well as)|(\band|,|as well as) me\b/.test(userText(r)));
@@ -104,6 +104,17 @@ test('destinations and track titles are in the call exactly as said (capitals to
   assert.ok(after.some((rest) => /^,? (please|now|thanks|thank you)\b/.test(rest)), 'a closer after the value');
   assert.ok(after.some((rest) => /^,? (at|with) (the )?volume/.test(rest)), 'a volume after the title');
   assert.ok(after.some((rest) => /^,? (when you|if you|before i|on the way|no rush|for now)/.test(rest)), 'an aside after the value');
+});
+
+test('names to copy are made of any words: little words, possessives and several words inside them', () => {
+  // where a copy ends must be read from the words around it, not from what the name's words are
+  const values = records.map((r) => parseFunctionCall(r.assistant)!.arguments).flatMap((a) => [a.destination, a.track])
+    .filter((v): v is string => typeof v === 'string' && v !== '').map((v) => v.toLowerCase());
+  assert.ok(values.some((v) => /\w (to|of|with|on|at|in) (the )?\w/.test(v)), 'a little word inside a name: "born to run"');
+  assert.ok(values.some((v) => /\w'\w/.test(v)), 'an apostrophe inside a name: "joe\'s pizza"');
+  const places = records.map((r) => parseFunctionCall(r.assistant)!.arguments.destination).filter((v): v is string => typeof v === 'string');
+  assert.ok(places.some((v) => /\b(street|avenue|road) [a-z]/i.test(v)), 'a place after a street: "oak street cafe"');
+  assert.ok(values.some((v) => v.split(' ').length >= 4), 'names of four words or more');
 });
 
 test('copyBoost asks more often for the functions whose values are copied word by word', () => {

@@ -168,14 +168,74 @@ function sampleAddress(rng: Rng): string {
   return `${street}, ${city}${state}`;
 }
 
+// Everyday words of any kind (nouns, verbs, adjectives, little words), of which real names and
+// titles are made as often as of the banks above. A name the model copies can then hold any word
+// ("hotel", "to", "out"), so it must read where a copy ends from the words around it ("at volume
+// 4", "please", the end of the command), not from what the name's words are.
+const NAME_WORDS = ['house', 'street', 'hotel', 'garden', 'window', 'door', 'room', 'kitchen', 'table', 'chair', 'paper', 'letter', 'book', 'story',
+  'song', 'word', 'name', 'voice', 'eyes', 'hands', 'face', 'blood', 'bones', 'water', 'glass', 'stone', 'iron', 'steel', 'wood', 'sand', 'snow', 'ice',
+  'wind', 'cloud', 'rose', 'tree', 'leaf', 'flower', 'apple', 'orange', 'lemon', 'sugar', 'honey', 'salt', 'bread', 'coffee', 'tea', 'wine', 'milk',
+  'king', 'queen', 'prince', 'lady', 'man', 'woman', 'child', 'brother', 'sister', 'mother', 'father', 'friend', 'stranger', 'soldier', 'sailor',
+  'doctor', 'teacher', 'driver', 'dancer', 'singer', 'hunter', 'farmer', 'captain', 'angels', 'devil', 'ghost', 'monster', 'hero', 'tiger', 'lion',
+  'wolf', 'bird', 'horse', 'dog', 'cat', 'fox', 'bear', 'rabbit', 'butterfly', 'spider', 'whale', 'shark', 'train', 'car', 'boat', 'plane', 'rocket',
+  'radio', 'video', 'camera', 'phone', 'machine', 'engine', 'wheel', 'bridge', 'tower', 'wall', 'gate', 'bell', 'clock', 'mirror', 'picture',
+  'heaven', 'hell', 'earth', 'space', 'planet', 'universe', 'island', 'desert', 'jungle', 'valley', 'canyon', 'harbor', 'coast', 'shore', 'field',
+  'hills', 'corner', 'place', 'town', 'village', 'country', 'kingdom', 'empire', 'nation', 'party', 'club', 'circus', 'carnival', 'fire', 'smoke',
+  'money', 'gold', 'silver', 'diamond', 'pearl', 'crown', 'sword', 'gun', 'bullet', 'war', 'peace', 'freedom', 'truth', 'lies', 'hope', 'faith',
+  'fear', 'pain', 'pride', 'glory', 'fortune', 'luck', 'chance', 'danger', 'trouble', 'mercy', 'grace', 'spirit', 'mind', 'memory', 'future', 'past',
+  'beginning', 'end', 'edge', 'top', 'bottom', 'middle', 'side', 'way', 'line', 'circle', 'square', 'step', 'walk', 'ride', 'journey', 'trip',
+  'game', 'show', 'movie', 'dream', 'sleep', 'kiss', 'touch', 'smile', 'tears', 'laugh', 'cry', 'scream', 'whisper', 'talk', 'call', 'answer',
+  'question', 'reason', 'feeling', 'thought', 'wish', 'promise', 'secret', 'mystery', 'miracle', 'wonderland', 'funk', 'blues', 'jazz', 'disco',
+  'born', 'running', 'falling', 'rolling', 'thinking', 'waiting', 'dancing', 'singing', 'burning', 'breaking', 'shining', 'flying', 'living',
+  'dying', 'crying', 'walking', 'talking', 'watching', 'looking', 'calling', 'coming', 'going', 'staying', 'leaving', 'missing', 'holding',
+  'take', 'make', 'give', 'bring', 'break', 'keep', 'let', 'get', 'go', 'come', 'see', 'look', 'feel', 'want', 'need', 'know', 'think', 'say',
+  'tell', 'show', 'turn', 'change', 'wake', 'shake', 'move', 'stop', 'start', 'begin', 'open', 'close', 'save', 'lose', 'win', 'kill', 'love',
+  'miss', 'kiss', 'burn', 'drive', 'walk', 'run', 'jump', 'swim', 'sing', 'play', 'work', 'live', 'die', 'believe', 'remember', 'forget',
+  'big', 'small', 'long', 'short', 'high', 'low', 'hot', 'cold', 'warm', 'cool', 'dark', 'bright', 'heavy', 'soft', 'hard', 'fast', 'slow',
+  'loud', 'quiet', 'strange', 'perfect', 'simple', 'easy', 'broken', 'lonely', 'empty', 'true', 'real', 'only', 'last', 'first', 'final', 'best',
+  'better', 'every', 'other', 'same', 'whole', 'holy', 'dirty', 'pretty', 'funny', 'lucky', 'wicked', 'modern', 'ancient', 'famous', 'public',
+  'royal', 'national', 'international', 'american', 'english', 'french', 'italian', 'mexican', 'chinese', 'indian', 'african', 'northern',
+  'southern', 'eastern', 'western', 'upper', 'lower', 'inner', 'outer', 'out', 'up', 'down', 'in', 'on', 'off', 'over', 'under', 'away', 'back',
+  'around', 'again', 'now', 'here', 'there', 'forever', 'never', 'always', 'still', 'just', 'all', 'no', 'one', 'two', 'three', 'seven', 'ten',
+  'hundred', 'thousand', 'million', 'you', 'me', 'her', 'him', 'us', 'them', 'it', 'this', 'that', 'what', 'who', 'why', 'how', 'when', 'where'];
+/** Little words inside a name: "stairway to heaven", "shape of you", "museum of modern art". */
+const NAME_LINKS = ['to', 'of', 'in', 'on', 'with', 'for', 'at', 'by', 'from', 'to the', 'of the', 'in the', 'on the', 'and', 'or', 'like a'];
+
+/** A word of a name: from the everyday words, the place or song bank, or made up. */
+function nameWord(rng: Rng, bank: readonly string[]): string {
+  const r = rng();
+  if (r < 0.2) return inventedName(rng);
+  return r < 0.55 ? say(rng, bank) : say(rng, NAME_WORDS);
+}
+
 export function samplePlace(rng: Rng): string {
   if (chance(rng, 0.15)) return sampleAddress(rng);
+  if (chance(rng, 0.25)) return sampleLongPlace(rng);
   const r = rng();
   if (r < 0.15) return say(rng, COMMON_PLACES);
   if (r < 0.3) return chance(rng, 0.5) ? `${inventedName(rng)} ${say(rng, PLACE_KINDS)}` : `${randInt(rng, 1, 999)} ${inventedName(rng)} ${say(rng, ['street', 'avenue', 'road', 'lane', 'drive'])}`;
   if (r < 0.45) return `${randInt(rng, 1, 999)} ${say(rng, PLACE_NAMES)} ${say(rng, ['street', 'avenue', 'road', 'lane', 'drive', 'boulevard'])}`;
   if (r < 0.6) return `${say(rng, PLACE_NAMES)} ${say(rng, PLACE_NAMES)} ${say(rng, PLACE_KINDS)}`;
   return `${say(rng, PLACE_NAMES)} ${say(rng, PLACE_KINDS)}`;
+}
+
+/**
+ * Places shaped as many real ones are: a kind after a street ("oak street cafe"), a possessive
+ * ("joe's pizza"), a place on a street ("kobari on main street"), "the museum of modern art",
+ * a name of everyday words ("golden gate bridge"), a name alone ("mount tahoe", "chez velmaro").
+ */
+function sampleLongPlace(rng: Rng): string {
+  const w = () => nameWord(rng, PLACE_NAMES);
+  const kind = () => say(rng, PLACE_KINDS);
+  switch (Math.floor(rng() * 7)) {
+    case 0: return `${w()} ${say(rng, ['street', 'avenue', 'road', 'square', 'station', 'park'])} ${kind()}`;
+    case 1: return `${chance(rng, 0.5) ? inventedName(rng) : w()}'s ${kind()}`;
+    case 2: return `${chance(rng, 0.6) ? inventedName(rng) : `${w()} ${kind()}`} on ${w()} ${say(rng, ['street', 'avenue', 'road', 'boulevard'])}`;
+    case 3: return `the ${kind()} of ${w()}${chance(rng, 0.5) ? ` ${w()}` : ''}`;
+    case 4: return `${w()} ${w()} ${kind()}`;
+    case 5: return `${say(rng, ['mount', 'lake', 'port', 'fort', 'saint', 'chez', 'cafe', 'hotel', 'camp'])} ${w()}`;
+    default: return `${w()} ${w()}`;
+  }
 }
 
 // Song titles: a few words from a bank, like many real titles.
@@ -191,7 +251,24 @@ const SONG_SHAPES: ReadonlyArray<(w: () => string) => string> = [
 ];
 
 export function sampleTrack(rng: Rng): string {
+  if (chance(rng, 0.35)) return sampleLongTrack(rng);
   return pick(rng, SONG_SHAPES)(() => (chance(rng, 0.2) ? inventedName(rng) : say(rng, SONG_WORDS)));
+}
+
+/**
+ * Titles of any words, with the little words real titles have inside them ("born to run", "fly me
+ * to the moon", "let it be", "hey jude", "thinking out loud"): 1 to 5 words.
+ */
+function sampleLongTrack(rng: Rng): string {
+  const w = () => nameWord(rng, SONG_WORDS);
+  switch (Math.floor(rng() * 6)) {
+    case 0: return `${w()} ${say(rng, NAME_LINKS)} ${w()}`;
+    case 1: return `${w()} ${w()} ${say(rng, NAME_LINKS)} ${w()}`;
+    case 2: return `${w()}'s ${w()}`;
+    case 3: return `${say(rng, ['hey', 'oh', 'baby', 'mr.', 'miss', 'dear', 'sweet', 'little', 'hello', 'goodbye'])} ${w()}`;
+    case 4: return Array.from({ length: randInt(rng, 1, 4) }, w).join(' ');
+    default: return `${w()} ${say(rng, ['me', 'it', 'you', 'us', 'her', 'him', 'them'])} ${chance(rng, 0.5) ? say(rng, NAME_LINKS) + ' ' : ''}${w()}`;
+  }
 }
 
 /** Words or ways to open and close a request. */
