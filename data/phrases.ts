@@ -257,7 +257,7 @@ export function sampleTrack(rng: Rng): string {
 
 /**
  * Titles of any words, with the little words real titles have inside them ("born to run", "fly me
- * to the moon", "let it be", "hey jude", "thinking out loud"): 1 to 5 words.
+ * to the moon", "let it be", "hey jude", "thinking out loud"): 1 to 6 words.
  */
 function sampleLongTrack(rng: Rng): string {
   const w = () => nameWord(rng, SONG_WORDS);
