@@ -98,6 +98,17 @@ test('copying: a free-text value is whole words of the command, in the command\'
   assert.not.ok(isCallPrefix(begun(' '), opts));
   // "9143 Ca" is a fine beginning (it may go on to "9143 Canyon"), just not a whole value
   assert.ok(isCallPrefix(markSpecials(`<functioncall> {"name": "set_navigation_destination", "arguments": "{'destination': '9143 Ca`), opts));
+  // an abbreviation keeps its period inside the sentence, a dropped letter its apostrophe anywhere
+  const address = { copyFrom: 'Take me to 221 Oak St. please' };
+  assert.ok(every(dest('221 Oak St.'), address));
+  assert.ok(every(dest('221 Oak St'), address));
+  const song = (t: string) => answer({ name: 'play_music', arguments: { track: t } });
+  assert.ok(every(song('Feel Good Inc.'), { copyFrom: 'Play Feel Good Inc. please' }));
+  assert.not.ok(isCallPrefix(song('Feel Good Inc.'), { copyFrom: 'Play Feel Good Inc.' })); // the sentence's period
+  assert.ok(every(song("Free Fallin'"), { copyFrom: "Play Free Fallin'" }));
+  assert.ok(every(song("Don't Stop Believin'"), { copyFrom: "Play Don't Stop Believin' at volume 4" }));
+  assert.not.ok(isCallPrefix(song("the driver'"), { copyFrom: "Play the driver's song" }));
+  assert.not.ok(isCallPrefix(song('Yesterday.'), { copyFrom: 'Play Yesterday. now' })); // no abbreviation
   // without copying, any text is a destination
   assert.ok(every(dest('Canyon Avenue')));
 });

@@ -233,7 +233,8 @@ class Reader {
    * 'free text' (or "free text" when it holds an apostrophe). When copying, the text so far must
    * be a piece of the command that starts at a word's start, and the whole of it must also end at
    * a word's end: a copy is whole words ("9143 ca" from "9143 canyon ave" is not one), and the
-   * sentence's punctuation after the last word is not part of it.
+   * sentence's punctuation after the last word is not part of it (an abbreviation's period is:
+   * endsCopy).
    */
   freeText(): void {
     const started = (s: string) => this.copyFrom === undefined || copyStarts(this.copyFrom, s, false);
@@ -270,14 +271,28 @@ function copyStarts(text: string, piece: string, toWordEnd: boolean): boolean {
     const end = i + whole.length;
     const after = text[end];
     if (isWordChar(text[i - 1]) || !isWordChar(whole[0] ?? after)) continue; // a copy starts with a word
-    if (cut ? after !== undefined && after.charCodeAt(0) > 127 : toWordEnd ? isWordChar(whole[whole.length - 1]) && !isWordChar(after) : canEndWord(text, end)) return true;
+    if (cut ? after !== undefined && after.charCodeAt(0) > 127 : toWordEnd ? endsCopy(text, i, end) && !isWordChar(after) : canEndWord(text, i, end)) return true;
   }
   return false;
 }
 
-/** Can a copy that has reached `from` still end at a word's end: a letter or digit just before `from`, or one later in the text? */
-function canEndWord(text: string, from: number): boolean {
-  return isWordChar(text[from - 1]) || /[\p{L}\p{N}]/u.test(text.slice(from));
+/**
+ * Can a copy of text[start, end) end here? After a letter or digit; or after the mark that belongs
+ * to the word before it: the apostrophe of a dropped letter ("Don't Stop Believin' at volume 4"),
+ * or the period of an abbreviation, a word of at most four letters, inside the sentence ("221 Oak
+ * St. please"). A period with no word after it ends the sentence: a model allowed to copy it took
+ * it ("Shape of You."), so "Feel Good Inc." at a sentence's end loses its period.
+ */
+function endsCopy(text: string, start: number, end: number): boolean {
+  const piece = text.slice(start, end);
+  if (isWordChar(piece[piece.length - 1])) return true;
+  if (/\p{L}['\u2019]$/u.test(piece)) return true;
+  return /(^|[^\p{L}\p{N}])\p{L}{1,4}\.$/u.test(piece) && /[\p{L}\p{N}]/u.test(text.slice(end));
+}
+
+/** Can a copy that has reached `from` still end well: here (endsCopy), or at a letter or digit later in the text? */
+function canEndWord(text: string, start: number, from: number): boolean {
+  return endsCopy(text, start, from) || /[\p{L}\p{N}]/u.test(text.slice(from));
 }
 
 /** Is there an integer within the parameter's bounds whose digits start with s? */

@@ -33,6 +33,14 @@ test('all 18 functions, incomplete commands, zone lists and varied phrasings app
   assert.ok(users.some((u) => /\?$/.test(u)), 'questions');
 });
 
+test('a change of the fan said as a comparative: softer and gentler lower it, stronger raises it', () => {
+  const said = (speed: string) => records.filter((r) => parseFunctionCall(r.assistant)!.name === 'adjust_fan_speed' && parseFunctionCall(r.assistant)!.arguments.speed === speed).map(userText);
+  const fan = '\\b(fan|blower|breeze|ventilation|airflow|air flow|fan speed|fan setting) (a bit |a little |should be )?';
+  assert.ok(said('decrease').some((u) => new RegExp(`${fan}(softer|gentler|quieter|milder|calmer)\\b`, 'i').test(u)), 'a gentler fan');
+  assert.ok(said('increase').some((u) => new RegExp(`${fan}(stronger|harder|more powerful|more intense)\\b`, 'i').test(u)), 'a stronger fan');
+  assert.not.ok(said('increase').some((u) => /\b(softer|gentler|quieter|milder|calmer|weaker)\b/i.test(u)), 'never a gentler fan for more air');
+});
+
 test('numbers in a command are the ones in its call', () => {
   for (const r of records.slice(0, 2000)) {
     const call = parseFunctionCall(r.assistant)!;

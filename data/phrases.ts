@@ -79,16 +79,17 @@ export const ZONE_NOUNS_SINGULAR = ['seat', 'zone', 'area', 'side', 'section', '
 /** A pair named with its own noun. */
 export const REAR_NAMED = ['rear seats', 'back seats', 'both rear seats', 'rear passengers', 'back row', 'rear left and right seats', 'people in the back',
   'back seats on both sides', 'rear zones', 'both rear sides', 'rear area', 'back passengers', 'entire back row', 'whole back row', 'both sides in the back',
-  'seats in the back', 'back passengers on both sides'];
+  'seats in the back', 'back passengers on both sides', 'everyone in the back', 'kids in the back', 'everybody in the back', 'passengers in the back',
+  'folks in the back'];
 export const FRONT_NAMED = ['front seats', 'both front seats', 'front row', 'front zones', 'driver and front passenger seats', 'front area',
-  'two front seats', 'seats up front'];
+  'two front seats', 'seats up front', 'both of us up front', 'everyone up front'];
 /**
  * The driver said without an article. Never a bare "me": "for me" closes a request politely
  * (89 of the 94 real incomplete commands that say it name no zone), so it names no zone here either.
  */
 export const DRIVER_PERSONAL = ['my side', 'my seat', 'myself'];
 /** The speaker among other seats: "me and the front passenger" (here a bare "me" is the driver). */
-export const SPEAKER_IN_LIST = ['me', 'myself', 'my seat', 'my side'];
+export const SPEAKER_IN_LIST = ['me', 'myself', 'my seat', 'my side', 'me', 'me'];
 /** The driver and the front passenger after "behind", "next to" or "except". */
 export const NAMED_DRIVER = ['the driver', "the driver's seat", 'the driver seat'];
 export const NAMED_PASSENGER = ['the front passenger', 'the passenger', 'the passenger seat', 'the front passenger seat'];
@@ -101,6 +102,8 @@ export const BESIDE_WORDS = ['the seat next to {x}', 'the person next to {x}', '
 export const EXCEPT_PHRASES = ['for everyone except {x}', 'for everyone but {x}', 'for all seats except {x}', 'everywhere except {x}', 'in the whole car except {x}',
   'for every seat but {x}', 'for all passengers except {x}', 'for everybody apart from {x}', 'in all zones other than {x}', 'for everyone other than {x}',
   'for all seats excluding {x}', 'in every zone except {x}', 'for the whole car but {x}'];
+/** The speaker after "except": "all seats except mine". */
+export const SPEAKER_EXCEPTED = ['me', 'my seat', 'mine', 'myself'];
 /** Seats this car does not have: "everyone except the middle seat" is everyone. */
 export const NO_SUCH_SEAT = ['the middle seat', 'the rear middle seat', 'the back center seat', 'the middle row', 'the middle back seat', 'the center seat',
   'the third row'];
@@ -244,7 +247,9 @@ const SONG_WORDS = ['love', 'heart', 'night', 'day', 'dream', 'fire', 'rain', 's
   'baby', 'girl', 'boy', 'city', 'lights', 'highway', 'dreams', 'sweet', 'shine', 'magic', 'paradise', 'thunder', 'storm', 'wonder', 'stay', 'hold',
   'run', 'fly', 'fall', 'rise', 'lost', 'found', 'together', 'alone', 'beautiful', 'crazy', 'little', 'bad', 'good', 'happy', 'sad', 'electric',
   'midnight', 'morning', 'california', 'memphis', 'roses', 'diamonds', 'rock', 'roll', 'soul', 'fever', 'secret', 'hello', 'goodbye', 'someone',
-  'everything', 'nothing', 'yellow', 'purple', 'rainbow', 'mountain', 'waves', 'echo', 'shadow', 'gravity', 'believer', 'thriller', 'imagine'];
+  'everything', 'nothing', 'yellow', 'purple', 'rainbow', 'mountain', 'waves', 'echo', 'shadow', 'gravity', 'believer', 'thriller', 'imagine',
+  // a dropped g keeps its apostrophe, and a copy keeps it too ("Free Fallin'")
+  "fallin'", "lovin'", "livin'", "rockin'", "dreamin'", "runnin'", "nothin'", "goin'", "talkin'", "believin'"];
 const SONG_SHAPES: ReadonlyArray<(w: () => string) => string> = [
   (w) => w(), (w) => `${w()} ${w()}`, (w) => `the ${w()}`, (w) => `${w()} of ${w()}`, (w) => `${w()} ${w()} ${w()}`, (w) => `my ${w()}`,
   (w) => `${w()} in the ${w()}`, (w) => `don't ${w()}`, (w) => `i'm ${w()}`, (w) => `${w()} me`,

@@ -71,6 +71,21 @@ test('sayZones: the words carry the relation, the exclusion and the speaker', ()
   }
 });
 
+test('sampleZones: the driver among other seats, or left out of everyone, is often the speaker ("me and the back seats", "all but mine")', () => {
+  const rng = seedrandom('speaker');
+  let withDriver = 0;
+  let speaker = 0;
+  for (let k = 0; k < 4000; k++) {
+    const { zones, phrase } = sampleZones(rng);
+    const said = /\b(except|but|other than|apart from|excluding)\b/.test(phrase) ? zones.length === 3 && !zones.includes('driver') : zones.length > 1 && zones.length < 4 && zones.includes('driver');
+    if (!said) continue;
+    withDriver++;
+    if (/\b(me|myself|my seat|my side|mine)\b/.test(phrase)) speaker++;
+  }
+  assert.ok(withDriver > 500, `${withDriver}`);
+  assert.ok(speaker / withDriver > 0.25, `the speaker in ${speaker} of ${withDriver}`);
+});
+
 test('sayZones: the speaker alone is never a bare "for me" (that closes a request politely)', () => {
   const rng = seedrandom('me');
   for (let k = 0; k < 300; k++) assert.is.not(sayZones(rng, me), 'for me');

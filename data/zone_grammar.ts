@@ -22,7 +22,7 @@ import { ZONES } from './vehicle_api.ts';
 import {
   chance, ZONE_NAMES, ZONE_ALONE, ALL_ZONES_PHRASES, REAR_PHRASES, FRONT_PHRASES, ZONE_BARE, REAR_BARE, FRONT_BARE,
   ZONE_NOUNS_PLURAL, ZONE_NOUNS_SINGULAR, REAR_NAMED, FRONT_NAMED, DRIVER_PERSONAL, SPEAKER_IN_LIST, BEHIND_WORDS, BESIDE_WORDS,
-  EXCEPT_PHRASES, NO_SUCH_SEAT, EVERYONE_IN_LIST, NAMED_DRIVER, NAMED_PASSENGER,
+  EXCEPT_PHRASES, SPEAKER_EXCEPTED, NO_SUCH_SEAT, EVERYONE_IN_LIST, NAMED_DRIVER, NAMED_PASSENGER,
 } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { say } from './phrase_split.ts';
@@ -93,7 +93,7 @@ export function describe(rng: Rng, zones: readonly Zone[]): ZoneDescription {
   }
   if (zones.length === 3 && chance(rng, 0.25)) return { kind: 'but', except: seatWords(rng, missing[0]) };
   if (row !== undefined) {
-    if (chance(rng, 0.06)) return { kind: 'but', except: { kind: 'row', row: row === 'front' ? 'rear' : 'front' } };
+    if (chance(rng, 0.15)) return { kind: 'but', except: { kind: 'row', row: row === 'front' ? 'rear' : 'front' } };
     if (chance(rng, 0.5)) return { kind: 'row', row };
   }
   if (zones.length === 1) return seatWords(rng, zones[0]);
@@ -115,12 +115,20 @@ function inPieces(rng: Rng, zones: readonly Zone[]): ZoneDescription {
 }
 
 /**
+ * How often the driver is the speaker ("me and the back seats", "everyone except me"). Real speakers
+ * drive: a bare "for me" names no zone (phrases.ts, DRIVER_PERSONAL), so a "me" among other seats,
+ * or after "except", must be common enough to be learned against the thousands of "for me" that
+ * mean nothing. At 15% a model read "for me and the passenger" as the passenger alone.
+ */
+const SPEAKER_SHARE = 0.35;
+
+/**
  * One seat: mostly by name or position, sometimes as the speaker or by its relation to a front
  * seat. The driver is never "the seat next to the passenger": nobody says it, and a model taught
  * it read "the passenger" in it as the passenger too.
  */
 function seatWords(rng: Rng, zone: Zone): ZoneDescription {
-  if (!chance(rng, 0.15)) return { kind: 'seat', zone };
+  if (!chance(rng, zone === 'driver' ? SPEAKER_SHARE : 0.15)) return { kind: 'seat', zone };
   const front = (z: Zone): ZoneDescription => (z === 'driver' && chance(rng, 0.5) ? { kind: 'me' } : { kind: 'seat', zone: z });
   switch (zone) {
     case 'driver': return { kind: 'me' };
@@ -155,7 +163,7 @@ export function sayZones(rng: Rng, d: ZoneDescription): string {
     case 'nowhere':
       throw new Error('zone grammar: "nowhere" is said only after "except"');
     case 'but':
-      return say(rng, EXCEPT_PHRASES).replace('{x}', nounPhrase(rng, d.except, true));
+      return say(rng, EXCEPT_PHRASES).replace('{x}', d.except.kind === 'me' ? say(rng, SPEAKER_EXCEPTED) : nounPhrase(rng, d.except, true));
     case 'list':
       return sayList(rng, d.items);
   }
@@ -219,7 +227,7 @@ function withPrep(rng: Rng, words: string): string {
 
 /** Mostly with "the": "the rear left seat"; never "the both rear seats". */
 function the(rng: Rng, name: string): string {
-  return chance(rng, 0.75) && !/^(both|my|me|all|every|whoever)\b/.test(name) ? `the ${name}` : name;
+  return chance(rng, 0.75) && !/^(both|my|me|all|every|everyone|everybody|whoever)\b/.test(name) ? `the ${name}` : name;
 }
 
 /** "a", "a and b", "a, b and c", "a, b, and c", "both a and b" */
