@@ -130,14 +130,15 @@ test('a batch size below 1 is an error, not a loop that never ends', () => {
 test("predict's lines: one per input line, in order; an empty line is an error line, not a model run", () => {
   const { tok, model } = tinyModel('lines');
   const lines = ['lock the doors', '', '   ', 'turn on the fan'];
-  const out = predictLines(model, tok, lines, { decoding: 'copy', maxNewTokens: 60 }).map((l) => JSON.parse(l));
+  // room for any answer: an untrained model may write the longest call there is (all four zones, a level)
+  const out = predictLines(model, tok, lines, { decoding: 'copy', maxNewTokens: 200 }).map((l) => JSON.parse(l));
   assert.is(out.length, 4);
   assert.equal(out.map((o) => o.user), ['lock the doors', '', '', 'turn on the fan']);
   assert.equal(out[1], { user: '', call: null, error: 'empty command' });
   assert.equal(out[2], out[1]);
   assert.ok(out[0].call !== null && typeof out[0].confidence === 'number' && out[0].confidence > 0 && out[0].confidence <= 1);
   // the same answers as predicting the non-empty lines alone
-  const alone = predictCalls(model, tok, ['lock the doors', 'turn on the fan'], { decoding: 'copy', maxNewTokens: 60 });
+  const alone = predictCalls(model, tok, ['lock the doors', 'turn on the fan'], { decoding: 'copy', maxNewTokens: 200 });
   assert.equal([out[0].raw, out[3].raw], alone.map((p) => p.raw.trim()));
 });
 
