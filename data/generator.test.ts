@@ -34,7 +34,8 @@ test('all 18 functions, incomplete commands, zone lists and varied phrasings app
 });
 
 test('a change of the fan said as a comparative: softer and gentler lower it, stronger raises it', () => {
-  const said = (speed: string) => records.filter((r) => parseFunctionCall(r.assistant)!.name === 'adjust_fan_speed' && parseFunctionCall(r.assistant)!.arguments.speed === speed).map(userText);
+  const fanChanges = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r)] as const).filter(([call]) => call.name === 'adjust_fan_speed');
+  const said = (speed: string) => fanChanges.filter(([call]) => call.arguments.speed === speed).map(([, user]) => user);
   const fan = '\\b(fan|blower|breeze|ventilation|airflow|air flow|fan speed|fan setting) (a bit |a little |should be )?';
   assert.ok(said('decrease').some((u) => new RegExp(`${fan}(softer|gentler|quieter|milder|calmer)\\b`, 'i').test(u)), 'a gentler fan');
   assert.ok(said('increase').some((u) => new RegExp(`${fan}(stronger|harder|more powerful|more intense)\\b`, 'i').test(u)), 'a stronger fan');

@@ -7,34 +7,33 @@ import { fileURLToPath } from 'node:url';
 import { loadFcFile } from '../../data/loader.ts';
 import { parseFunctionCall, userText } from '../../data/format.ts';
 import { validateCall } from '../../data/vehicle_api.ts';
+import type { FunctionCall } from '../../data/vehicle_api.ts';
 
-const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+/** A probe file's records as [command, call]: every record loads, and its call is valid. */
+function validProbes(file: string, size: number): Array<[string, FunctionCall]> {
+  const { records, skipped } = loadFcFile(fileURLToPath(new URL(file, import.meta.url)));
+  assert.is(skipped, 0);
+  assert.is(records.length, size);
+  return records.map((r) => {
+    const call = parseFunctionCall(r.assistant)!;
+    assert.equal(validateCall(call), [], `${userText(r)}: ${JSON.stringify(call)}`);
+    return [userText(r), call];
+  });
+}
 
 for (const [file, size] of [['copy_names_a.json', 168], ['copy_names_b.json', 120]] as const) {
   test(`${file}: ${size} valid calls, each value copied word for word from its command`, () => {
-    const { records, skipped } = loadFcFile(here(file));
-    assert.is(skipped, 0);
-    assert.is(records.length, size);
-    for (const r of records) {
-      const call = parseFunctionCall(r.assistant)!;
-      assert.equal(validateCall(call), [], `${userText(r)}: ${JSON.stringify(call)}`);
+    for (const [command, call] of validProbes(file, size)) {
       const value = call.arguments.track ?? call.arguments.destination;
       assert.type(value, 'string');
-      assert.ok(new RegExp(`(^|\\W)${(value as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`).test(userText(r)), `"${value}" is not whole words of "${userText(r)}"`);
+      assert.ok(new RegExp(`(^|\\W)${(value as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`).test(command), `"${value}" is not whole words of "${command}"`);
     }
   });
 }
 
 for (const file of ['zones_a.json', 'zones_b.json']) {
   test(`${file}: 40 valid calls, each with a zone list`, () => {
-    const { records, skipped } = loadFcFile(here(file));
-    assert.is(skipped, 0);
-    assert.is(records.length, 40);
-    for (const r of records) {
-      const call = parseFunctionCall(r.assistant)!;
-      assert.equal(validateCall(call), [], `${userText(r)}: ${JSON.stringify(call)}`);
-      assert.ok(Array.isArray(call.arguments.area), userText(r));
-    }
+    for (const [command, call] of validProbes(file, 40)) assert.ok(Array.isArray(call.arguments.area), command);
   });
 }
 
