@@ -5,7 +5,7 @@
 // Template marks: {x} is a slot; a leading ^ means an opener ("please", "can you") may go first.
 import { SEATS } from './vehicle_api.ts';
 import type { ArgValue } from './vehicle_api.ts';
-import { pick, chance, randInt, sayNumber, samplePlace, sampleTrack, SEAT_NAMES, WINDOW_NAMES } from './phrases.ts';
+import { pick, chance, randInt, sayNumber, samplePlace, sampleTrack, SEAT_NAMES, WINDOW_NAMES, SEAT_VERBS, SEAT_TILT_VERBS, SEAT_WHERE } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { say } from './phrase_split.ts';
 import { sampleZones } from './zone_grammar.ts';
@@ -85,6 +85,8 @@ export const GRAMMARS: Record<string, Grammar> = {
       'could the temperature {a} be {t}?', '^make the cabin {t} {a}', '^set the thermostat to {t} {a}', '^go to {t} {a}', '{a,} make it {t}',
       '^modify the temperature {a} to {t}', '^alter the temperature to {t} {a}', '^update the temperature to {t} {a}', '^adjust the climate {a} to {t}',
       '^change the climate control to {t} {a}', '^set the air temperature to {t} {a}',
+      // "back" that goes back to a setting names no seat: "set the temperature back to 21"
+      '^set the temperature back to {t} {a}', '^put the temperature back to {t} {a}', '^turn the heat back to {t} {a}', '^change it back to {t} {a}',
     ],
     incomplete: (args) => args.unit
       ? ['^set the temperature in {u} {a}', '^use {u} for the temperature {a}', '^switch the temperature to {u} {a}', '^set it to {u} {a}',
@@ -106,7 +108,7 @@ export const GRAMMARS: Record<string, Grammar> = {
         "we're cold {a}", '^raise the heat {a}', '^turn up the temperature {a}', '^increase the warmth {a}',
         '^set the temperature higher {a}', '^adjust the temperature upward {a}', '^make the temperature higher {a}', '^increase the climate control {a}',
         '^adjust the temperature to be warmer {a}', '^modify the temperature to increase it {a}', '^adjust the temperature to increase {a}',
-        'temperature: increase {a}', '^increase the heat setting {a}']
+        'temperature: increase {a}', '^increase the heat setting {a}', '^turn the heat back up {a}', '^bring the temperature back up {a}']
       : ['^turn down the heat {a}', '^lower the temperature {a}', '^decrease the temperature {a}', '^make it cooler {a}', '^cool it down {a}',
         '^cool things off {a}', '^bring the temperature down {a}', '^turn the temperature down {a}', '^make it a bit cooler {a}', '^reduce the heat {a}',
         '^cool down the cabin {a}', '^make it colder {a}', "it's too hot {a}", "i'm sweating {a}", "it's boiling {a}", "it's too warm {a}, ^cool it down",
@@ -114,7 +116,7 @@ export const GRAMMARS: Record<string, Grammar> = {
         "we're too hot {a}", '^lower the heat {a}', '^turn down the temperature {a}', '^drop the temperature {a}',
         '^set the temperature lower {a}', '^adjust the temperature downward {a}', '^make the temperature lower {a}', '^decrease the climate control {a}',
         '^adjust the temperature to be cooler {a}', '^modify the temperature to decrease it {a}', '^adjust the temperature to decrease {a}',
-        'temperature: decrease {a}', '^decrease the heat setting {a}'],
+        'temperature: decrease {a}', '^decrease the heat setting {a}', '^turn the heat back down {a}', '^bring the temperature back down {a}'],
     incomplete: () => ['^adjust the temperature {a}', '^tweak the heat {a}', '^modify the climate {a}', '^change how warm it is {a}', '^adjust the climate {a}'],
   },
 
@@ -132,14 +134,15 @@ export const GRAMMARS: Record<string, Grammar> = {
         '^make the air stronger {a}', '^ramp up the ventilation {a}', 'the fan is too weak {a}',
         '^set the fan speed higher {a}', '^set the fan to a higher speed {a}', '^adjust the fan speed upward {a}', '^make the fan speed higher {a}',
         'higher fan speed {a}', '^increase the air circulation {a}', '^adjust the airflow to increase {a}', '^adjust the fan speed to increase {a}',
-        'fan speed: increase {a}', '^change the fan speed to increase {a}', ...FAN_CHANGES]
+        'fan speed: increase {a}', '^change the fan speed to increase {a}', '^turn the fan back up {a}', ...FAN_CHANGES]
       : ['^turn down the fan {a}', '^decrease the fan speed {a}', '^slow down the fan {a}', 'less air {a}', '^reduce the airflow {a}', '^lower the fan speed {a}',
         '^make the fan slower {a}', 'fan down {a}', 'the fan is too strong {a}, ^turn it down', '^quiet the fan {a}', '^turn the fan down {a}',
         '^ease off the fan {a}', '{a,} ^turn down the fan', '^reduce the fan speed {a}', 'weaker fan {a} please', '^lower the blower {a}',
         '^make the air gentler {a}', '^decrease the airflow {a}', 'the fan is too loud {a}', '^tone down the fan {a}',
         '^set the fan speed lower {a}', '^set the fan to a lower speed {a}', '^adjust the fan speed downward {a}', '^make the fan speed lower {a}',
         'lower fan speed {a}', '^decrease the air circulation {a}', '^adjust the airflow to decrease {a}', '^adjust the fan speed to decrease {a}',
-        'fan speed: decrease {a}', '^change the fan speed to decrease {a}', ...FAN_CHANGES],
+        'fan speed: decrease {a}', '^change the fan speed to decrease {a}', '^turn the fan back down {a}', '^dial the fan back {a}', '^dial back the fan {a}',
+        ...FAN_CHANGES],
     incomplete: () => ['^adjust the fan {a}', '^change the fan {a}', '^modify the airflow {a}', '^adjust the fan speed {a}', '^tweak the fan {a}'],
   },
 
@@ -155,7 +158,8 @@ export const GRAMMARS: Record<string, Grammar> = {
       'fan speed {l} {a}', '^put the ventilation on {l} {a}', '^set the blower to {l} {a}', '^switch the fan to {l} {a}',
       '^adjust the fan speed to {l} {a}', '^change the airflow to {l} {a}', '^modify the fan speed {a} to {l}', '^update the fan setting to {l} {a}',
       '^set the air circulation to {l} {a}', '^alter the fan speed to {l} {a}', '^adjust the airflow {a} to {l}', '^set the fan speed {a} to {l}',
-      'fan speed: {l} {a}',
+      'fan speed: {l} {a}', '^set the fan back to {l} {a}', '^put the fan back on {l} {a}', '^turn the fan back to {l} {a}', '^switch the fan back to {l} {a}',
+      ...(args.speed === 'high' ? ['^turn the fan all the way up {a}'] : args.speed === 'low' ? ['^turn the fan all the way down {a}'] : []),
       // a verb of change with a level is still a set: "turn the fan up to high"
       ...(args.speed === 'low' ? [] : ['^increase the fan speed to {l} {a}', '^turn the fan up to {l} {a}', '^raise the fan {a} to {l}']),
       ...(args.speed === 'high' ? [] : ['^reduce the fan speed to {l} {a}', '^turn the fan down to {l} {a}', '^lower the airflow to {l} {a}'])],
@@ -165,13 +169,16 @@ export const GRAMMARS: Record<string, Grammar> = {
   adjust_seat: {
     sample(rng) {
       const position = pick(rng, ['forward', 'backward', 'up', 'down', 'tilt-forward', 'tilt-backward']);
+      // v and d: a verb and where to, for the template '^{v} {s} {d}' ("slide my seat closer to the wheel")
+      const move = { v: say(rng, position.startsWith('tilt') ? SEAT_TILT_VERBS : SEAT_VERBS), d: say(rng, SEAT_WHERE[position]) };
       if (chance(rng, 0.5)) {
         const seat = pick(rng, SEATS);
-        return { args: { position, seat_type: seat }, slots: { s: `the ${say(rng, SEAT_NAMES[seat])}` } };
+        return { args: { position, seat_type: seat }, slots: { ...move, s: `the ${say(rng, SEAT_NAMES[seat])}` } };
       }
-      return { args: { position } as Args, slots: { s: say(rng, ['the seat', 'my seat', 'the seat', 'this seat']) } };
+      return { args: { position } as Args, slots: { ...move, s: say(rng, ['the seat', 'my seat', 'the seat', 'this seat']) } };
     },
-    templates: (args) => ({
+    // a verb, the seat and where to, from lists of their own (a third of the time), or a whole template
+    templates: (args) => ['^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}'].concat(({
       'forward': ['^move {s} forward', '^slide {s} forward', '^push {s} forward', '^bring {s} forward', '{s} forward', '^move {s} up front', '^shift {s} forward'],
       'backward': ['^move {s} back', '^move {s} backward', '^slide {s} back', '^push {s} back', '{s} back a bit', '^shift {s} backward', '^move {s} backwards'],
       'up': ['^raise {s}', '^move {s} up', '^lift {s}', '{s} up', '^make {s} higher', '^bring {s} up', '^raise {s} a little'],
@@ -185,8 +192,10 @@ export const GRAMMARS: Record<string, Grammar> = {
       'down': ['^adjust {s} downward', '^lower the height of {s}', '^move {s} lower', '^adjust {s} to go down', '^shift {s} downward'],
       'tilt-forward': ['^adjust {s} to tilt forward', '^tilt the back of {s} forward', '^make {s} more upright', '^incline {s} forward'],
       'tilt-backward': ['^adjust {s} to tilt backward', '^tilt the back of {s} backward', '^lean the backrest of {s} back', '^incline {s} backward'],
-    } as Record<string, string[]>)[args.position as string]),
-    incomplete: () => ['^adjust {s}', '^move {s}', '^reposition {s}', '^change the position of {s}', '^adjust the position of {s}'],
+    } as Record<string, string[]>)[args.position as string])),
+    // "set" with a seat and no direction is a seat with no position yet, not a temperature
+    incomplete: () => ['^adjust {s}', '^move {s}', '^reposition {s}', '^change the position of {s}', '^adjust the position of {s}',
+      '^set the position of {s}', '^set a new position for {s}', '^move {s} to a new position', '^change the placement of {s}', '^set {s} where it is comfortable'],
   },
 
   control_window: {

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { generateRecords, COPY_FUNCTIONS } from './generator.ts';
 import { parseFunctionCall, userText } from './format.ts';
 import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX, ZONES } from './vehicle_api.ts';
+import { SEAT_WHERE, SEAT_TILT_VERBS } from './phrases.ts';
 
 const records = generateRecords(6000, 'test');
 
@@ -42,6 +43,32 @@ test('a change of the fan said as a comparative: softer and gentler lower it, st
   assert.not.ok(said('increase').some((u) => /\b(softer|gentler|quieter|milder|calmer|weaker)\b/i.test(u)), 'never a gentler fan for more air');
 });
 
+test('a seat move as a verb, the seat and where to: every way of saying where is heard, and means one position only', () => {
+  // "slide my seat closer to the steering wheel", "set the passenger seat to tilt forward"
+  const moves = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r).toLowerCase()] as const).filter(([call]) => call.name === 'adjust_seat');
+  const where = Object.entries(SEAT_WHERE);
+  for (const [position, phrases] of where) {
+    const said = moves.filter(([call]) => call.arguments.position === position).map(([, user]) => user);
+    const heard = phrases.filter((w) => said.some((u) => u.includes(` ${w}`)));
+    assert.ok(heard.length >= phrases.length / 2, `${position}: only ${heard.join(', ')}`);
+    // no phrase for where a seat goes is also another position's
+    for (const [other, others] of where) if (other !== position) for (const w of phrases) assert.not.ok(others.includes(w), `${w}: ${position} and ${other}`);
+  }
+  // a tilt is said with a verb that can tilt: never "scoot the seat to recline"
+  const tilts = moves.filter(([call]) => String(call.arguments.position).startsWith('tilt')).map(([, user]) => user);
+  assert.not.ok(tilts.some((u) => /\b(scoot|nudge|slide|push|get) .*\b(to tilt|to recline|upright|reclined)\b/.test(u)), 'a slide verb before a tilt');
+  assert.ok(SEAT_TILT_VERBS.every((v) => tilts.some((u) => u.includes(`${v} `))), 'every tilt verb heard');
+});
+
+test('"back", "whole" and "all" that name no seat: "set the fan back to low" has no zone list', () => {
+  // A model that met "back" only as the back row read "turn the heat back up" as the rear seats.
+  const climate = /^(set|adjust)_(temperature|fan_speed)$/;
+  const zoneless = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r).toLowerCase()] as const).filter(([call]) => climate.test(call.name) && call.arguments.area === undefined);
+  const says = (re: RegExp) => zoneless.filter(([, user]) => re.test(user)).length;
+  assert.ok(says(/\bback (to|on|up|down)\b/) > 20, 'a setting gone back to');
+  assert.ok(says(/\b(on the way back|head back|get back|whole ride|all the way)\b/) > 5, 'an aside with a zone word');
+});
+
 test('numbers in a command are the ones in its call', () => {
   for (const r of records.slice(0, 2000)) {
     const call = parseFunctionCall(r.assistant)!;
@@ -65,10 +92,10 @@ test('zone lists: no zone twice, pairs said as one piece among single zones, eve
 
 test('"for me" is politeness, never a zone: a call names the driver only where the command does', () => {
   // every other way the generator names the driver, typos included ("dirver", "my seaat")
-  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|whole|entire|both|around|cabin|front and/i;
+  const driverWords = /driv|dirv|drvi|drier|drver|drivr|my s[a-z]{2,4}\b|myself|where I sit|left front|front left|the front|front (seats|row|zones|areas?|passengers|sections|sides|positions|seat areas)|up front|two front|(next to|beside) the (front )?passenger|all|every|each|whole|entire|both|around|cabin|throughout|front and/i;
   // the words for the whole car with the generator's one typo (addTypo: swap, drop or double a
   // letter, never the first): "for evey seat in the car for me", "for evreyone" (a word's start)
-  const wholeCarTypos = new RegExp(`\\b(${['every', 'whole', 'entire', 'both', 'around', 'cabin'].flatMap(oneTypo).join('|')})`, 'i');
+  const wholeCarTypos = new RegExp(`\\b(${['every', 'each', 'whole', 'entire', 'both', 'around', 'cabin', 'throughout'].flatMap(oneTypo).join('|')})`, 'i');
   // in a list the speaker is a seat ("for me and my passenger", "for me, the back seats"; a typo
   // never touches "and", "my" or a first letter): the "for me" of politeness ends the request
   const forMe = records.filter((r) => /\bfor me\b/.test(userText(r)) && !/\bme(,| and| as well as)|(\band|,|as well as) me\b/.test(userText(r)));

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { generateRecords } from './generator.ts';
 import { userText } from './format.ts';
 import { GRAMMARS } from './command_grammars.ts';
-import { OPENERS, CLOSERS, ZONE_ALONE, ZONE_NAMES, ZONE_BARE, ZONE_NOUNS_SINGULAR, REAR_BARE, ALL_ZONES_PHRASES, REAR_PHRASES, HEDGES, ASIDES, EXCEPT_PHRASES, BEHIND_WORDS, NO_SUCH_SEAT, EVERYONE_IN_LIST } from './phrases.ts';
+import { OPENERS, CLOSERS, ZONE_ALONE, ZONE_NAMES, ZONE_BARE, ZONE_NOUNS_SINGULAR, REAR_BARE, ALL_ZONES_PHRASES, REAR_PHRASES, HEDGES, ASIDES, EVERYONE_NOUNS, IN_THE_CAR, EXCEPT_WORDS, BEHIND_WORDS, NO_SUCH_SEAT, EVERYONE_IN_LIST } from './phrases.ts';
 import { withPhraseSplit, phrasesFor, isHeldOut, say, HELD_OUT_SHARE, PLAIN_PHRASES } from './phrase_split.ts';
 import { makeRng } from '../engine/random.ts';
 
@@ -11,7 +11,7 @@ import { makeRng } from '../engine/random.ts';
 const saysWords = (text: string, words: string) => new RegExp(`(^|[^a-z'])${words.replace(/[.*+?()[\]\\]/g, '\\$&')}([^a-z']|$)`).test(text);
 const plain = (template: string) => template.replace(/\{\w,?\}|\^/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
 
-const LISTS = [OPENERS, CLOSERS, ALL_ZONES_PHRASES, REAR_PHRASES, ...Object.values(ZONE_ALONE), ...Object.values(ZONE_NAMES), ZONE_NOUNS_SINGULAR, REAR_BARE, HEDGES, ASIDES, EXCEPT_PHRASES, BEHIND_WORDS, NO_SUCH_SEAT, EVERYONE_IN_LIST];
+const LISTS = [OPENERS, CLOSERS, ALL_ZONES_PHRASES, REAR_PHRASES, ...Object.values(ZONE_ALONE), ...Object.values(ZONE_NAMES), ZONE_NOUNS_SINGULAR, REAR_BARE, HEDGES, ASIDES, EVERYONE_NOUNS, IN_THE_CAR, EXCEPT_WORDS, BEHIND_WORDS, NO_SUCH_SEAT, EVERYONE_IN_LIST];
 
 test("split 'all' is the plain generator, draw for draw", () => {
   assert.equal(generateRecords(300, 'x', { phrases: 'all', phraseSeed: 3 }), generateRecords(300, 'x'));

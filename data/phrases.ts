@@ -36,12 +36,14 @@ export function sayNumber(rng: Rng, n: number): string {
 
 /** Ways to name each single climate zone. */
 export const ZONE_NAMES: Record<string, readonly string[]> = {
-  'driver': ['driver', "driver's seat", 'driver side', "driver's side", 'driver seat', 'driver zone', 'front left', 'left front seat'],
+  'driver': ['driver', "driver's seat", 'driver side', "driver's side", 'driver seat', 'driver zone', 'front left', 'left front seat', 'front driver'],
   'front-passenger': ['front passenger', 'passenger', 'passenger side', 'passenger seat', 'front passenger seat', 'front right', 'co-driver', 'front passenger side'],
   'rear-left': ['rear left', 'back left', 'left rear', 'rear left seat', 'back left seat', 'left back', 'rear-left', 'rear left passenger', 'back left passenger',
-    'left side in the back', 'left seat in the back', 'back seat on the left', 'left side of the back row', 'passenger behind the driver'],
+    'left side in the back', 'left seat in the back', 'back seat on the left', 'left side of the back row', 'passenger behind the driver', 'rear driver side',
+    'driver side in the back'],
   'rear-right': ['rear right', 'back right', 'right rear', 'rear right seat', 'back right seat', 'right back', 'rear-right', 'rear right passenger', 'back right passenger',
-    'right side in the back', 'right seat in the back', 'back seat on the right', 'right side of the back row', 'passenger on the right in the back'],
+    'right side in the back', 'right seat in the back', 'back seat on the right', 'right side of the back row', 'passenger on the right in the back',
+    'rear passenger side', 'passenger side in the back'],
 };
 
 /** Phrases for one zone on its own (with its preposition). */
@@ -52,9 +54,22 @@ export const ZONE_ALONE: Record<string, readonly string[]> = {
   'rear-right': ['for the rear right', 'in the back right', 'behind the passenger', 'for the right rear seat', 'in the rear right zone', 'for the back right passenger', 'on the rear right side'],
 };
 
-export const ALL_ZONES_PHRASES = ['for everyone', 'everywhere', 'in the whole car', 'for all passengers', 'in all zones', 'for every seat', 'throughout the cabin',
-  'for all four zones', 'front and back', 'for all seats', 'in every zone', 'for the entire car', 'all around', 'for the driver and all passengers',
-  'for both the front and rear passengers', 'for every seat in the car', 'for all occupants', 'for the front and back seats', 'in all four seats'];
+/**
+ * Everyone, as a noun a preposition goes before, alone or before "except" (zone_grammar.ts): one list
+ * for both, so that no word for the whole car is only ever heard in an exclusion. When "the whole car"
+ * came only in "the whole car except ..." (228 of 234 times), a model read "in the whole car" as
+ * everyone but the driver.
+ */
+export const EVERYONE_NOUNS = ['everyone', 'all seats', 'all passengers', 'the whole car', 'the entire car', 'everybody', 'all zones', 'every seat',
+  'all the seats', 'all areas', 'every zone', 'all four seats', 'all four zones', 'all occupants', 'the whole cabin', 'the entire vehicle',
+  'all the passengers', 'every passenger', 'each seat', 'all seating areas', 'the whole vehicle', 'all the zones'];
+/** Where, after a noun for people or seats: "everyone in the car". */
+export const IN_THE_CAR = ['in the car', 'in the vehicle', 'inside', 'in the cabin', 'inside the car', 'of the car'];
+/** The words that leave someone out: "all seats except the driver". */
+export const EXCEPT_WORDS = ['except', 'but', 'other than', 'apart from', 'excluding', 'except for', 'save for', 'aside from'];
+/** Everyone in a phrase of its own, with no noun to leave someone out of. */
+export const ALL_ZONES_PHRASES = ['everywhere', 'all around', 'front and back', 'throughout the car', 'for the driver and all passengers',
+  'for both the front and rear passengers', 'for the front and back seats', 'throughout the cabin', 'in every part of the car'];
 export const REAR_PHRASES = ['in the back', 'in the rear', 'for the back seats', 'for the rear passengers', 'in the back row', 'for the rear seats',
   'for the kids in the back', 'in the second row', 'for the back', 'in the rear zones', 'for the people in the back'];
 export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the driver and passenger', 'in the front row', 'up front', 'for both front seats',
@@ -66,7 +81,7 @@ export const FRONT_PHRASES = ['in the front', 'for the front seats', 'for the dr
 
 /** A zone's name with no noun after it. */
 export const ZONE_BARE: Record<string, readonly string[]> = {
-  'driver': ['driver', 'driver', 'front left', 'driver-side'],
+  'driver': ['driver', 'driver', 'front left', 'driver-side', 'front driver'],
   'front-passenger': ['front passenger', 'front passenger', 'passenger', 'front right', 'front-passenger', 'front-seat passenger'],
   'rear-left': ['rear left', 'rear left', 'back left', 'left rear', 'rear-left', 'back-left', 'left back'],
   'rear-right': ['rear right', 'rear right', 'back right', 'right rear', 'rear-right', 'back-right', 'right back'],
@@ -98,10 +113,6 @@ export const BEHIND_WORDS = ['the seat behind {x}', 'whoever sits behind {x}', '
   'the seat right behind {x}', 'the spot behind {x}'];
 export const BESIDE_WORDS = ['the seat next to {x}', 'the person next to {x}', 'whoever sits next to {x}', 'the seat beside {x}', 'the one beside {x}',
   'the person beside {x}'];
-/** Everyone but {x}. */
-export const EXCEPT_PHRASES = ['for everyone except {x}', 'for everyone but {x}', 'for all seats except {x}', 'everywhere except {x}', 'in the whole car except {x}',
-  'for every seat but {x}', 'for all passengers except {x}', 'for everybody apart from {x}', 'in all zones other than {x}', 'for everyone other than {x}',
-  'for all seats excluding {x}', 'in every zone except {x}', 'for the whole car but {x}'];
 /** The speaker after "except": "all seats except mine". */
 export const SPEAKER_EXCEPTED = ['me', 'my seat', 'mine', 'myself'];
 /** Seats this car does not have: "everyone except the middle seat" is everyone. */
@@ -110,6 +121,23 @@ export const NO_SUCH_SEAT = ['the middle seat', 'the rear middle seat', 'the bac
 /** Everyone, after another seat in a list: "the driver and all passengers" is all four. */
 export const EVERYONE_IN_LIST = ['all passengers', 'all the passengers', 'everyone else', 'all other passengers', 'everybody else', 'all the other seats',
   'the rest of the car'];
+
+/** Verbs that move a seat, and those that tilt its backrest: "{v} the passenger seat {d}". */
+export const SEAT_VERBS = ['move', 'adjust', 'slide', 'shift', 'set', 'push', 'put', 'bring', 'position', 'scoot', 'get', 'nudge', 'reposition'];
+export const SEAT_TILT_VERBS = ['adjust', 'set', 'move', 'change', 'put', 'angle', 'shift', 'position'];
+/** Where a seat goes, after its verb and the seat: "adjust the driver's seat to tilt forward". */
+export const SEAT_WHERE: Record<string, readonly string[]> = {
+  'forward': ['forward', 'forwards', 'to the front', 'toward the front', 'ahead', 'closer to the steering wheel', 'to a forward position',
+    'further forward', 'closer to the dashboard', 'a bit forward', 'into a more forward position', 'nearer the front'],
+  'backward': ['back', 'backward', 'backwards', 'toward the back', 'further back', 'to a backward position', 'away from the steering wheel',
+    'a bit back', 'rearward', 'back a little', 'into a position further back', 'away from the dashboard'],
+  'up': ['up', 'upward', 'higher', 'to a higher position', 'up a notch', 'a bit higher', 'upwards', 'up a little', 'to sit higher'],
+  'down': ['down', 'downward', 'lower', 'to a lower position', 'down a notch', 'a bit lower', 'downwards', 'down a little', 'to sit lower'],
+  'tilt-forward': ['to tilt forward', 'into a more upright position', 'to the tilt-forward position', 'more upright', 'to an upright position',
+    'so it tilts forward', 'to a forward tilt', 'to lean forward', 'with the backrest tilted forward', 'to tilt forwards'],
+  'tilt-backward': ['to tilt backward', 'into a reclined position', 'to the tilt-backward position', 'to recline', 'so it leans back',
+    'into a more reclined position', 'to a backward tilt', 'to lean back', 'with the backrest tilted back', 'to tilt back'],
+};
 
 /** Seats and windows (underscored zone names). */
 export const SEAT_NAMES: Record<string, readonly string[]> = {
@@ -287,4 +315,7 @@ export const CLOSERS = ['', '', '', '', '', '', ' please', ' thanks', ' thank yo
 // ("navigate to Oak Street when you get a chance").
 export const HEDGES = ['um, ', 'uh, ', 'so, ', 'okay so ', 'hmm, ', 'well, ', 'alright, ', 'i think ', 'oh and ', 'right, ', 'actually, '];
 export const ASIDES = ['when you get a chance', "if you don't mind", 'if possible', 'real quick', 'before i forget', "while we're driving",
-  'on the way home', 'if you can', 'when you can', 'for a bit', 'quickly', 'for now', 'thanks a lot', 'whenever you are ready', 'no rush'];
+  'on the way home', 'if you can', 'when you can', 'for a bit', 'quickly', 'for now', 'thanks a lot', 'whenever you are ready', 'no rush',
+  // words a zone could be named with, naming none: "back", "all", "whole", "front", "rest"
+  'on the way back', 'for the whole ride', 'all the way home', 'before we head back', 'for the rest of the trip', 'once we get back',
+  'while we wait out front'];

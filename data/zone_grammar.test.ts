@@ -4,6 +4,7 @@ import seedrandom from 'seedrandom';
 import { describe, sampleZones, sayZones, zonesOf } from './zone_grammar.ts';
 import type { Zone, ZoneDescription } from './zone_grammar.ts';
 import { ZONES } from './vehicle_api.ts';
+import { EVERYONE_NOUNS } from './phrases.ts';
 
 const me: ZoneDescription = { kind: 'me' };
 const seat = (zone: Zone): ZoneDescription => ({ kind: 'seat', zone });
@@ -64,7 +65,7 @@ test('sayZones: the words carry the relation, the exclusion and the speaker', ()
   for (let k = 0; k < 200; k++) {
     assert.match(sayZones(rng, { kind: 'behind', of: me }), /behind (me|my seat)$/);
     assert.match(sayZones(rng, { kind: 'beside', of: seat('driver') }), /(next to|beside) the driver('s seat| seat)?$/);
-    assert.match(sayZones(rng, but(seat('rear-left'))), /(except|but|other than|apart from|excluding) (the )?(rear|back|left|passenger behind the driver)/);
+    assert.match(sayZones(rng, but(seat('rear-left'))), /(except|but|other than|apart from|excluding|except for|save for|aside from) (the )?(rear|back|left|passenger behind the driver|driver side in the back)/);
     assert.match(sayZones(rng, but({ kind: 'nowhere' })), /(middle|center|third)/);
     const both = sayZones(rng, list(me, seat('front-passenger')));
     assert.match(both, /^for (both )?(me|myself|my seat|my side)|(me|myself|my seat|my side)$/, both);
@@ -77,7 +78,7 @@ test('sampleZones: the driver among other seats, or left out of everyone, is oft
   let speaker = 0;
   for (let k = 0; k < 4000; k++) {
     const { zones, phrase } = sampleZones(rng);
-    const said = /\b(except|but|other than|apart from|excluding)\b/.test(phrase) ? zones.length === 3 && !zones.includes('driver') : zones.length > 1 && zones.length < 4 && zones.includes('driver');
+    const said = /\b(except|but|other than|apart from|excluding|save for|aside from)\b/.test(phrase) ? zones.length === 3 && !zones.includes('driver') : zones.length > 1 && zones.length < 4 && zones.includes('driver');
     if (!said) continue;
     withDriver++;
     if (/\b(me|myself|my seat|my side|mine)\b/.test(phrase)) speaker++;
@@ -137,6 +138,27 @@ test('sampleZones: "front passenger" is the one seat: the front row is never "th
     if (/\bfront passenger\b/.test(phrase)) seat++;
   }
   assert.ok(seat > 500, `only ${seat} phrases said "front passenger"`);
+});
+
+test('sampleZones: every word for the whole car is heard meaning all four, not only before "except"', () => {
+  // When "the whole car" came almost only as "the whole car except ...", a model read "in the whole
+  // car" as everyone but the driver. Each noun heard in an exclusion must be heard alone too, at
+  // least a third as often.
+  const rng = seedrandom('everyone');
+  const alone = new Map<string, number>();
+  const excluding = new Map<string, number>();
+  for (let k = 0; k < 40000; k++) {
+    const { zones, phrase } = sampleZones(rng);
+    for (const noun of EVERYONE_NOUNS) {
+      const at = phrase.indexOf(noun);
+      if (at < 0 || /[a-z]/.test(phrase.charAt(at + noun.length)) || (at > 0 && /[a-z]/.test(phrase.charAt(at - 1)))) continue;
+      const after = phrase.slice(at + noun.length);
+      if (/^( (in|inside|of) the (car|vehicle|cabin)| inside)? (except|but|other than|apart from|excluding|save for|aside from)\b/.test(after)) excluding.set(noun, (excluding.get(noun) ?? 0) + 1);
+      else if (zones.length === 4) alone.set(noun, (alone.get(noun) ?? 0) + 1);
+    }
+  }
+  assert.ok(excluding.size > 10, `${excluding.size} nouns heard before "except"`);
+  for (const [noun, n] of excluding) assert.ok((alone.get(noun) ?? 0) >= n / 3, `"${noun}": ${n} times before "except", ${alone.get(noun) ?? 0} alone`);
 });
 
 test.run();

@@ -20,9 +20,9 @@
 // held-out phrasings are held out here too.
 import { ZONES } from './vehicle_api.ts';
 import {
-  chance, ZONE_NAMES, ZONE_ALONE, ALL_ZONES_PHRASES, REAR_PHRASES, FRONT_PHRASES, ZONE_BARE, REAR_BARE, FRONT_BARE,
+  chance, ZONE_NAMES, ZONE_ALONE, ALL_ZONES_PHRASES, EVERYONE_NOUNS, IN_THE_CAR, EXCEPT_WORDS, REAR_PHRASES, FRONT_PHRASES, ZONE_BARE, REAR_BARE, FRONT_BARE,
   ZONE_NOUNS_PLURAL, ZONE_NOUNS_SINGULAR, REAR_NAMED, FRONT_NAMED, DRIVER_PERSONAL, SPEAKER_IN_LIST, BEHIND_WORDS, BESIDE_WORDS,
-  EXCEPT_PHRASES, SPEAKER_EXCEPTED, NO_SUCH_SEAT, EVERYONE_IN_LIST, NAMED_DRIVER, NAMED_PASSENGER,
+  SPEAKER_EXCEPTED, NO_SUCH_SEAT, EVERYONE_IN_LIST, NAMED_DRIVER, NAMED_PASSENGER,
 } from './phrases.ts';
 import type { Rng } from './phrases.ts';
 import { say } from './phrase_split.ts';
@@ -160,11 +160,13 @@ export function sayZones(rng: Rng, d: ZoneDescription): string {
     case 'row':
       return chance(rng, 0.5) ? say(rng, d.row === 'rear' ? REAR_PHRASES : FRONT_PHRASES) : withPrep(rng, nounPhrase(rng, d, false));
     case 'everyone':
-      return say(rng, ALL_ZONES_PHRASES);
+      return chance(rng, 0.25) ? say(rng, ALL_ZONES_PHRASES) : everyone(rng);
     case 'nowhere':
       throw new Error('zone grammar: "nowhere" is said only after "except"');
-    case 'but':
-      return say(rng, EXCEPT_PHRASES).replace('{x}', d.except.kind === 'me' ? say(rng, SPEAKER_EXCEPTED) : nounPhrase(rng, d.except, true));
+    case 'but': {
+      const left = d.except.kind === 'me' ? say(rng, SPEAKER_EXCEPTED) : nounPhrase(rng, d.except, true);
+      return `${chance(rng, 0.1) ? 'everywhere' : everyone(rng)} ${say(rng, EXCEPT_WORDS)} ${left}`;
+    }
     case 'list':
       return sayList(rng, d.items);
   }
@@ -186,7 +188,7 @@ function nounPhrase(rng: Rng, d: ZoneDescription, object: boolean): string {
     case 'row': return the(rng, say(rng, d.row === 'rear' ? REAR_NAMED : FRONT_NAMED));
     case 'everyone': return say(rng, EVERYONE_IN_LIST);
     case 'nowhere': return say(rng, NO_SUCH_SEAT);
-    case 'but': return `everyone except ${nounPhrase(rng, d.except, true)}`;
+    case 'but': return `${say(rng, EVERYONE_NOUNS)} ${say(rng, EXCEPT_WORDS)} ${nounPhrase(rng, d.except, true)}`;
     case 'list': return joinList(rng, d.items.map((item) => nounPhrase(rng, item, false)));
   }
 }
@@ -218,6 +220,18 @@ function zoneNoun(rng: Rng, plural: boolean, lone: Zone | null, afterFront = fal
   const front = lone === 'driver' || lone === 'front-passenger';
   if (plural) return say(rng, ZONE_NOUNS_PLURAL.filter((n) => !afterFront || n !== 'passengers'));
   return say(rng, ZONE_NOUNS_SINGULAR.filter((n) => !front || n !== 'passenger'));
+}
+
+/**
+ * Everyone, with its preposition: "for everyone in the car", "throughout the whole cabin", "in all
+ * zones". People take "for"; the car, any of in, for, throughout, across.
+ */
+function everyone(rng: Rng): string {
+  const noun = say(rng, EVERYONE_NOUNS);
+  if (/\b(car|cabin|vehicle)$/.test(noun)) return `${say(rng, ['in', 'for', 'throughout', 'across'])} ${noun}`;
+  const where = chance(rng, 0.25) ? ` ${say(rng, IN_THE_CAR)}` : '';
+  const person = /^(every(one|body)|all (the )?passengers|all occupants|every passenger)$/.test(noun);
+  return `${person ? 'for' : say(rng, ['for', 'for', 'in'])} ${noun}${where}`;
 }
 
 /** A preposition before a place: for, in, on or at; "for" before a person ("for the rear left passenger"). */
