@@ -31,6 +31,13 @@ for (const [file, size] of [['copy_names_a.json', 168], ['copy_names_b.json', 12
   });
 }
 
+for (const [file, size] of [['everyday_a.json', 40], ['everyday_b.json', 44]] as const) {
+  test(`${file}: ${size} valid calls; a zone list only where the command names a seat or everyone`, () => {
+    const zoneWords = /\b(driver|passengers?|rear|back (seats|row)|in the back|front (right|passenger|driver)|everyone|everybody|all (seats|passengers|occupants)|every seat|whole (car|vehicle|cabin)|entire (car|vehicle)|throughout|everywhere|my side|behind)\b/i;
+    for (const [command, call] of validProbes(file, size)) if (call.arguments.area !== undefined) assert.ok(zoneWords.test(command), command);
+  });
+}
+
 for (const file of ['zones_a.json', 'zones_b.json']) {
   test(`${file}: 40 valid calls, each with a zone list`, () => {
     for (const [command, call] of validProbes(file, 40)) assert.ok(Array.isArray(call.arguments.area), command);
