@@ -6,6 +6,8 @@ import { FUNCTIONS, validateCall, INCOMPLETE_PREFIX, ZONES } from './vehicle_api
 import { SEAT_WHERE, SEAT_TILT_VERBS } from './phrases.ts';
 
 const records = generateRecords(6000, 'test');
+/** Each record's call and command, parsed once for the tests that read both. */
+const pairs = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r)] as const);
 
 test('the same seed gives the same records; another seed different ones', () => {
   assert.equal(generateRecords(50, 'test'), records.slice(0, 50));
@@ -35,7 +37,7 @@ test('all 18 functions, incomplete commands, zone lists and varied phrasings app
 });
 
 test('a change of the fan said as a comparative: softer and gentler lower it, stronger raises it', () => {
-  const fanChanges = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r)] as const).filter(([call]) => call.name === 'adjust_fan_speed');
+  const fanChanges = pairs.filter(([call]) => call.name === 'adjust_fan_speed');
   const said = (speed: string) => fanChanges.filter(([call]) => call.arguments.speed === speed).map(([, user]) => user);
   const fan = '\\b(fan|blower|breeze|ventilation|airflow|air flow|fan speed|fan setting) (a bit |a little |should be )?';
   assert.ok(said('decrease').some((u) => new RegExp(`${fan}(softer|gentler|quieter|milder|calmer)\\b`, 'i').test(u)), 'a gentler fan');
@@ -45,7 +47,7 @@ test('a change of the fan said as a comparative: softer and gentler lower it, st
 
 test('a seat move as a verb, the seat and where to: every way of saying where is heard, and means one position only', () => {
   // "slide my seat closer to the steering wheel", "set the passenger seat to tilt forward"
-  const moves = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r).toLowerCase()] as const).filter(([call]) => call.name === 'adjust_seat');
+  const moves = pairs.filter(([call]) => call.name === 'adjust_seat').map(([call, user]) => [call, user.toLowerCase()] as const);
   const where = Object.entries(SEAT_WHERE);
   for (const [position, phrases] of where) {
     const said = moves.filter(([call]) => call.arguments.position === position).map(([, user]) => user);
@@ -63,7 +65,7 @@ test('a seat move as a verb, the seat and where to: every way of saying where is
 test('"back", "whole" and "all" that name no seat: "set the fan back to low" has no zone list', () => {
   // A model that met "back" only as the back row read "turn the heat back up" as the rear seats.
   const climate = /^(set|adjust)_(temperature|fan_speed)$/;
-  const zoneless = records.map((r) => [parseFunctionCall(r.assistant)!, userText(r).toLowerCase()] as const).filter(([call]) => climate.test(call.name) && call.arguments.area === undefined);
+  const zoneless = pairs.filter(([call]) => climate.test(call.name) && call.arguments.area === undefined).map(([call, user]) => [call, user.toLowerCase()] as const);
   const says = (re: RegExp) => zoneless.filter(([, user]) => re.test(user)).length;
   assert.ok(says(/\bback (to|on|up|down)\b/) > 20, 'a setting gone back to');
   assert.ok(says(/\b(on the way back|head back|get back|whole ride|all the way)\b/) > 5, 'an aside with a zone word');
