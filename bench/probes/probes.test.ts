@@ -44,4 +44,14 @@ for (const file of ['zones_a.json', 'zones_b.json']) {
   });
 }
 
+test('fan_a.json: 40 valid fan calls, twenty sets with a level and twenty changes, each set said again as a change without it', () => {
+  const probes = validProbes('fan_a.json', 40);
+  const sets = probes.filter(([, call]) => call.name === 'set_fan_speed');
+  const changes = probes.filter(([, call]) => call.name === 'adjust_fan_speed');
+  assert.is(sets.length, 20);
+  assert.is(changes.length, 20);
+  for (const [command] of sets) assert.match(command, / to (low|medium|high|max|maximum|full blast|the lowest setting)\b/, command);
+  for (const [command] of changes) assert.not.match(command, / to (low|medium|high|max|maximum|full blast|the \w+est setting)\b/, command);
+});
+
 test.run();
