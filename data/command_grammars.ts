@@ -89,8 +89,10 @@ export const GRAMMARS: Record<string, Grammar> = {
       '^set the temperature back to {t} {a}', '^put the temperature back to {t} {a}', '^turn the heat back to {t} {a}', '^change it back to {t} {a}',
     ],
     incomplete: (args) => args.unit
+      // the complete templates' verbs with a unit and no number: "adjust the temperature to 22" is a set, so is "... to celsius"
       ? ['^set the temperature in {u} {a}', '^use {u} for the temperature {a}', '^switch the temperature to {u} {a}', '^set it to {u} {a}',
-        '^change the temperature to {u} {a}', '^make it {u} {a}']
+        '^change the temperature to {u} {a}', '^make it {u} {a}', '^adjust the temperature to {u} {a}', '^put the temperature at {u} {a}',
+        '^make the temperature {u} {a}']
       : ['^set the temperature {a}', '^set the temp {a}', '^change the temperature setting {a}', 'i want to set a temperature {a}', '^set a new temperature {a}'],
   },
 

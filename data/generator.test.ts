@@ -73,6 +73,15 @@ test('"back", "whole" and "all" that name no seat: "set the fan back to low" has
   assert.ok(says(/\b(on the way back|head back|get back|whole ride|all the way)\b/) > 5, 'an aside with a zone word');
 });
 
+test('"adjust the temperature to" sets it, with a number or with a unit alone ("adjust the temperature to degrees Celsius")', () => {
+  // the real incomplete commands say it so; a model that met "adjust the temperature" only as a change read them as one
+  const said = generateRecords(30000, 'units').map((r) => [parseFunctionCall(r.assistant)!, userText(r)] as const)
+    .filter(([, user]) => /\badjust the temperature to (\d|degrees|celsius|fahrenheit|°|deg\b)/i.test(user));
+  assert.ok(said.length > 20, `${said.length}`);
+  for (const [call, user] of said) assert.ok(call.name.endsWith('set_temperature'), `${user} -> ${call.name}`);
+  assert.ok(said.some(([call]) => call.name === `${INCOMPLETE_PREFIX}set_temperature` && call.arguments.unit !== undefined), 'a unit without a number');
+});
+
 test('numbers in a command are the ones in its call', () => {
   for (const r of records.slice(0, 2000)) {
     const call = parseFunctionCall(r.assistant)!;
