@@ -180,7 +180,7 @@ export const GRAMMARS: Record<string, Grammar> = {
       return { args: { position } as Args, slots: { ...move, s: say(rng, ['the seat', 'my seat', 'the seat', 'this seat']) } };
     },
     // a verb, the seat and where to, from lists of their own (a third of the time), or a whole template
-    templates: (args) => ['^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}', '^{v} {s} {d}'].concat(({
+    templates: (args) => Array<string>(6).fill('^{v} {s} {d}').concat(({
       'forward': ['^move {s} forward', '^slide {s} forward', '^push {s} forward', '^bring {s} forward', '{s} forward', '^move {s} up front', '^shift {s} forward'],
       'backward': ['^move {s} back', '^move {s} backward', '^slide {s} back', '^push {s} back', '{s} back a bit', '^shift {s} backward', '^move {s} backwards'],
       'up': ['^raise {s}', '^move {s} up', '^lift {s}', '{s} up', '^make {s} higher', '^bring {s} up', '^raise {s} a little'],
